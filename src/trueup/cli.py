@@ -1,0 +1,263 @@
+"""Command line: parse arguments, wire stages, pick a reporter, map errors to exit codes.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 the
+run could not be done (bad config, unreadable input, template error). Stages are
+imported inside the commands that use them, so ``trueup --version`` and a
+one-file ``trueup validate`` load only what they need.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import IO, Any, Callable, Iterable, Sequence
+
+from . import __version__
+from .errors import TrueupError, UsageError
+
+
+def _common(parser: argparse.ArgumentParser, *, report: bool = True) -> None:
+    parser.add_argument("--config", metavar="FILE", help="trueup.yaml to use (default: found from the working directory upwards)")
+    if not report:
+        return
+    parser.add_argument("--format", "-f", choices=("text", "json"), default="text", help="report format (default: text)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+    parser.add_argument(
+        "--fail-on", metavar="SEVERITY",
+        help="lowest severity that fails the run: critical, high (default), medium, low, info, or never",
+    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary line")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+
+def _schema_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--kubernetes-version", metavar="X.Y", help="Kubernetes schema version (default: config, else newest)")
+    strict = parser.add_mutually_exclusive_group()
+    strict.add_argument("--strict", dest="strict", action="store_true", default=None, help="unknown Kubernetes fields are errors")
+    strict.add_argument("--no-strict", dest="strict", action="store_false")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trueup",
+        description="Render desired state from git, validate it, and keep live systems true to it.",
+    )
+    parser.add_argument("--version", action="version", version=f"trueup {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    render = commands.add_parser("render", help="render an environment's templates")
+    _common(render, report=False)
+    render.add_argument("--env", metavar="ENV", help="environment from trueup.yaml (or a name for --templates)")
+    render.add_argument("--templates", metavar="DIR", help="templates root, without a config")
+    render.add_argument("--values", metavar="FILE", action="append", default=[], help="values file (repeatable; later files win)")
+    render.add_argument("--out", metavar="DIR", help="write rendered files under DIR instead of printing a stream")
+    render.set_defaults(handler=_render)
+
+    validate = commands.add_parser("validate", help="validate files, or every rendered environment")
+    _common(validate)
+    _schema_options(validate)
+    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or directories (default: rendered environments)")
+    validate.add_argument("--env", metavar="ENV", action="append", default=[], help="environment to render and validate (repeatable)")
+    validate.add_argument("--schema", metavar="FILE", help="also validate every PATH against this JSON Schema")
+    validate.set_defaults(handler=_validate)
+
+    check = commands.add_parser("check", help="render, validate and check environments: one report, one exit code")
+    _common(check)
+    _schema_options(check)
+    check.add_argument("--env", metavar="ENV", action="append", default=[], help="environment (repeatable; default: all)")
+    check.set_defaults(handler=_check)
+    return parser
+
+
+def _find_config(args: argparse.Namespace, required: bool) -> Any:
+    from .config import config_free, find_config, load_config
+
+    if args.config:
+        path = Path(args.config)
+        if not path.is_file():
+            raise UsageError("config file not found", args.config)
+        return load_config(path)
+    found = find_config(Path.cwd())
+    if found is not None:
+        return load_config(found)
+    if required:
+        raise UsageError("no trueup.yaml here or in any parent directory (give --config, or see `trueup --help`)")
+    return config_free(Path.cwd())
+
+
+def _threshold(args: argparse.Namespace, config: Any) -> int:
+    from .model import NEVER, Severity
+
+    name = args.fail_on or config.fail_on or "high"
+    if name == "never":
+        return NEVER
+    try:
+        return Severity.parse(name)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _open_output(args: argparse.Namespace, stdout: IO[str]) -> IO[str]:
+    if not args.output:
+        return stdout
+    try:
+        return open(args.output, "w", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write the report: {exc.strerror}", args.output) from None
+
+
+def _report(
+    args: argparse.Namespace, config: Any, findings: Iterable[Any], summary: Any,
+    environments: Sequence[str], stdout: IO[str], stderr: IO[str],
+) -> int:
+    from .report import RunInfo, make_reporter
+
+    stream = _open_output(args, stdout)
+    color = args.color == "always" or (
+        args.color == "auto" and stream is stdout and stream.isatty() and "NO_COLOR" not in os.environ
+    )
+    info = RunInfo(args.command, tuple(environments), color=color, quiet=args.quiet)
+    reporter = make_reporter(args.format, stream, info)
+    error: TrueupError | None = None
+    try:
+        for finding in findings:
+            summary.add(finding)
+            reporter.write(finding)
+    except TrueupError as exc:
+        error = exc
+    reporter.finish(summary, error)
+    if stream is not stdout:
+        stream.close()
+    if error is not None:
+        print(f"trueup: {error}", file=stderr)
+        return 2
+    return summary.exit_code
+
+
+def _validator(args: argparse.Namespace, config: Any) -> Any:
+    from .pipeline import validator_for
+
+    return validator_for(config, kubernetes_version=args.kubernetes_version, strict=args.strict)
+
+
+def _environments(args: argparse.Namespace, config: Any) -> list[str]:
+    names = list(args.env) or list(config.environments)
+    for name in names:
+        config.environment(name)
+    if not names:
+        raise UsageError("trueup.yaml defines no environments to render", config.display)
+    return names
+
+
+def _rendered_findings(config: Any, envs: Sequence[str], validator: Any, summary: Any) -> Iterable[Any]:
+    from .pipeline import check_rendered, environment_render
+
+    for env in envs:
+        rendered = environment_render(config, env)
+        yield from check_rendered(rendered, validator, config, summary, config.templates.strip("/"))
+
+
+def _validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .model import Summary
+    from .pipeline import check_files
+
+    config = _find_config(args, required=not args.paths)
+    if args.schema:
+        from dataclasses import replace
+
+        from .config import SchemaMapping
+
+        schema = Path(args.schema).absolute()
+        try:
+            relative = schema.relative_to(config.root).as_posix()
+        except ValueError:
+            config = replace(config, root=schema.parent)
+            relative = schema.name
+        config.schemas = [*config.schemas, SchemaMapping(("**",), relative)]
+    summary = Summary(fail_on=_threshold(args, config))
+    validator = _validator(args, config)
+    if args.paths:
+        return _report(args, config, check_files(args.paths, config, validator, summary), summary, [], stdout, stderr)
+    envs = _environments(args, config)
+    return _report(args, config, _rendered_findings(config, envs, validator, summary), summary, envs, stdout, stderr)
+
+
+def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .model import Summary
+
+    config = _find_config(args, required=True)
+    envs = _environments(args, config)
+    summary = Summary(fail_on=_threshold(args, config))
+    validator = _validator(args, config)
+    return _report(args, config, _rendered_findings(config, envs, validator, summary), summary, envs, stdout, stderr)
+
+
+def _render(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .pipeline import environment_render, render_env
+
+    if args.templates:
+        from .config import config_free
+
+        config = config_free(Path.cwd())
+        templates = Path(args.templates)
+        rendered = render_env(
+            templates, templates.as_posix().rstrip("/"), [Path(v) for v in args.values],
+            root=Path.cwd(), environment=args.env, config=config,
+        )
+    else:
+        config = _find_config(args, required=True)
+        if not args.env:
+            raise UsageError("give --env ENV (or --templates DIR --values FILE for a run without trueup.yaml)")
+        rendered = environment_render(config, args.env)
+    if rendered.failures:
+        first = rendered.failures[0]
+        raise TrueupError(first.message, first.file, first.line, first.column)
+    if args.out:
+        _write_tree(Path(args.out), rendered.outputs)
+        return 0
+    for i, output in enumerate(rendered.outputs):
+        separator = "" if i == 0 else "---\n"
+        body = output.text if output.text.endswith("\n") or not output.text else output.text + "\n"
+        stdout.write(f"{separator}# Source: {output.output}\n{body}")
+    return 0
+
+
+def _write_tree(out: Path, outputs: Sequence[Any]) -> None:
+    root = out.resolve()
+    for output in outputs:
+        target = (root / output.output).resolve()
+        if root not in target.parents:
+            raise UsageError("rendered path leaves the output directory", output.output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(output.text, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if not getattr(args, "handler", None):
+        parser.print_help(stdout)
+        return 2
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 4000))
+    handler: Callable[[argparse.Namespace, IO[str], IO[str]], int] = args.handler
+    try:
+        return handler(args, stdout, stderr)
+    except TrueupError as exc:
+        print(f"trueup: {exc}", file=stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("trueup: interrupted", file=stderr)
+        return 130
+    except (RecursionError, MemoryError) as exc:
+        print(f"trueup: input too large or too deeply nested ({type(exc).__name__})", file=stderr)
+        return 2
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""trueup.yaml -> Config, validated against the shipped config schema with errors at the key's line."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, ParseError
+from .load import Limits, load_path
+
+CONFIG_NAMES = ("trueup.yaml", "trueup.yml")
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    values: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ("**",)
+    namespace: str | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    kind: str
+    desired: tuple[str, ...]
+    live: str | None = None
+    environments: tuple[str, ...] | None = None
+    namespace: str | None = None
+
+    def applies_to(self, env: str | None) -> bool:
+        return self.environments is None or env in self.environments
+
+
+@dataclass(frozen=True)
+class SchemaMapping:
+    files: tuple[str, ...]
+    schema: str
+
+
+@dataclass(frozen=True)
+class KubernetesSettings:
+    version: str | None = None
+    strict: bool = False
+    missing_schemas: str = "ignore"
+
+
+@dataclass
+class Config:
+    """A loaded trueup.yaml; paths in it are relative to ``root`` (the file's directory)."""
+
+    root: Path
+    path: Path | None = None
+    templates: str = "templates"
+    environments: dict[str, Environment] = field(default_factory=dict)
+    targets: list[Target] = field(default_factory=list)
+    schemas: list[SchemaMapping] = field(default_factory=list)
+    kubernetes: KubernetesSettings = KubernetesSettings()
+    limits: Limits = Limits()
+    fail_on: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def display(self) -> str:
+        return self.path.name if self.path else "trueup.yaml"
+
+    def environment(self, name: str) -> Environment:
+        try:
+            return self.environments[name]
+        except KeyError:
+            known = ", ".join(sorted(self.environments)) or "none defined"
+            raise ConfigError(f"unknown environment {name!r} (known: {known})", self.display) from None
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest trueup.yaml in ``start`` or a parent directory."""
+    for directory in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def _config_schema() -> dict[str, Any]:
+    text = resources.files("trueup.schemas").joinpath("config.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def load_config(path: Path) -> Config:
+    display = path.name
+    try:
+        loaded = load_path(path, file=display, name=display, fmt="yaml", kind="config")
+    except ParseError as exc:
+        raise ConfigError(exc.cause, exc.file, exc.line, exc.column) from None
+    for finding in loaded.findings:
+        raise ConfigError(finding.message, display, finding.line, finding.column)
+    if not loaded.documents:
+        raise ConfigError("the config is empty", display)
+    doc = loaded.documents[0]
+    data = doc.data
+    _check_schema(data, doc, display)
+    root = path.parent.resolve()
+    limits_raw = data.get("limits", {})
+    defaults = Limits()
+    return Config(
+        root=root,
+        path=path.resolve(),
+        templates=data.get("templates", "templates"),
+        environments={
+            name: Environment(
+                name=name,
+                values=tuple(env.get("values", ())),
+                templates=_tuple(env.get("templates", "**")),
+                namespace=env.get("namespace"),
+            )
+            for name, env in (data.get("environments") or {}).items()
+        },
+        targets=[
+            Target(
+                name=t["name"],
+                kind=t["kind"],
+                desired=_tuple(t["desired"]),
+                live=t.get("live"),
+                environments=tuple(t["environments"]) if "environments" in t else None,
+                namespace=t.get("namespace"),
+            )
+            for t in data.get("targets", [])
+        ],
+        schemas=[SchemaMapping(_tuple(m["files"]), m["schema"]) for m in data.get("schemas", [])],
+        kubernetes=KubernetesSettings(**data.get("kubernetes", {})),
+        limits=Limits(
+            max_bytes=limits_raw.get("max_file_bytes", defaults.max_bytes),
+            max_depth=limits_raw.get("max_depth", defaults.max_depth),
+        ),
+        fail_on=data.get("fail_on"),
+        raw=data,
+    )
+
+
+def _check_schema(data: Any, doc: Any, display: str) -> None:
+    from jsonschema import Draft202012Validator
+
+    from .validate.messages import explain
+
+    if not isinstance(data, dict):
+        raise ConfigError("the config must be a mapping of settings", display, 1, 1)
+    problems = explain(Draft202012Validator(_config_schema()).iter_errors(data))
+    if problems:
+        pointer, message = problems[0]
+        line, column = doc.locate(pointer) or (None, None)
+        key = pointer.lstrip("/").replace("/", ".") or "(top level)"
+        raise ConfigError(f"{key}: {message}", display, line, column)
+
+
+def config_free(root: Path) -> Config:
+    """The settings a run has without any trueup.yaml."""
+    return Config(root=root.resolve())

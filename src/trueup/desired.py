@@ -1,0 +1,80 @@
+"""Desired state of one environment: merged values, every template rendered, output as Documents."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from .errors import ConfigError, InputError, ParseError
+from .globs import match_any
+from .load import Limits, Loaded, detect_format, load_path, load_text
+from .model import Finding
+from .render import Rendered, is_partial, output_name
+from .tree import iter_files
+
+
+@dataclass
+class Values:
+    data: dict[str, Any]
+    findings: list[Finding]
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Mappings merge key by key; lists and scalars in ``override`` replace."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_values(files: Sequence[Path], root: Path, limits: Limits = Limits()) -> Values:
+    merged: dict[str, Any] = {}
+    findings: list[Finding] = []
+    for path in files:
+        display = _display(path, root)
+        if not path.is_file():
+            raise InputError("values file not found", display)
+        fmt = detect_format(path.name) or "yaml"
+        loaded = load_path(path, file=display, name=display, fmt=fmt, limits=limits, kind="config")
+        findings.extend(loaded.findings)
+        for doc in loaded.documents:
+            if not isinstance(doc.data, dict):
+                raise ConfigError("a values file must hold a mapping of names to values", display, 1, 1)
+            merged = deep_merge(merged, doc.data)
+    return Values(merged, findings)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def template_names(templates_root: Path, globs: Sequence[str] = ("**",)) -> list[str]:
+    """Templates an environment renders: not partials (a ``_`` path segment), matching ``globs``."""
+    if not templates_root.is_dir():
+        raise InputError("templates root not found", templates_root.as_posix())
+    return [
+        rel
+        for _path, rel in iter_files(templates_root, templates_root.name)
+        if not is_partial(rel) and (match_any(globs, rel) or match_any(globs, output_name(rel)))
+    ]
+
+
+def load_rendered(rendered: Rendered, display_root: str, limits: Limits = Limits()) -> Loaded:
+    """Parse rendered output; a parse error names the template (the file a person fixes)."""
+    file = f"{display_root}/{rendered.template}" if display_root else rendered.template
+    fmt = detect_format(rendered.output) or "yaml"
+    try:
+        return load_text(
+            rendered.text, file=file, name=rendered.output, fmt=fmt, limits=limits, line_map=rendered.lines
+        )
+    except ParseError as exc:
+        line = exc.line
+        if line is not None and 1 <= line <= len(rendered.lines):
+            line = rendered.lines[line - 1]
+        raise ParseError(f"rendered output: {exc.cause}", file, line, exc.column) from None

@@ -1,0 +1,219 @@
+"""Read files of every supported format into Documents, one module per format.
+
+Each format module offers ``parse(text, limits) -> Parsed`` (raising ParseError
+with line and column) and a ``Locator`` class that finds the line of a JSON Pointer
+when a finding needs it. This module reads bytes safely (size cap, binary and
+encoding checks), picks the format, and turns parsed data into Documents.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..errors import ParseError
+from ..model import Document, Finding, Severity, Source
+from .kinds import detect_kind
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep hostile input from exhausting time, memory or the stack."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_depth: int = 100
+    max_alias_nodes: int = 1_000_000
+
+
+@dataclass
+class Duplicate:
+    doc_index: int
+    pointer: str
+    key: str
+    line: int
+    column: int
+
+
+@dataclass
+class Parsed:
+    """What a format module returns: one entry per document in the stream (None for empty ones)."""
+
+    documents: list[Any]
+    duplicates: list[Duplicate] = field(default_factory=list)
+
+
+@dataclass
+class Loaded:
+    source: Source
+    documents: list[Document]
+    findings: list[Finding]
+
+
+FORMAT_MODULES = {
+    "yaml": "yaml_",
+    "json": "json_",
+    "toml": "toml_",
+    "ini": "ini",
+    "dotenv": "dotenv",
+}
+
+_SUFFIX_FORMATS = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".toml": "toml",
+    ".ini": "ini",
+    ".cfg": "ini",
+    ".conf": "ini",
+    ".env": "dotenv",
+}
+
+
+def detect_format(name: str) -> str | None:
+    """The format a file name implies: ``.env``, ``prod.env`` and ``.env.local`` are dotenv files."""
+    base = PurePosixPath(name).name
+    if base == ".env" or base.startswith(".env.") or base.endswith(".env"):
+        return "dotenv"
+    suffix = PurePosixPath(base).suffix.lower()
+    return _SUFFIX_FORMATS.get(suffix)
+
+
+def format_module(fmt: str) -> Any:
+    return importlib.import_module(f".{FORMAT_MODULES[fmt]}", __name__)
+
+
+def read_text(path: Path, file: str, limits: Limits = Limits()) -> str:
+    """The file's text as str: refuses oversized, binary and non-UTF-8 files; drops a BOM."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise ParseError(
+                f"file is {size} bytes, over the {limits.max_bytes}-byte limit (raise max_file_bytes to read it)",
+                file,
+            )
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ParseError("is a directory, not a file", file) from None
+    except FileNotFoundError:
+        raise ParseError("no such file", file) from None
+    except OSError as exc:
+        raise ParseError(f"cannot read: {exc.strerror or exc}", file) from None
+    return decode(data, file)
+
+
+def decode(data: bytes, file: str) -> str:
+    nul = data.find(b"\x00")
+    if nul != -1 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        line = data.count(b"\n", 0, nul) + 1
+        raise ParseError("binary file (NUL byte), not text", file, line)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = data[exc.start]
+        raise ParseError(f"not UTF-8 text (byte 0x{byte:02x})", file, line, column) from None
+
+
+def load_text(
+    text: str,
+    *,
+    file: str,
+    name: str,
+    fmt: str,
+    limits: Limits = Limits(),
+    line_map: list[int] | None = None,
+    kind: str | None = None,
+) -> Loaded:
+    """Parse ``text`` as ``fmt`` into Documents and duplicate-key findings; raises ParseError."""
+    module = format_module(fmt)
+    parsed: Parsed = module.parse(text, file, limits)
+    source = Source(
+        file=file, name=name, text=text, format=fmt, locator_factory=module.Locator, line_map=line_map
+    )
+    documents: list[Document] = []
+    for index, data in enumerate(parsed.documents):
+        if data is None:
+            continue
+        doc_kind = kind or detect_kind(name, data, fmt)
+        documents.extend(_expand_lists(Document(data, source, index, "", doc_kind)))
+    findings = [_duplicate_finding(source, dup, documents) for dup in parsed.duplicates]
+    return Loaded(source, documents, findings)
+
+
+def load_path(
+    path: Path, *, file: str, name: str, fmt: str | None = None, limits: Limits = Limits(),
+    kind: str | None = None,
+) -> Loaded:
+    fmt = fmt or detect_format(name) or "yaml"
+    return load_text(read_text(path, file, limits), file=file, name=name, fmt=fmt, limits=limits, kind=kind)
+
+
+def _expand_lists(doc: Document) -> list[Document]:
+    """A Kubernetes ``kind: List`` (``kubectl get -o yaml``) stands for its items."""
+    data = doc.data
+    if doc.kind == "kubernetes" and str(data.get("kind", "")).endswith("List") and isinstance(
+        data.get("items"), list
+    ):
+        return [
+            Document(item, doc.source, doc.index, f"/items/{i}", "kubernetes")
+            for i, item in enumerate(data["items"])
+            if isinstance(item, dict)
+        ]
+    return [doc]
+
+
+def _duplicate_finding(source: Source, dup: Duplicate, documents: list[Document]) -> Finding:
+    owner = next((d for d in documents if d.index == dup.doc_index and dup.pointer.startswith(d.base)), None)
+    line = dup.line
+    if source.line_map is not None and 1 <= line <= len(source.line_map):
+        line = source.line_map[line - 1]
+    return Finding(
+        rule="input.duplicate-key",
+        severity=Severity.HIGH,
+        message=f"duplicate key {dup.key!r}: the later value silently replaces the earlier one",
+        target=owner.target if owner is not None else source.name,
+        path=dup.pointer[len(owner.base):] if owner is not None else dup.pointer,
+        file=source.file,
+        line=line,
+        column=dup.column,
+    )
+
+
+def escape_token(token: str) -> str:
+    """One RFC 6901 reference token."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape_token(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def split_pointer(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [unescape_token(t) for t in pointer[1:].split("/")]
+
+
+def check_depth(data: Any, limit: int, file: str) -> None:
+    """Refuse data nested deeper than ``limit`` (walked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            raise ParseError(f"nesting deeper than {limit} levels", file)
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values() if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value if isinstance(v, (dict, list)))
+
+
+def relpath(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, root)).as_posix()

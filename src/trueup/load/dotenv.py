@@ -1,0 +1,109 @@
+"""Dotenv: a reader of our own, so values are what docker compose will see.
+
+The stdlib has no ``.env`` reader, and python-dotenv differs from compose on
+quoting and comments. Rules, after compose's: ``KEY=VALUE`` with an optional
+leading ``export``; blank and ``#`` lines are skipped; an unquoted value ends at
+`` #`` and is stripped; a single-quoted value is literal; a double-quoted value
+may span lines and reads ``\\n``, ``\\t`` and ``\\r``, a backslash before any
+other character keeping that character (``\\\\``, ``\\"``, ``\\$``); ``KEY=`` is
+empty. ``${VAR}`` references are kept as written: the checker sees the file, not
+one shell's environment. A line without ``=`` (compose's inherited bare ``KEY``
+included) is an error, and a repeated key is a duplicate-key finding whose later
+value wins, as in compose.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+
+from ..errors import ParseError
+from . import Duplicate, Limits, Parsed, escape_token
+
+_SKIP = re.compile(r"[ \t\f\v]*(?:#[^\n]*)?(?:\n|\Z)")
+_ASSIGN = re.compile(r"[ \t]*(?:export[ \t]+)?(?P<key>[\w.\-\[\]]+)[ \t]*=[ \t]*")
+_QUOTED = {'"': re.compile(r'"((?:[^"\\]|\\.)*)"', re.S), "'": re.compile(r"'([^']*)'")}
+_QUOTE_NAMES = {'"': "double", "'": "single"}
+_AFTER = re.compile(r"[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
+_COMMENT = re.compile(r"[ \t]#")
+_ESCAPE = re.compile(r"\\(.)", re.S)
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+
+
+class _Reader:
+    """Reads the text once, keeping data, duplicates and each key's position."""
+
+    def __init__(self, text: str, file: str) -> None:
+        self.text = text.replace("\r\n", "\n")
+        self.file = file
+        self.newlines = [m.start() for m in re.finditer("\n", self.text)]
+        self.data: dict[str, str] = {}
+        self.duplicates: list[Duplicate] = []
+        self.positions: dict[str, tuple[int, int]] = {"": (1, 1)}
+
+    def _pos(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_left(self.newlines, offset)
+        start = self.newlines[line - 1] + 1 if line else 0
+        return line + 1, offset - start + 1
+
+    def _fail(self, cause: str, offset: int) -> ParseError:
+        return ParseError(f"invalid .env: {cause}", self.file, *self._pos(offset))
+
+    def read(self) -> dict[str, str]:
+        text, pos = self.text, 0
+        while pos < len(text):
+            skip = _SKIP.match(text, pos)
+            if skip:
+                pos = skip.end()
+                continue
+            match = _ASSIGN.match(text, pos)
+            if match is None:
+                start = len(text) - len(text[pos:].lstrip(" \t"))
+                raise self._fail("expected KEY=VALUE", start)
+            key = match.group("key")
+            where = self._pos(match.start("key"))
+            value, pos = self._value(match.end())
+            pointer = "/" + escape_token(key)
+            if key in self.data:
+                self.duplicates.append(Duplicate(0, pointer, key, *where))
+            self.data[key] = value
+            self.positions[pointer] = where
+        return self.data
+
+    def _value(self, pos: int) -> tuple[str, int]:
+        text = self.text
+        quote = text[pos : pos + 1]
+        if quote and quote in _QUOTED:
+            match = _QUOTED[quote].match(text, pos)
+            if match is None:
+                raise self._fail(f"unterminated {_QUOTE_NAMES[quote]}-quoted value", pos)
+            after = _AFTER.match(text, match.end())
+            if after is None:
+                raise self._fail("unexpected text after the closing quote", match.end())
+            body = match.group(1)
+            if quote == '"':
+                body = _ESCAPE.sub(lambda e: _ESCAPES.get(e.group(1), e.group(1)), body)
+            return body, after.end()
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        return _COMMENT.split(text[pos:end], 1)[0].strip(), end + 1
+
+
+def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
+    reader = _Reader(text, file)
+    data = reader.read()
+    return Parsed([data or None], reader.duplicates)
+
+
+class Locator:
+    def __init__(self, text: str) -> None:
+        reader = _Reader(text, "")
+        try:
+            reader.read()
+        except ParseError:
+            pass
+        self.positions = reader.positions
+
+    def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
+        while pointer and pointer not in self.positions:
+            pointer = pointer.rsplit("/", 1)[0]
+        return self.positions.get(pointer, (1, 1))

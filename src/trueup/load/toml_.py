@@ -1,0 +1,226 @@
+"""TOML: the stdlib ``tomllib`` reads the data; a small scanner finds positions.
+
+tomllib reports no positions and returns date and time objects that JSON Schema
+cannot check, so ``parse`` turns those into ISO 8601 strings and the Locator
+re-reads the text on demand. The scanner follows ``[tables]``, each repetition of
+an ``[[array.of.tables]]``, dotted and quoted keys, arrays and inline tables.
+A repeated key is a TOML syntax error, so it stops the parse instead of
+becoming a duplicate-key finding.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from typing import Any
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+from ..errors import ParseError
+from . import Limits, Parsed, check_depth, escape_token
+
+_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+_SPACE = re.compile(r"[ \t]*")
+_GAP = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")
+_KEY = re.compile(r"""[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'""")
+_STRING = re.compile(
+    r'"""(?:\\[\s\S]|[^\\])*?"{3,5}' r"|'''[\s\S]*?'{3,5}" r'|"(?:[^"\\\n]|\\.)*"' r"|'[^'\n]*'"
+)
+_SCALAR = re.compile(r"[^,\]}#\r\n]*")
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
+_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b"}
+
+
+def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
+    try:
+        data = tomllib.loads(text)
+        if not data:
+            return Parsed([None])
+        check_depth(data, limits.max_depth, file)
+        return Parsed([_plain(data)])
+    except tomllib.TOMLDecodeError as exc:
+        raise _decode_error(exc, text, file) from None
+    except ValueError as exc:
+        reason = str(exc).split(":")[0]
+        raise ParseError(f"invalid TOML: {reason[:1].lower()}{reason[1:]}", file) from None
+    except RecursionError:
+        raise ParseError("nesting too deep to parse", file) from None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return value
+
+
+def _decode_error(exc: Exception, text: str, file: str) -> ParseError:
+    reason = str(getattr(exc, "msg", None) or exc)
+    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    where = _WHERE.search(reason)
+    if where:
+        reason = reason[: where.start()]
+        if line is None and where.group(1):
+            line, column = int(where.group(1)), int(where.group(2))
+    if line is None:
+        body = text.rstrip()
+        line = body.count("\n") + 1
+        column = len(body) - (body.rfind("\n") + 1) + 1
+    if reason[1:2].islower():
+        reason = reason[0].lower() + reason[1:]
+    return ParseError(f"invalid TOML: {reason}", file, line, column)
+
+
+def _key_name(token: str) -> str:
+    if token.startswith("'"):
+        return token[1:-1]
+    if token.startswith('"'):
+        return _ESCAPE.sub(_unescape, token[1:-1])
+    return token
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if len(code) > 1:
+        try:
+            return chr(int(code[1:], 16))
+        except ValueError:
+            return match.group(0)
+    return _ESCAPES.get(code, code)
+
+
+class _Scanner:
+    """One pass over the text: the position of every key, array item and table by pointer."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.positions: dict[str, tuple[int, int]] = {"": (1, 1)}
+        self.repeats: dict[str, int] = {}
+        self.i = 0
+
+    def _pos(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_left(self.newlines, offset)
+        start = self.newlines[line - 1] + 1 if line else 0
+        return line + 1, offset - start + 1
+
+    def _skip(self, pattern: re.Pattern[str]) -> None:
+        self.i = pattern.match(self.text, self.i).end()  # type: ignore[union-attr]
+
+    def scan(self) -> None:
+        text, table = self.text, ""
+        while True:
+            self._skip(_GAP)
+            if self.i >= len(text):
+                return
+            if text.startswith("[", self.i):
+                table = self._header()
+            else:
+                self._pair(table)
+            self._skip(_SPACE)
+            if self.i < len(text) and text[self.i] not in "#\r\n":
+                end = text.find("\n", self.i)
+                self.i = len(text) if end < 0 else end
+
+    def _header(self) -> str:
+        start, double = self.i, self.text.startswith("[[", self.i)
+        self.i += 2 if double else 1
+        keys = self._keys()
+        pointer = ""
+        for n, (name, offset) in enumerate(keys):
+            pointer += "/" + escape_token(name)
+            if n == len(keys) - 1 and not double:
+                self.positions[pointer] = self._pos(offset)
+                continue
+            self.positions.setdefault(pointer, self._pos(offset))
+            if n == len(keys) - 1:
+                index = self.repeats.get(pointer, 0)
+                self.repeats[pointer] = index + 1
+                pointer += f"/{index}"
+                self.positions[pointer] = self._pos(start)
+            elif pointer in self.repeats:
+                pointer += f"/{self.repeats[pointer] - 1}"
+        self._skip(_SPACE)
+        closer = "]]" if double else "]"
+        if self.text.startswith(closer, self.i):
+            self.i += len(closer)
+        return pointer
+
+    def _keys(self) -> list[tuple[str, int]]:
+        keys: list[tuple[str, int]] = []
+        while True:
+            self._skip(_SPACE)
+            match = _KEY.match(self.text, self.i)
+            if match is None:
+                return keys
+            keys.append((_key_name(match.group()), match.start()))
+            self.i = match.end()
+            self._skip(_SPACE)
+            if not self.text.startswith(".", self.i):
+                return keys
+            self.i += 1
+
+    def _pair(self, table: str) -> bool:
+        keys = self._keys()
+        self._skip(_SPACE)
+        if not keys or not self.text.startswith("=", self.i):
+            return False
+        self.i += 1
+        pointer = table
+        for name, offset in keys[:-1]:
+            pointer += "/" + escape_token(name)
+            self.positions.setdefault(pointer, self._pos(offset))
+        name, offset = keys[-1]
+        pointer += "/" + escape_token(name)
+        self.positions[pointer] = self._pos(offset)
+        self._value(pointer)
+        return True
+
+    def _value(self, pointer: str) -> None:
+        self._skip(_SPACE)
+        text, opener = self.text, self.text[self.i : self.i + 1]
+        if opener not in ("[", "{"):
+            match = _STRING.match(text, self.i) or _SCALAR.match(text, self.i)
+            self.i = match.end()  # type: ignore[union-attr]
+            return
+        closer = "]" if opener == "[" else "}"
+        self.i += 1
+        index = 0
+        while True:
+            self._skip(_GAP)
+            if self.i >= len(text) or text.startswith(closer, self.i):
+                self.i += 1
+                return
+            if opener == "[":
+                item = f"{pointer}/{index}"
+                self.positions[item] = self._pos(self.i)
+                self._value(item)
+            elif not self._pair(pointer):
+                return
+            self._skip(_GAP)
+            if not text.startswith(",", self.i):
+                self.i += text.startswith(closer, self.i)
+                return
+            self.i += 1
+            index += 1
+
+
+class Locator:
+    def __init__(self, text: str) -> None:
+        scanner = _Scanner(text)
+        try:
+            scanner.scan()
+        except RecursionError:
+            pass
+        self.positions = scanner.positions
+
+    def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
+        while pointer and pointer not in self.positions:
+            pointer = pointer.rsplit("/", 1)[0]
+        return self.positions.get(pointer, (1, 1))

@@ -1,0 +1,311 @@
+"""YAML: libyaml's C parser composes nodes; a small constructor of our own builds plain data.
+
+Why not ``yaml.safe_load``: it keeps the last of duplicate keys silently, turns
+timestamps into datetime objects that JSON Schema rejects, reads ``on``/``no`` as
+booleans and ``22:22`` as a base-60 integer (YAML 1.1), fails on compose's
+``!reset``/``!override`` tags, and expands alias bombs into data that later walks
+cannot finish. This constructor reads YAML 1.2 core scalars, keeps every mapping
+key as a string (as Kubernetes and compose do), reports duplicate keys, bounds
+nesting and alias expansion, and treats unknown tags as their plain value.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..errors import ParseError
+from . import Duplicate, Limits, Parsed, escape_token, split_pointer
+
+try:
+    from yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+
+class CoreResolver(yaml.resolver.BaseResolver):
+    """YAML 1.2 core schema: true/false, null/~, decimal/0o/0x ints, floats; ``<<`` merges."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+CoreResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+CoreResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+CoreResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+CoreResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+CoreResolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^<<$"), ["<"])
+
+
+class _Composer(_Parser, CoreResolver):
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        CoreResolver.__init__(self)
+
+
+STR = "tag:yaml.org,2002:str"
+INT = "tag:yaml.org,2002:int"
+FLOAT = "tag:yaml.org,2002:float"
+BOOL = "tag:yaml.org,2002:bool"
+NULL = "tag:yaml.org,2002:null"
+MERGE = "tag:yaml.org,2002:merge"
+
+
+def _to_int(text: str) -> int:
+    body = text.lstrip("+-").replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    if body.startswith(("0o", "0O")):
+        return sign * int(body[2:], 8)
+    if body.startswith(("0x", "0X")):
+        return sign * int(body[2:], 16)
+    if body.startswith(("0b", "0B")):
+        return sign * int(body[2:], 2)
+    return sign * int(body, 10)
+
+
+def _to_float(text: str) -> float:
+    lowered = text.lower().replace("_", "")
+    if lowered.endswith(".inf"):
+        return -math.inf if lowered.startswith("-") else math.inf
+    if lowered.endswith(".nan"):
+        return math.nan
+    return float(lowered)
+
+
+def _plain_scalar(text: str) -> Any:
+    """An untagged plain scalar, resolved by the core schema (used for unknown tags)."""
+    tag = _Composer.resolve(_RESOLVER, ScalarNode, text, (True, False))
+    return _SCALARS.get(tag, _str)(text)
+
+
+def _str(text: str) -> str:
+    return text
+
+
+def _null(text: str) -> None:
+    return None
+
+
+def _bool(text: str) -> bool:
+    return text.lower() == "true"
+
+
+_SCALARS = {STR: _str, INT: _to_int, FLOAT: _to_float, BOOL: _bool, NULL: _null}
+_RESOLVER = CoreResolver()
+
+
+class _Builder:
+    """Builds plain data from one document's node graph, depth-first, with limits."""
+
+    def __init__(self, file: str, limits: Limits, doc_index: int) -> None:
+        self.file = file
+        self.max_depth = limits.max_depth
+        self.max_nodes = limits.max_alias_nodes
+        self.doc_index = doc_index
+        self.nodes = 0
+        self.aliased = 0
+        self.built: dict[int, tuple[Any, int]] = {}
+        self.building: set[int] = set()
+        self.path: list[str] = []
+        self.duplicates: list[Duplicate] = []
+
+    def fail(self, node: Node, cause: str) -> ParseError:
+        mark = node.start_mark
+        return ParseError(cause, self.file, mark.line + 1, mark.column + 1)
+
+    def build(self, node: Node, depth: int) -> Any:
+        if isinstance(node, ScalarNode):
+            self.nodes += 1
+            convert = _SCALARS.get(node.tag)
+            if convert is not None:
+                try:
+                    return convert(node.value)
+                except ValueError:
+                    raise self.fail(node, f"invalid {node.tag.rsplit(':', 1)[-1]} value {node.value!r}") from None
+            if node.style is None:
+                return _plain_scalar(node.value)
+            return node.value
+        key = id(node)
+        seen = self.built.get(key)
+        if seen is not None:
+            value, size = seen
+            self.nodes += size
+            self.aliased += size
+            if self.aliased > self.max_nodes:
+                raise self.fail(
+                    node, f"aliases expand to more than {self.max_nodes} values (an alias bomb?)"
+                )
+            return value
+        if key in self.building:
+            raise self.fail(node, "an alias refers to the collection that contains it (recursive data)")
+        if depth > self.max_depth:
+            raise self.fail(node, f"nesting deeper than {self.max_depth} levels")
+        self.building.add(key)
+        start = self.nodes
+        if isinstance(node, SequenceNode):
+            value = self._sequence(node, depth)
+        else:
+            value = self._mapping(node, depth)
+        self.building.discard(key)
+        self.nodes += 1
+        self.built[key] = (value, self.nodes - start)
+        return value
+
+    def _sequence(self, node: SequenceNode, depth: int) -> list:
+        out: list = []
+        path = self.path
+        for i, child in enumerate(node.value):
+            path.append(str(i))
+            out.append(self.build(child, depth + 1))
+            path.pop()
+        return out
+
+    def _mapping(self, node: MappingNode, depth: int) -> dict:
+        out: dict = {}
+        merged: dict | None = None
+        path = self.path
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail(key_node, "a mapping key must be a plain value, not a list or mapping")
+            if key_node.tag == MERGE:
+                merged = self._merge(value_node, depth, merged)
+                continue
+            name = key_node.value
+            if name in out:
+                mark = key_node.start_mark
+                pointer = "".join("/" + escape_token(p) for p in (*path, name))
+                self.duplicates.append(
+                    Duplicate(self.doc_index, pointer, name, mark.line + 1, mark.column + 1)
+                )
+            path.append(name)
+            out[name] = self.build(value_node, depth + 1)
+            path.pop()
+        if merged:
+            merged.update(out)
+            return merged
+        return out
+
+    def _merge(self, node: Node, depth: int, merged: dict | None) -> dict:
+        """``<<: *base`` or ``<<: [*a, *b]``: explicit keys win, then earlier sources."""
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        result = merged if merged is not None else {}
+        for source in sources:
+            if not isinstance(source, MappingNode):
+                raise self.fail(source, "a merge key (<<) needs a mapping or a list of mappings")
+            value = self.build(source, depth + 1)
+            for k, v in value.items():
+                result.setdefault(k, v)
+        return result
+
+
+def _mark_error(exc: yaml.MarkedYAMLError, file: str) -> ParseError:
+    mark = exc.problem_mark or exc.context_mark
+    cause = exc.problem or exc.context or "invalid YAML"
+    if exc.context and exc.problem:
+        cause = f"{exc.problem} ({exc.context})"
+    cause = f"invalid YAML: {cause}"
+    if mark is None:
+        return ParseError(cause, file)
+    return ParseError(cause, file, mark.line + 1, mark.column + 1)
+
+
+def compose_all(text: str, file: str) -> list[Node | None]:
+    composer = _Composer(text)
+    nodes: list[Node | None] = []
+    try:
+        while composer.check_node():
+            nodes.append(composer.get_node())
+    except yaml.MarkedYAMLError as exc:
+        raise _mark_error(exc, file) from None
+    except yaml.YAMLError as exc:
+        raise ParseError(f"invalid YAML: {exc}", file) from None
+    except RecursionError:
+        raise ParseError("nesting too deep to parse", file) from None
+    finally:
+        composer.dispose()
+    return nodes
+
+
+def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
+    nodes = compose_all(text, file)
+    documents: list[Any] = []
+    duplicates: list[Duplicate] = []
+    for index, node in enumerate(nodes):
+        if node is None:
+            documents.append(None)
+            continue
+        builder = _Builder(file, limits, index)
+        documents.append(builder.build(node, 1))
+        duplicates.extend(builder.duplicates)
+    return Parsed(documents, duplicates)
+
+
+class Locator:
+    """Finds a JSON Pointer's line by walking the composed nodes (done once per file, on demand)."""
+
+    def __init__(self, text: str) -> None:
+        try:
+            self.nodes = compose_all(text, "")
+        except ParseError:
+            self.nodes = []
+
+    def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
+        if doc_index >= len(self.nodes) or self.nodes[doc_index] is None:
+            return None
+        node: Node = self.nodes[doc_index]
+        mark = node.start_mark
+        for token in split_pointer(pointer):
+            found = self._child(node, token)
+            if found is None:
+                break
+            mark, node = found
+        return mark.line + 1, mark.column + 1
+
+    def _child(self, node: Node, token: str) -> tuple[Any, Node] | None:
+        if isinstance(node, SequenceNode):
+            if token.isdigit() and int(token) < len(node.value):
+                child = node.value[int(token)]
+                return child.start_mark, child
+            return None
+        if isinstance(node, MappingNode):
+            merges = []
+            for key_node, value_node in reversed(node.value):
+                if not isinstance(key_node, ScalarNode):
+                    continue
+                if key_node.tag == MERGE:
+                    merges.append(value_node)
+                elif key_node.value == token:
+                    return key_node.start_mark, value_node
+            for merge in merges:
+                for source in merge.value if isinstance(merge, SequenceNode) else [merge]:
+                    found = self._child(source, token)
+                    if found is not None:
+                        return found
+        return None

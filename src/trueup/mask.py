@@ -1,0 +1,87 @@
+"""Which values are secrets, and their mask. Masking happens only for display.
+
+A value is secret when its key (or, for ``{name: X, value: ...}`` env entries, its
+name) matches a secret-looking word, when it sits in a Kubernetes Secret's
+``data``/``stringData``, or when it looks like a private key or a URL with a
+password. Findings carry the mask, never the value.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+MASK = "********"
+
+SECRET_KEY = re.compile(
+    r"(pass(word|wd|phrase)?|secret|token|api[-_]?key|apikey|private[-_]?key|credential|"
+    r"access[-_]?key|auth|(^|[-_.])pwd$|(^|[-_.])key$|dsn|connection[-_]?string|cookie|salt|signature)",
+    re.IGNORECASE,
+)
+_NOT_SECRET_KEY = re.compile(
+    r"(file|path|ref|name|names|length|size|min|max|policy|timeout|seconds|enabled|mode|type|kind|"
+    r"generator|ttl|header|endpoint|url|uri|version|algorithm)$|^key$",
+    re.IGNORECASE,
+)
+SECRET_TEXT = re.compile(
+    r"-----BEGIN [A-Z ]*PRIVATE KEY-----|[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@|"
+    r"\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bxox[abpr]-[A-Za-z0-9-]{10,}",
+)
+
+
+def is_secret_key(key: str) -> bool:
+    return bool(SECRET_KEY.search(key)) and not _NOT_SECRET_KEY.search(key)
+
+
+def looks_secret(value: Any) -> bool:
+    return isinstance(value, str) and bool(SECRET_TEXT.search(value))
+
+
+def _tokens(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
+
+
+def is_secret_path(root: Any, pointer: str, kind: str = "config") -> bool:
+    """Whether the value at ``pointer`` in document ``root`` is a secret by where it sits."""
+    tokens = _tokens(pointer)
+    if (
+        kind == "kubernetes"
+        and isinstance(root, dict)
+        and root.get("kind") == "Secret"
+        and tokens[:1] in (["data"], ["stringData"])
+    ):
+        return True
+    node = root
+    for i, token in enumerate(tokens):
+        if isinstance(node, dict):
+            if is_secret_key(token):
+                return True
+            if token == "value" and isinstance(node.get("name"), str) and is_secret_key(node["name"]):
+                return True
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return False
+    return False
+
+
+def mask(value: Any, secret: bool = False) -> Any:
+    """The displayable form: secret scalars become the mask; containers are masked inside."""
+    if secret and not isinstance(value, (dict, list)):
+        return None if value is None else MASK
+    if isinstance(value, dict):
+        named = isinstance(value.get("name"), str) and is_secret_key(value["name"])
+        return {
+            k: mask(v, secret or is_secret_key(str(k)) or (named and k == "value")) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [mask(v, secret) for v in value]
+    if looks_secret(value):
+        return MASK
+    return value
+
+
+def display_value(root: Any, pointer: str, value: Any, kind: str = "config") -> Any:
+    return mask(value, is_secret_path(root, pointer, kind))

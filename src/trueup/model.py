@@ -1,0 +1,240 @@
+"""The data every stage passes on: Source files, Documents, Findings and the run Summary.
+
+Positions are looked up lazily: parsing keeps plain Python data (as fast as a bare
+``yaml.load``), and only a value that ends up in a finding asks its Source for a
+line, which re-reads the text once per file through the format's locator.
+"""
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Protocol
+
+
+class Severity(enum.IntEnum):
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, name: str) -> "Severity":
+        key = name.strip().lower()
+        key = SEVERITY_ALIASES.get(key, key)
+        try:
+            return cls[key.upper()]
+        except KeyError:
+            names = ", ".join(s.name.lower() for s in cls)
+            raise ValueError(f"unknown severity {name!r} (one of: {names})") from None
+
+
+SEVERITY_ALIASES = {"error": "high", "warning": "medium", "warn": "medium", "note": "low"}
+NEVER = 99  # a --fail-on threshold above every severity
+
+
+class Locator(Protocol):
+    def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
+        """1-based (line, column) of the value at ``pointer`` in document ``doc_index``."""
+
+
+@dataclass(eq=False)
+class Source:
+    """One input file (or one rendered template) and how to find lines in it.
+
+    ``file`` is the path a person edits (the template for rendered output), relative
+    to the repository where possible; ``name`` is the path relative to its own root
+    (the rendered path for templates), which names non-Kubernetes targets.
+    ``line_map`` maps a rendered line to the template line that produced it.
+    """
+
+    file: str
+    name: str
+    text: str
+    format: str
+    locator_factory: Callable[[str], Locator] | None = None
+    line_map: list[int] | None = None
+    _locator: Locator | None = field(default=None, repr=False)
+
+    def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
+        if self.locator_factory is None:
+            return None
+        if self._locator is None:
+            self._locator = self.locator_factory(self.text)
+        pos = self._locator.position(doc_index, pointer)
+        if pos is None or self.line_map is None:
+            return pos
+        line, column = pos
+        if 1 <= line <= len(self.line_map):
+            return self.line_map[line - 1], column
+        return pos
+
+
+@dataclass(eq=False)
+class Document:
+    """One parsed document: plain data (dict/list/str/int/float/bool/None) and where it came from.
+
+    ``base`` is the JSON Pointer of this document inside the parsed one: items of a
+    Kubernetes ``kind: List`` become Documents of their own with base ``/items/N``.
+    """
+
+    data: Any
+    source: Source
+    index: int = 0
+    base: str = ""
+    kind: str = "config"
+
+    def locate(self, pointer: str) -> tuple[int, int] | None:
+        return self.source.position(self.index, self.base + pointer)
+
+    @property
+    def target(self) -> str:
+        """``Kind/namespace/name`` for a Kubernetes object, else the file's name under its root."""
+        if self.kind == "kubernetes" and isinstance(self.data, dict):
+            return kubernetes_target(self.data)
+        return self.source.name
+
+
+# Cluster-scoped kinds have no namespace; every other kind defaults to "default".
+CLUSTER_SCOPED_KINDS = frozenset(
+    {
+        "APIService", "CertificateSigningRequest", "ClusterRole", "ClusterRoleBinding",
+        "ComponentStatus", "CSIDriver", "CSINode", "CustomResourceDefinition",
+        "FlowSchema", "IngressClass", "MutatingWebhookConfiguration", "Namespace", "Node",
+        "PersistentVolume", "PodSecurityPolicy", "PriorityClass", "PriorityLevelConfiguration",
+        "RuntimeClass", "StorageClass", "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration", "VolumeAttachment",
+        "IPAddress", "ServiceCIDR", "DeviceClass", "ResourceSlice",
+    }
+)
+
+
+def kubernetes_target(obj: dict, default_namespace: str = "default") -> str:
+    kind = obj.get("kind") or "?"
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    name = meta.get("name") or meta.get("generateName") or "?"
+    if kind in CLUSTER_SCOPED_KINDS:
+        return f"{kind}/{name}"
+    namespace = meta.get("namespace") or default_namespace
+    return f"{kind}/{namespace}/{name}"
+
+
+@dataclass
+class Finding:
+    """One problem of any kind: schema error, policy violation, drift, unreadable input."""
+
+    rule: str
+    severity: Severity
+    message: str
+    target: str
+    path: str = ""
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    desired: Any = None
+    live: Any = None
+    waived: bool = False
+    environment: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": str(self.severity),
+            "message": self.message,
+            "target": self.target,
+            "path": self.path,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "desired": self.desired,
+            "live": self.live,
+            "waived": self.waived,
+            "environment": self.environment,
+        }
+
+
+def finding_at(
+    doc: Document,
+    pointer: str,
+    *,
+    rule: str,
+    severity: Severity,
+    message: str,
+    desired: Any = None,
+    live: Any = None,
+) -> Finding:
+    """A finding about the value at ``pointer`` in ``doc``, with its file and line."""
+    pos = doc.locate(pointer)
+    return Finding(
+        rule=rule,
+        severity=severity,
+        message=message,
+        target=doc.target,
+        path=pointer,
+        file=doc.source.file,
+        line=pos[0] if pos else None,
+        column=pos[1] if pos else None,
+        desired=desired,
+        live=live,
+    )
+
+
+@dataclass
+class Summary:
+    """Counts kept while findings stream past; decides the exit code."""
+
+    fail_on: int = Severity.HIGH
+    files: int = 0
+    documents: int = 0
+    by_rule: Counter = field(default_factory=Counter)
+    by_severity: Counter = field(default_factory=Counter)
+    failing: int = 0
+    incomplete: int = 0
+
+    def add(self, finding: Finding) -> None:
+        self.by_rule[finding.rule] += 1
+        self.by_severity[str(finding.severity)] += 1
+        if finding.rule in INCOMPLETE_RULES:
+            self.incomplete += 1
+        elif not finding.waived and finding.severity >= self.fail_on:
+            self.failing += 1
+
+    @property
+    def fail_label(self) -> str:
+        return str(Severity(self.fail_on)) if self.fail_on <= Severity.CRITICAL else "never"
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_rule.values())
+
+    @property
+    def exit_code(self) -> int:
+        if self.incomplete:
+            return 2
+        return 1 if self.failing else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "files": self.files,
+            "documents": self.documents,
+            "by_severity": {str(s): self.by_severity.get(str(s), 0) for s in Severity},
+            "by_rule": dict(sorted(self.by_rule.items())),
+            "fail_on": self.fail_label,
+            "failing": self.failing,
+            "exit_code": self.exit_code,
+        }
+
+
+# Findings that mean part of the input could not be read: the run is incomplete (exit 2).
+INCOMPLETE_RULES = frozenset({"input.parse", "input.render"})
+
+
+def count(summary: Summary, findings: Iterable[Finding]) -> Iterable[Finding]:
+    for finding in findings:
+        summary.add(finding)
+        yield finding

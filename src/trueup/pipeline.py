@@ -1,0 +1,154 @@
+"""The stages wired into runs, as generators of findings: results stream, memory stays small.
+
+An unreadable file or a failing template becomes an ``input.parse`` / ``input.render``
+finding (the run is incomplete: exit 2) and the rest of the run is still reported.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from .config import Config
+from .desired import load_rendered, load_values, template_names
+from .errors import ParseError, RenderError, TrueupError
+from .load import Loaded, detect_format, load_path
+from .model import Finding, Severity, Summary
+from .render import Rendered, make_environment, render_template
+from .tree import iter_files
+from .validate import SchemaValidator
+
+WALKED_FORMATS = frozenset({"yaml", "json", "toml", "dotenv"})
+
+
+@dataclass
+class RenderedEnvironment:
+    name: str | None
+    outputs: list[Rendered]
+    failures: list[Finding]
+    value_findings: list[Finding]
+
+
+def error_finding(exc: TrueupError, rule: str, target: str, environment: str | None = None) -> Finding:
+    return Finding(
+        rule=rule,
+        severity=Severity.CRITICAL,
+        message=exc.cause,
+        target=target,
+        file=exc.file,
+        line=exc.line,
+        column=exc.column,
+        environment=environment,
+    )
+
+
+def validator_for(config: Config, *, kubernetes_version: str | None = None, strict: bool | None = None) -> SchemaValidator:
+    k8s = config.kubernetes
+    return SchemaValidator(
+        config.root,
+        config.schemas,
+        kubernetes_version=kubernetes_version or k8s.version,
+        strict=k8s.strict if strict is None else strict,
+        missing_schemas=k8s.missing_schemas,
+    )
+
+
+def render_env(
+    templates_root: Path,
+    display_root: str,
+    values_files: Sequence[Path],
+    *,
+    root: Path,
+    environment: str | None,
+    globs: Sequence[str] = ("**",),
+    config: Config,
+) -> RenderedEnvironment:
+    """Render every template of one environment, keeping going past a failing template."""
+    values = load_values(values_files, root, config.limits)
+    jinja = make_environment(templates_root, display_root, config.limits)
+    context = dict(values.data)
+    context.setdefault("environment", environment or "")
+    outputs: list[Rendered] = []
+    failures: list[Finding] = []
+    for name in template_names(templates_root, globs):
+        try:
+            outputs.append(render_template(jinja, name, context, max_bytes=config.limits.max_bytes))
+        except RenderError as exc:
+            failures.append(error_finding(exc, "input.render", name, environment))
+    findings = [replace(f, environment=environment) for f in values.findings]
+    return RenderedEnvironment(environment, outputs, failures, findings)
+
+
+def environment_render(config: Config, env: str) -> RenderedEnvironment:
+    settings = config.environment(env)
+    templates_root = config.root / config.templates
+    return render_env(
+        templates_root,
+        config.templates.strip("/"),
+        [config.root / v for v in settings.values],
+        root=config.root,
+        environment=env,
+        globs=settings.templates,
+        config=config,
+    )
+
+
+def check_rendered(
+    rendered: RenderedEnvironment, validator: SchemaValidator, config: Config, summary: Summary, display_root: str
+) -> Iterator[Finding]:
+    env = rendered.name
+    yield from rendered.value_findings
+    yield from rendered.failures
+    for output in rendered.outputs:
+        summary.files += 1
+        try:
+            loaded = load_rendered(output, display_root, config.limits)
+        except ParseError as exc:
+            yield error_finding(exc, "input.parse", output.output, env)
+            continue
+        yield from (replace(f, environment=env) for f in _check_loaded(loaded, validator, summary))
+
+
+def _check_loaded(loaded: Loaded, validator: SchemaValidator, summary: Summary) -> Iterator[Finding]:
+    yield from loaded.findings
+    for doc in loaded.documents:
+        summary.documents += 1
+        yield from validator.check(doc)
+
+
+def plain_files(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:
+    """Files named on the command line, and the known-format files under named directories."""
+    for path in paths:
+        if path.is_dir():
+            for full, rel in iter_files(path, path.as_posix()):
+                if detect_format(rel) in WALKED_FORMATS:
+                    yield full, (path / rel).as_posix()
+        else:
+            yield path, path.as_posix()
+
+
+def check_files(
+    paths: Sequence[Path], config: Config, validator: SchemaValidator, summary: Summary
+) -> Iterator[Finding]:
+    """Validate plain files (the pre-commit form): each file's name is relative to the config root."""
+    for path, shown in plain_files(paths):
+        fmt = detect_format(path.name)
+        if fmt is None and not path.exists():
+            fmt = "yaml"
+        if fmt is None:
+            continue
+        name = _relative(path, config.root) or shown
+        summary.files += 1
+        try:
+            loaded = load_path(path, file=name, name=name, fmt=fmt, limits=config.limits)
+        except ParseError as exc:
+            yield error_finding(exc, "input.parse", name)
+            continue
+        yield from _check_loaded(loaded, validator, summary)
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    try:
+        return path.absolute().relative_to(root).as_posix()
+    except (ValueError, OSError):
+        return None

@@ -1,0 +1,253 @@
+"""Sandboxed Jinja2 rendering of desired state; templates in a pull request are untrusted.
+
+Defence in layers: every template (and every include) is parsed and inspected
+before anything runs, so a reach for ``__class__``, ``os`` or ``open`` is refused
+with nothing executed; rendering happens in Jinja's ImmutableSandboxedEnvironment
+with StrictUndefined; the loader is confined to the templates root; repetition
+operators, output size and wall time are bounded.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Iterator
+
+import jinja2
+from jinja2 import nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .errors import ParseError, RenderError, TemplateSecurityError
+from .load import Limits, read_text
+from .render_lines import line_map
+
+TEMPLATE_SUFFIXES = (".j2", ".jinja2", ".jinja")
+FORBIDDEN_NAMES = frozenset({
+    "os", "sys", "open", "eval", "exec", "compile", "globals", "locals", "vars", "getattr",
+    "setattr", "delattr", "__import__", "__builtins__", "builtins", "importlib", "subprocess",
+    "input", "breakpoint",
+})
+MAX_REPEAT = 1_000_000
+
+
+@dataclass
+class Rendered:
+    template: str
+    output: str
+    text: str
+    lines: list[int]
+
+
+def output_name(template: str) -> str:
+    for suffix in TEMPLATE_SUFFIXES:
+        if template.endswith(suffix):
+            return template[: -len(suffix)]
+    return template
+
+
+def is_partial(template: str) -> bool:
+    return any(part.startswith("_") for part in PurePosixPath(template).parts)
+
+
+class ConfinedLoader(jinja2.BaseLoader):
+    """Loads templates from one root only, inspecting each before it can run."""
+
+    def __init__(self, root: Path, display_root: str, limits: Limits) -> None:
+        self.root = root.resolve()
+        self.display_root = display_root
+        self.limits = limits
+        self.checker: Callable[[str, str], None] | None = None
+
+    def display(self, template: str) -> str:
+        return f"{self.display_root}/{template}" if self.display_root else template
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pure = PurePosixPath(template.replace("\\", "/"))
+        if pure.is_absolute() or ".." in pure.parts or (pure.parts and ":" in pure.parts[0]):
+            raise TemplateSecurityError(f"template path {template!r} leaves the templates root")
+        path = self.root.joinpath(*pure.parts)
+        real = path.resolve()
+        if real != self.root and self.root not in real.parents:
+            raise TemplateSecurityError(
+                f"template {template!r} is a symlink that resolves outside the templates root"
+            )
+        if not real.is_file():
+            raise jinja2.TemplateNotFound(template)
+        try:
+            source = read_text(real, self.display(template), self.limits)
+        except ParseError as exc:
+            raise RenderError(exc.cause, exc.file, exc.line) from None
+        if self.checker is not None:
+            self.checker(source, template)
+        mtime = real.stat().st_mtime
+        return source, str(real), lambda: real.stat().st_mtime == mtime
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise TemplateSecurityError("exponent too large in template arithmetic")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
+                    if len(seq) * times > MAX_REPEAT:
+                        raise TemplateSecurityError("repetition too large in template expression")
+        return super().call_binop(context, operator, left, right)
+
+
+def _check_ast(environment: jinja2.Environment, source: str, template: str, display: str) -> None:
+    try:
+        tree = environment.parse(source, name=template)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"template syntax error: {exc.message}", display, exc.lineno) from None
+    for node in tree.find_all((nodes.Name, nodes.Getattr, nodes.Getitem)):
+        bad = None
+        if isinstance(node, nodes.Name) and node.name in FORBIDDEN_NAMES:
+            bad = node.name
+        elif isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
+            bad = node.attr
+        elif (
+            isinstance(node, nodes.Getitem)
+            and isinstance(node.arg, nodes.Const)
+            and isinstance(node.arg.value, str)
+            and node.arg.value.startswith("_")
+        ):
+            bad = node.arg.value
+        if bad is not None:
+            raise TemplateSecurityError(
+                f"template reaches for {bad!r}, which the sandbox forbids; nothing was run",
+                display,
+                node.lineno,
+            )
+
+
+def _to_yaml(value: Any, indent: int = 2) -> str:
+    import yaml
+
+    return yaml.safe_dump(
+        value, default_flow_style=False, sort_keys=False, allow_unicode=True, indent=indent, width=10_000
+    ).rstrip("\n")
+
+
+def _to_json(value: Any, indent: int | None = None, sort_keys: bool = False) -> str:
+    return json.dumps(value, indent=indent, sort_keys=sort_keys, ensure_ascii=False)
+
+
+def _b64encode(value: Any) -> str:
+    data = value if isinstance(value, bytes) else str(value).encode("utf-8")
+    return base64.b64encode(data).decode("ascii")
+
+
+def _b64decode(value: str) -> str:
+    return base64.b64decode(value).decode("utf-8")
+
+
+def _required(value: Any, message: str = "a required value is missing") -> Any:
+    if value is None or isinstance(value, jinja2.Undefined) or value == "":
+        raise RenderError(message)
+    return value
+
+
+def make_environment(root: Path, display_root: str, limits: Limits = Limits()) -> jinja2.Environment:
+    loader = ConfinedLoader(root, display_root, limits)
+    environment = _Sandbox(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    loader.checker = lambda source, name: _check_ast(environment, source, name, loader.display(name))
+    environment.filters.update(
+        to_yaml=_to_yaml, to_json=_to_json, b64encode=_b64encode, b64decode=_b64decode, required=_required
+    )
+    return environment
+
+
+@contextmanager
+def _deadline(seconds: float | None, display: str) -> Iterator[None]:
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise RenderError(f"rendering took longer than {seconds:g}s (a runaway loop?)", display)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _template_line(exc: BaseException, environment: jinja2.Environment) -> tuple[str | None, int | None]:
+    """The innermost template frame of a runtime error: (template name, line)."""
+    loader: ConfinedLoader = environment.loader  # type: ignore[assignment]
+    found: tuple[str | None, int | None] = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        path = Path(filename)
+        if path.is_absolute() and (path == loader.root or loader.root in path.parents):
+            found = (path.relative_to(loader.root).as_posix(), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def render_template(
+    environment: jinja2.Environment,
+    template: str,
+    context: dict[str, Any],
+    *,
+    timeout: float | None = 30.0,
+    max_bytes: int = Limits().max_bytes,
+) -> Rendered:
+    loader: ConfinedLoader = environment.loader  # type: ignore[assignment]
+    display = loader.display(template)
+    try:
+        with _deadline(timeout, display):
+            compiled = environment.get_template(template)
+            chunks: list[str] = []
+            size = 0
+            for chunk in compiled.generate(context):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise RenderError(f"rendered output exceeds {max_bytes} bytes", display)
+                chunks.append(chunk)
+    except RenderError as exc:
+        if exc.file is None:
+            name, line = _template_line(exc, environment)
+            exc.file, exc.line = (loader.display(name) if name else display), line
+        raise
+    except jinja2.TemplateSyntaxError as exc:
+        where = loader.display(exc.name) if exc.name else display
+        raise RenderError(f"template syntax error: {exc.message}", where, exc.lineno) from None
+    except jinja2.TemplateNotFound as exc:
+        name, line = _template_line(exc, environment)
+        raise RenderError(
+            f"template {exc.name!r} not found under the templates root",
+            loader.display(name) if name else display,
+            line,
+        ) from None
+    except jinja2.exceptions.SecurityError as exc:
+        name, line = _template_line(exc, environment)
+        raise TemplateSecurityError(
+            f"sandbox refused: {exc}", loader.display(name) if name else display, line
+        ) from None
+    except jinja2.UndefinedError as exc:
+        name, line = _template_line(exc, environment)
+        raise RenderError(exc.message or "undefined value", loader.display(name) if name else display, line) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, OverflowError, RecursionError) as exc:
+        name, line = _template_line(exc, environment)
+        raise RenderError(f"template error: {exc}", loader.display(name) if name else display, line) from None
+    text = "".join(chunks)
+    return Rendered(template, output_name(template), text, line_map(loader.root / template, text))

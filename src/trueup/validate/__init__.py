@@ -1,0 +1,99 @@
+"""Schema validation of Documents: Kubernetes and compose built in, the user's schemas by glob."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from ..globs import match_any
+from ..load import split_pointer
+from ..mask import display_value
+from ..model import Document, Finding, Severity, finding_at
+from .messages import explain
+
+
+def value_at(data: Any, pointer: str) -> Any:
+    for token in split_pointer(pointer):
+        if isinstance(data, dict):
+            data = data.get(token)
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            return None
+    return data
+
+
+class SchemaValidator:
+    """Holds every compiled schema for one run; ``check(doc)`` yields its schema findings."""
+
+    def __init__(
+        self,
+        root: Path,
+        mappings: Sequence[Any] = (),
+        *,
+        kubernetes_version: str | None = None,
+        strict: bool = False,
+        missing_schemas: str = "ignore",
+    ) -> None:
+        from .registry import LocalSchemas
+
+        self.local = LocalSchemas(root)
+        self.mappings = list(mappings)
+        self.kubernetes_version = kubernetes_version
+        self.strict = strict
+        self.missing_schemas = missing_schemas
+        self._kubernetes: Any = None
+
+    def kubernetes(self) -> Any:
+        if self._kubernetes is None:
+            from .kubernetes import KubernetesSchemas
+
+            self._kubernetes = KubernetesSchemas(self.kubernetes_version, self.strict)
+        return self._kubernetes
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        names = (doc.source.name, doc.source.file)
+        for mapping in self.mappings:
+            if any(match_any(mapping.files, n) for n in names):
+                yield from self._run(doc, self.local.validator(mapping.schema))
+        if doc.kind == "kubernetes":
+            yield from self._kubernetes_check(doc)
+        elif doc.kind == "compose" and isinstance(doc.data, dict):
+            from .compose import compose_validator
+
+            yield from self._run(doc, compose_validator())
+
+    def _kubernetes_check(self, doc: Document) -> Iterator[Finding]:
+        schemas = self.kubernetes()
+        api_version, kind = doc.data["apiVersion"], doc.data["kind"]
+        validator = schemas.validator(api_version, kind)
+        if validator is not None:
+            yield from self._run(doc, validator)
+        elif self.missing_schemas != "ignore":
+            yield finding_at(
+                doc,
+                "",
+                rule="schema.missing",
+                severity=Severity.HIGH if self.missing_schemas == "error" else Severity.LOW,
+                message=f"no {schemas.label} schema for {api_version} {kind}; not validated",
+            )
+
+    def _run(self, doc: Document, validator: Any) -> Iterator[Finding]:
+        try:
+            problems = explain(validator.iter_errors(doc.data))
+        except RecursionError:
+            yield finding_at(
+                doc, "", rule="input.parse", severity=Severity.CRITICAL,
+                message="nesting too deep to validate",
+            )
+            return
+        for pointer, message in problems:
+            value = value_at(doc.data, pointer)
+            shown = display_value(doc.data, pointer, value, doc.kind)
+            yield finding_at(
+                doc,
+                pointer,
+                rule="schema",
+                severity=Severity.HIGH,
+                message=message,
+                desired=shown if not isinstance(shown, (dict, list)) else None,
+            )

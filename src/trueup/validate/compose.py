@@ -1,0 +1,29 @@
+"""The compose-spec JSON Schema, from check-jsonschema's vendored, checksummed copy (offline)."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema.protocols import Validator
+
+from ..errors import SchemaError
+from .registry import compile_schema
+
+
+@lru_cache(maxsize=1)
+def schema_path() -> Path:
+    spec = importlib.util.find_spec("check_jsonschema")
+    if spec is None or not spec.submodule_search_locations:
+        raise SchemaError("the check-jsonschema package (compose-spec schema) is not installed")
+    path = Path(list(spec.submodule_search_locations)[0]) / "builtin_schemas" / "vendor" / "compose-spec.json"
+    if not path.is_file():
+        raise SchemaError("compose-spec.json is missing from check-jsonschema", str(path))
+    return path
+
+
+@lru_cache(maxsize=1)
+def compose_validator() -> Validator:
+    with open(schema_path(), encoding="utf-8") as handle:
+        return compile_schema(json.load(handle), "compose-spec schema")

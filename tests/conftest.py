@@ -1,0 +1,88 @@
+"""Shared fixtures: drive the whole CLI in-process, as a user would from a shell."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from trueup.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = Path(__file__).resolve().parent / "example-files"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in self.out.splitlines() if line]
+
+
+@pytest.fixture
+def trueup() -> Callable[..., Result]:
+    """Run ``trueup ARGS`` in-process; optional ``cwd``."""
+
+    def run(*args: str | Path, cwd: Path | None = None) -> Result:
+        out, err = io.StringIO(), io.StringIO()
+        previous = Path.cwd()
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            code = main([str(a) for a in args], stdout=out, stderr=err)
+        finally:
+            os.chdir(previous)
+        return Result(code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
+    """Write a file under tmp_path (text is dedented), creating directories."""
+
+    def put(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return put
+
+
+@pytest.fixture(scope="session")
+def report_schema() -> dict[str, Any]:
+    from importlib import resources
+
+    return json.loads(resources.files("trueup.schemas").joinpath("report.schema.json").read_text("utf-8"))
+
+
+@pytest.fixture
+def valid_report(report_schema: dict[str, Any]) -> Callable[[str], dict[str, Any]]:
+    """Parse a JSON report and assert it validates against the shipped report schema."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(report_schema)
+
+    def check(text: str) -> dict[str, Any]:
+        report = json.loads(text)
+        errors = sorted(validator.iter_errors(report), key=lambda e: list(e.path))
+        assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
+        return report
+
+    return check
