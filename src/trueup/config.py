@@ -59,6 +59,7 @@ class Config:
     schemas: list[SchemaMapping] = field(default_factory=list)
     kubernetes: KubernetesSettings = KubernetesSettings()
     limits: Limits = Limits()
+    render_timeout: float = 30.0
     fail_on: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -139,6 +140,7 @@ def load_config(path: Path) -> Config:
             max_bytes=limits_raw.get("max_file_bytes", defaults.max_bytes),
             max_depth=limits_raw.get("max_depth", defaults.max_depth),
         ),
+        render_timeout=limits_raw.get("render_timeout", 30.0),
         fail_on=data.get("fail_on"),
         raw=data,
     )

@@ -72,7 +72,11 @@ def render_env(
     failures: list[Finding] = []
     for name in template_names(templates_root, globs):
         try:
-            outputs.append(render_template(jinja, name, context, max_bytes=config.limits.max_bytes))
+            outputs.append(
+                render_template(
+                    jinja, name, context, timeout=config.render_timeout, max_bytes=config.limits.max_bytes
+                )
+            )
         except RenderError as exc:
             failures.append(error_finding(exc, "input.render", name, environment))
     findings = [replace(f, environment=environment) for f in values.findings]

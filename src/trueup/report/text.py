@@ -61,7 +61,7 @@ class TextReporter:
         print(" ".join(parts), file=self.stream)
 
     def finish(self, summary: Summary, error: TrueupError | None = None) -> None:
-        if error is not None:
+        if error is not None or summary.incomplete:
             return
         if self.info.quiet and not summary.total:
             return

@@ -1,0 +1,110 @@
+"""Every bad input: exit 2 and one line naming the file, line and cause; never a traceback."""
+from __future__ import annotations
+
+import resource
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import EXAMPLES, REPO
+
+BAD = EXAMPLES / "bad-input"
+EXPECTED = yaml.safe_load((BAD / "expected.yaml").read_text())
+
+
+def _one_line(result) -> str:
+    text = (result.out + result.err).strip()
+    assert "Traceback" not in text
+    lines = text.splitlines()
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_file_is_one_line_and_exit_2(trueup, name: str) -> None:
+    line, cause = EXPECTED[name]
+    result = trueup("validate", BAD / name)
+    assert result.code == 2
+    message = _one_line(result)
+    shown = (BAD / name).relative_to(REPO).as_posix()
+    where = f"{shown}:{line}:" if line else f"{shown}: "
+    assert message.startswith(where), message
+    assert cause in message
+    assert "[input.parse]" in message
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_file_in_json_report(trueup, name: str, valid_report) -> None:
+    result = trueup("validate", "--format", "json", BAD / name)
+    report = valid_report(result.out)
+    assert result.code == 2
+    assert report["summary"]["exit_code"] == 2
+    [finding] = report["findings"]
+    assert finding["rule"] == "input.parse"
+    assert finding["line"] == EXPECTED[name][0]
+
+
+def test_one_bad_file_does_not_hide_the_others(trueup, write) -> None:
+    bad = write("a/broken.yaml", "a: [1,\n")
+    good = write("a/deploy.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: 80}\n")
+    result = trueup("validate", bad, good)
+    assert result.code == 2
+    assert [l.split(":")[0] for l in result.lines] == [str(bad), str(good)]
+    assert "expected array, got integer" in result.lines[1]
+
+
+def test_alias_bomb_is_refused_quickly_with_bounded_memory(trueup) -> None:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    result = trueup("validate", BAD / "billion-laughs.yaml")
+    assert result.code == 2
+    assert time.monotonic() - started < 10
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kib < 200 * 1024
+
+
+def test_file_over_the_size_cap(trueup, write, tmp_path: Path) -> None:
+    write("trueup.yaml", "version: 1\nlimits:\n  max_file_bytes: 100\n")
+    big = write("big.yaml", "items:\n" + "  - value\n" * 20)
+    result = trueup("validate", big, cwd=tmp_path)
+    assert result.code == 2
+    message = _one_line(result)
+    assert message.startswith("big.yaml: ")
+    assert "over the 100-byte limit" in message
+
+
+def test_missing_file(trueup, tmp_path: Path) -> None:
+    result = trueup("validate", tmp_path / "nope.yaml")
+    assert result.code == 2
+    assert _one_line(result).startswith(f"{tmp_path / 'nope.yaml'}: ")
+    assert "no such file" in result.out
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("empty.yaml", ""),
+        ("comments.yaml", "# nothing here yet\n# still nothing\n"),
+        ("empty.json", "   \n"),
+        ("bom.yaml", "\ufeffapiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"),
+        ("crlf.yaml", "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: x\r\ndata:\r\n  a: b\r\n"),
+        ("compose.yaml", "services:\n  web:\n    image: nginx:1.27\n    ports: !reset []\n    environment: !override\n      A: b\n"),
+        ("docs.yaml", "---\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n"),
+        ("empty.env", ""),
+        ("empty.toml", "# comment\n"),
+    ],
+)
+def test_unusual_but_valid_files_are_fine(trueup, write, name: str, content: str) -> None:
+    path = write(name, content.encode("utf-8"))
+    result = trueup("validate", path)
+    assert result.code == 0, result.out + result.err
+    assert "no findings" in result.out
+
+
+def test_crlf_positions_are_right(trueup, write) -> None:
+    path = write("svc.yaml", b"apiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: s\r\nspec:\r\n  ports: 80\r\n")
+    result = trueup("validate", path)
+    assert result.code == 1
+    assert result.lines[0].startswith(f"{path}:6:3: high: expected array, got integer")

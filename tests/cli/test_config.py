@@ -1,0 +1,92 @@
+"""trueup.yaml: found upwards, validated against the shipped schema, errors at the key's line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+MINIMAL = """\
+version: 1
+templates: templates
+environments:
+  prod:
+    values: [values.yaml]
+"""
+
+
+def _repo(write, config: str = MINIMAL) -> None:
+    write("trueup.yaml", config)
+    write("values.yaml", "name: api\nreplicas: 2\n")
+    write("templates/app.yaml.j2", "name: {{ name }}\nreplicas: {{ replicas }}\n")
+
+
+def test_config_is_found_from_a_subdirectory(trueup, write, tmp_path: Path) -> None:
+    _repo(write)
+    sub = tmp_path / "deep" / "er"
+    sub.mkdir(parents=True)
+    result = trueup("render", "--env", "prod", cwd=sub)
+    assert result.code == 0, result.err
+    assert result.out == "# Source: app.yaml\nname: api\nreplicas: 2\n"
+
+
+def test_config_given_with_flag(trueup, write, tmp_path: Path) -> None:
+    _repo(write)
+    elsewhere = tmp_path.parent
+    result = trueup("render", "--config", tmp_path / "trueup.yaml", "--env", "prod", cwd=elsewhere)
+    assert result.code == 0, result.err
+    assert "replicas: 2" in result.out
+
+
+@pytest.mark.parametrize(
+    "config, where, fragment",
+    [
+        (MINIMAL + "colour: blue\n", "trueup.yaml:6:1:", "colour: unknown field 'colour'"),
+        (MINIMAL.replace("[values.yaml]", "values.yaml"), "trueup.yaml:5:5:", "environments.prod.values: expected array, got string"),
+        (MINIMAL + "targets:\n  - name: k8s\n    kind: helm\n    desired: x\n", "trueup.yaml:8:5:", "targets.0.kind: must be one of 'kubernetes', 'compose', 'config'"),
+        (MINIMAL + "targets:\n  - kind: config\n    desired: x\n", "trueup.yaml:7:5:", "targets.0: required field 'name' is missing"),
+        (MINIMAL + "kubernetes:\n  version: latest\n", "trueup.yaml:7:3:", "kubernetes.version: does not match the pattern"),
+        ("version: 1\n  templates: x\n", "trueup.yaml:2:12:", "invalid YAML"),
+        ("- a\n- b\n", "trueup.yaml:1:1:", "must be a mapping"),
+        (MINIMAL + "version: 1\n", "trueup.yaml:6:1:", "duplicate key 'version'"),
+    ],
+)
+def test_bad_config_names_key_and_line(trueup, write, tmp_path: Path, config: str, where: str, fragment: str) -> None:
+    _repo(write, config)
+    result = trueup("check", "--env", "prod", cwd=tmp_path)
+    assert result.code == 2
+    assert result.out == ""
+    line = result.err.strip()
+    assert "\n" not in line and "Traceback" not in line
+    assert line.startswith(f"trueup: {where}"), line
+    assert fragment in line
+
+
+def test_unknown_environment(trueup, write, tmp_path: Path) -> None:
+    _repo(write)
+    result = trueup("check", "--env", "qa", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err == "trueup: trueup.yaml: unknown environment 'qa' (known: prod)\n"
+
+
+def test_missing_values_file(trueup, write, tmp_path: Path) -> None:
+    _repo(write, MINIMAL.replace("[values.yaml]", "[values.yaml, values-prod.yaml]"))
+    result = trueup("check", "--env", "prod", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err == "trueup: values-prod.yaml: values file not found\n"
+
+
+def test_no_config_where_one_is_needed(trueup, tmp_path: Path) -> None:
+    result = trueup("check", cwd=tmp_path)
+    assert result.code == 2
+    assert "no trueup.yaml here or in any parent directory" in result.err
+
+
+def test_fail_on_from_config_and_flag(trueup, write, tmp_path: Path) -> None:
+    _repo(write, MINIMAL + "fail_on: never\nschemas:\n  - files: app.yaml\n    schema: app.schema.json\n")
+    write("app.schema.json", '{"properties": {"replicas": {"type": "string"}}}')
+    assert trueup("check", "--env", "prod", cwd=tmp_path).code == 0
+    assert trueup("check", "--env", "prod", "--fail-on", "high", cwd=tmp_path).code == 1
+    assert trueup("check", "--env", "prod", "--fail-on", "critical", cwd=tmp_path).code == 0
+    bad = trueup("check", "--env", "prod", "--fail-on", "severe", cwd=tmp_path)
+    assert bad.code == 2
+    assert "unknown severity 'severe'" in bad.err
