@@ -30,8 +30,6 @@ _STRING = re.compile(
     r'"""(?:\\[\s\S]|[^\\])*?"{3,5}' r"|'''[\s\S]*?'{3,5}" r'|"(?:[^"\\\n]|\\.)*"' r"|'[^'\n]*'"
 )
 _SCALAR = re.compile(r"[^,\]}#\r\n]*")
-_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
-_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b"}
 
 
 def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
@@ -61,12 +59,12 @@ def _plain(value: Any) -> Any:
 
 
 def _decode_error(exc: Exception, text: str, file: str) -> ParseError:
-    reason = str(getattr(exc, "msg", None) or exc)
-    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    """tomllib puts the place at the end of its message: "(at line 3, column 7)"."""
+    reason, line, column = str(exc), None, None
     where = _WHERE.search(reason)
     if where:
         reason = reason[: where.start()]
-        if line is None and where.group(1):
+        if where.group(1):
             line, column = int(where.group(1)), int(where.group(2))
     if line is None:
         body = text.rstrip()
@@ -78,21 +76,12 @@ def _decode_error(exc: Exception, text: str, file: str) -> ParseError:
 
 
 def _key_name(token: str) -> str:
-    if token.startswith("'"):
+    if token[0] not in "\"'":
+        return token
+    try:
+        return str(tomllib.loads(f"k = {token}")["k"])
+    except ValueError:
         return token[1:-1]
-    if token.startswith('"'):
-        return _ESCAPE.sub(_unescape, token[1:-1])
-    return token
-
-
-def _unescape(match: re.Match[str]) -> str:
-    code = match.group(1)
-    if len(code) > 1:
-        try:
-            return chr(int(code[1:], 16))
-        except ValueError:
-            return match.group(0)
-    return _ESCAPES.get(code, code)
 
 
 class _Scanner:
@@ -131,25 +120,24 @@ class _Scanner:
     def _header(self) -> str:
         start, double = self.i, self.text.startswith("[[", self.i)
         self.i += 2 if double else 1
-        keys = self._keys()
-        pointer = ""
+        pointer = self._walk("", self._keys(), double)
+        if double:
+            index = self.repeats.get(pointer, 0)
+            self.repeats[pointer] = index + 1
+            pointer += f"/{index}"
+            self.positions[pointer] = self._pos(start)
+        return pointer
+
+    def _walk(self, pointer: str, keys: list[tuple[str, int]], keep_first: bool) -> str:
+        """Record each dotted key's position; a prefix naming an array of tables means its last table."""
         for n, (name, offset) in enumerate(keys):
             pointer += "/" + escape_token(name)
-            if n == len(keys) - 1 and not double:
+            if n == len(keys) - 1 and not keep_first:
                 self.positions[pointer] = self._pos(offset)
                 continue
             self.positions.setdefault(pointer, self._pos(offset))
-            if n == len(keys) - 1:
-                index = self.repeats.get(pointer, 0)
-                self.repeats[pointer] = index + 1
-                pointer += f"/{index}"
-                self.positions[pointer] = self._pos(start)
-            elif pointer in self.repeats:
+            if n < len(keys) - 1 and pointer in self.repeats:
                 pointer += f"/{self.repeats[pointer] - 1}"
-        self._skip(_SPACE)
-        closer = "]]" if double else "]"
-        if self.text.startswith(closer, self.i):
-            self.i += len(closer)
         return pointer
 
     def _keys(self) -> list[tuple[str, int]]:
@@ -172,14 +160,7 @@ class _Scanner:
         if not keys or not self.text.startswith("=", self.i):
             return False
         self.i += 1
-        pointer = table
-        for name, offset in keys[:-1]:
-            pointer += "/" + escape_token(name)
-            self.positions.setdefault(pointer, self._pos(offset))
-        name, offset = keys[-1]
-        pointer += "/" + escape_token(name)
-        self.positions[pointer] = self._pos(offset)
-        self._value(pointer)
+        self._value(self._walk(table, keys, False))
         return True
 
     def _value(self, pointer: str) -> None:

@@ -86,14 +86,18 @@ class SchemaValidator:
                 message="nesting too deep to validate",
             )
             return
+        findings = []
         for pointer, message in problems:
             value = value_at(doc.data, pointer)
             shown = display_value(doc.data, pointer, value, doc.kind)
-            yield finding_at(
-                doc,
-                pointer,
-                rule="schema",
-                severity=Severity.HIGH,
-                message=message,
-                desired=shown if not isinstance(shown, (dict, list)) else None,
+            findings.append(
+                finding_at(
+                    doc,
+                    pointer,
+                    rule="schema",
+                    severity=Severity.HIGH,
+                    message=message,
+                    desired=shown if not isinstance(shown, (dict, list)) else None,
+                )
             )
+        yield from sorted(findings, key=lambda f: (f.line or 0, f.column or 0))

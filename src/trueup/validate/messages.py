@@ -95,15 +95,30 @@ def _alternatives(error: ValidationError) -> str:
     return "matches none of the allowed forms"
 
 
-def _most_relevant(error: ValidationError) -> ValidationError:
-    while error.validator in ("oneOf", "anyOf") and error.context:
-        if _alternatives(error).startswith("expected "):
-            return error
+def _relevant(error: ValidationError) -> list[ValidationError]:
+    """For a failed ``oneOf``/``anyOf``: the errors of the branch the value was meant for.
+
+    A branch that rejects the value's own type was not meant; among the rest, the
+    one with the fewest errors is the closest match. When every branch rejects the
+    type, the alternative itself is the clearest message ("expected A or B").
+    """
+    if error.validator not in ("oneOf", "anyOf") or not error.context:
+        return [error]
+    if _alternatives(error).startswith("expected "):
+        return [error]
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in error.context:
+        branch = sub.relative_schema_path[0] if sub.relative_schema_path else None
+        branches.setdefault(branch, []).append(sub)
+    viable = [
+        errs for errs in branches.values()
+        if not any(e.validator == "type" and not e.relative_path for e in errs)
+    ]
+    if not viable:
         deepest = best_match(error.context, key=relevance)
-        if deepest is None:
-            break
-        error = deepest
-    return error
+        return _relevant(deepest) if deepest is not None else [error]
+    closest = min(viable, key=len)
+    return [leaf for sub in closest for leaf in _relevant(sub)]
 
 
 _UNEXPECTED = re.compile(r"\((.*) (?:was|were) unexpected\)\s*$", re.S)
@@ -132,7 +147,7 @@ def explain(errors: Iterator[ValidationError]) -> list[tuple[str, str]]:
     """(JSON Pointer, message) per problem, deduplicated, in document order of discovery."""
     out: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
-    relevant = [_most_relevant(e) for e in errors]
+    relevant = [leaf for e in errors for leaf in _relevant(e)]
     chosen = [(e, to_pointer(e.absolute_path)) for e in relevant]
     pointers = [p for _, p in chosen]
     for error, base in chosen:
