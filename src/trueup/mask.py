@@ -1,7 +1,7 @@
 """Which values are secrets, and their mask. Masking happens only for display.
 
-A value is secret when its key (or, for ``{name: X, value: ...}`` env entries, its
-name) matches a secret-looking word, when it sits in a Kubernetes Secret's
+A value is secret when its key (or, for ``{name: X, value: ...}`` env entries, the
+entry's name) matches a secret-looking word, when it sits in a Kubernetes Secret's
 ``data``/``stringData``, or when it looks like a private key or a URL with a
 password. Findings carry the mask, never the value.
 """
@@ -57,7 +57,7 @@ def is_secret_path(root: Any, pointer: str, kind: str = "config") -> bool:
         if isinstance(node, dict):
             if is_secret_key(token):
                 return True
-            if token == "value" and isinstance(node.get("name"), str) and is_secret_key(node["name"]):
+            if token != "name" and isinstance(node.get("name"), str) and is_secret_key(node["name"]):
                 return True
             node = node.get(token)
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
@@ -74,7 +74,7 @@ def mask(value: Any, secret: bool = False) -> Any:
     if isinstance(value, dict):
         named = isinstance(value.get("name"), str) and is_secret_key(value["name"])
         return {
-            k: mask(v, secret or is_secret_key(str(k)) or (named and k == "value")) for k, v in value.items()
+            k: mask(v, secret or is_secret_key(str(k)) or (named and k != "name")) for k, v in value.items()
         }
     if isinstance(value, list):
         return [mask(v, secret) for v in value]

@@ -10,7 +10,9 @@ becoming a duplicate-key finding.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
+import itertools
 import re
 from typing import Any
 
@@ -25,11 +27,12 @@ from . import Limits, Parsed, check_depth, escape_token
 _WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 _SPACE = re.compile(r"[ \t]*")
 _GAP = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")
-_KEY = re.compile(r"""[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'""")
-_STRING = re.compile(
-    r'"""(?:\\[\s\S]|[^\\])*?"{3,5}' r"|'''[\s\S]*?'{3,5}" r'|"(?:[^"\\\n]|\\.)*"' r"|'[^'\n]*'"
-)
+_QUOTED = r""""(?:[^"\\\n]|\\.)*"|'[^'\n]*'"""
+_KEY = re.compile(rf"[A-Za-z0-9_-]+|{_QUOTED}")
+_DOTTED = re.compile(rf"[ \t]*(?:{_KEY.pattern})(?:[ \t]*\.[ \t]*(?:{_KEY.pattern}))*[ \t]*")
+_STRING = re.compile(rf'"""(?:\\[\s\S]|[^\\])*?"{{3,5}}|\'\'\'[\s\S]*?\'{{3,5}}|{_QUOTED}')
 _SCALAR = re.compile(r"[^,\]}#\r\n]*")
+_REST = re.compile(r"[^\n]*")
 
 
 def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
@@ -39,11 +42,8 @@ def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
             return Parsed([None])
         check_depth(data, limits.max_depth, file)
         return Parsed([_plain(data)])
-    except tomllib.TOMLDecodeError as exc:
-        raise _decode_error(exc, text, file) from None
     except ValueError as exc:
-        reason = str(exc).split(":")[0]
-        raise ParseError(f"invalid TOML: {reason[:1].lower()}{reason[1:]}", file) from None
+        raise _error(exc, text, file) from None
     except RecursionError:
         raise ParseError("nesting too deep to parse", file) from None
 
@@ -58,18 +58,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _decode_error(exc: Exception, text: str, file: str) -> ParseError:
-    """tomllib puts the place at the end of its message: "(at line 3, column 7)"."""
+def _error(exc: ValueError, text: str, file: str) -> ParseError:
+    """tomllib ends its message with the place, "(at line 3, column 7)"; int()'s digit limit gives none."""
     reason, line, column = str(exc), None, None
     where = _WHERE.search(reason)
-    if where:
-        reason = reason[: where.start()]
-        if where.group(1):
-            line, column = int(where.group(1)), int(where.group(2))
-    if line is None:
-        body = text.rstrip()
-        line = body.count("\n") + 1
-        column = len(body) - (body.rfind("\n") + 1) + 1
+    if where is None:
+        reason = reason.split(":")[0]
+    elif where.group(1):
+        reason, line, column = reason[: where.start()], int(where.group(1)), int(where.group(2))
+    else:
+        reason, body = reason[: where.start()], text.rstrip()
+        line, column = body.count("\n") + 1, len(body) - body.rfind("\n")
     if reason[1:2].islower():
         reason = reason[0].lower() + reason[1:]
     return ParseError(f"invalid TOML: {reason}", file, line, column)
@@ -112,10 +111,7 @@ class _Scanner:
                 table = self._header()
             else:
                 self._pair(table)
-            self._skip(_SPACE)
-            if self.i < len(text) and text[self.i] not in "#\r\n":
-                end = text.find("\n", self.i)
-                self.i = len(text) if end < 0 else end
+            self._skip(_REST)
 
     def _header(self) -> str:
         start, double = self.i, self.text.startswith("[[", self.i)
@@ -141,39 +137,28 @@ class _Scanner:
         return pointer
 
     def _keys(self) -> list[tuple[str, int]]:
-        keys: list[tuple[str, int]] = []
-        while True:
-            self._skip(_SPACE)
-            match = _KEY.match(self.text, self.i)
-            if match is None:
-                return keys
-            keys.append((_key_name(match.group()), match.start()))
-            self.i = match.end()
-            self._skip(_SPACE)
-            if not self.text.startswith(".", self.i):
-                return keys
-            self.i += 1
+        dotted = _DOTTED.match(self.text, self.i)
+        if dotted is None:
+            return []
+        self.i = dotted.end()
+        found = _KEY.finditer(self.text, dotted.start(), dotted.end())
+        return [(_key_name(match.group()), match.start()) for match in found]
 
-    def _pair(self, table: str) -> bool:
+    def _pair(self, table: str) -> None:
         keys = self._keys()
-        self._skip(_SPACE)
-        if not keys or not self.text.startswith("=", self.i):
-            return False
-        self.i += 1
-        self._value(self._walk(table, keys, False))
-        return True
+        if keys and self.text.startswith("=", self.i):
+            self.i += 1
+            self._value(self._walk(table, keys, False))
 
     def _value(self, pointer: str) -> None:
         self._skip(_SPACE)
         text, opener = self.text, self.text[self.i : self.i + 1]
         if opener not in ("[", "{"):
-            match = _STRING.match(text, self.i) or _SCALAR.match(text, self.i)
-            self.i = match.end()  # type: ignore[union-attr]
+            self.i = (_STRING.match(text, self.i) or _SCALAR.match(text, self.i)).end()  # type: ignore[union-attr]
             return
         closer = "]" if opener == "[" else "}"
         self.i += 1
-        index = 0
-        while True:
+        for index in itertools.count():
             self._skip(_GAP)
             if self.i >= len(text) or text.startswith(closer, self.i):
                 self.i += 1
@@ -182,23 +167,20 @@ class _Scanner:
                 item = f"{pointer}/{index}"
                 self.positions[item] = self._pos(self.i)
                 self._value(item)
-            elif not self._pair(pointer):
-                return
+            else:
+                self._pair(pointer)
             self._skip(_GAP)
             if not text.startswith(",", self.i):
                 self.i += text.startswith(closer, self.i)
                 return
             self.i += 1
-            index += 1
 
 
 class Locator:
     def __init__(self, text: str) -> None:
         scanner = _Scanner(text)
-        try:
+        with contextlib.suppress(RecursionError):
             scanner.scan()
-        except RecursionError:
-            pass
         self.positions = scanner.positions
 
     def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:

@@ -1,0 +1,64 @@
+"""Secret values never reach any output, even when they are the value a finding is about."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SECRETS = ["8e1f3c0ffee9d4", "hunter2-prod-pw", "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z", "s3cr3tPassw0rd", "424242424242"]
+
+SECRET_MANIFEST = """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+stringData:
+  password: 424242424242
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+        - name: api
+          image: api:1.0.0
+          env:
+            - name: DB_PASSWORD
+              value: hunter2-prod-pw
+              bogus: 8e1f3c0ffee9d4
+            - name: GITHUB
+              value: ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z
+              extra: ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z
+"""
+APP_CONFIG = "database:\n  url: postgres://app:s3cr3tPassw0rd@db:5432/app\n  password: 8e1f3c0ffee9d4\n"
+APP_SCHEMA = '{"properties": {"database": {"properties": {"url": {"type": "integer"}, "password": {"type": "integer"}}}}}'
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_no_secret_in_any_output(trueup, write, tmp_path: Path, fmt: str) -> None:
+    manifest = write("k8s.yaml", SECRET_MANIFEST)
+    config = write("app.yaml", APP_CONFIG)
+    write("app.schema.json", APP_SCHEMA)
+    write("dup.yaml", "token: 8e1f3c0ffee9d4\ntoken: hunter2-prod-pw\n")
+    result = trueup(
+        "validate", "--strict", "--format", fmt, "--schema", tmp_path / "app.schema.json",
+        manifest, config, tmp_path / "dup.yaml", cwd=tmp_path,
+    )
+    assert result.code == 1
+    everything = result.out + result.err
+    assert "stringData" in everything or "expected string" in everything
+    for secret in SECRETS:
+        assert secret not in everything
+    if fmt == "json":
+        findings = result.json()["findings"]
+        masked = {f["path"]: f["desired"] for f in findings}
+        assert masked["/stringData/password"] == "********"
+        assert masked["/database/url"] == "********"
+        assert masked["/database/password"] == "********"
+        assert masked["/spec/template/spec/containers/0/env/0/bogus"] == "********"
+        assert masked["/spec/template/spec/containers/0/env/1/extra"] == "********"
