@@ -23,7 +23,6 @@ _SKIP = re.compile(r"[ \t\f\v]*(?:#[^\n]*)?(?:\n|\Z)")
 _ASSIGN = re.compile(r"[ \t]*(?:export[ \t]+)?(?P<key>[\w.\-\[\]]+)[ \t]*=[ \t]*")
 _QUOTED = {'"': re.compile(r'"((?:[^"\\]|\\.)*)"', re.S), "'": re.compile(r"'([^']*)'")}
 _QUOTE_NAMES = {'"': "double", "'": "single"}
-_AFTER = re.compile(r"[ \t]*(?:#[^\n]*)?(?:\n|\Z)")
 _COMMENT = re.compile(r"[ \t]#")
 _ESCAPE = re.compile(r"\\(.)", re.S)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
@@ -76,7 +75,7 @@ class _Reader:
             match = _QUOTED[quote].match(text, pos)
             if match is None:
                 raise self._fail(f"unterminated {_QUOTE_NAMES[quote]}-quoted value", pos)
-            after = _AFTER.match(text, match.end())
+            after = _SKIP.match(text, match.end())
             if after is None:
                 raise self._fail("unexpected text after the closing quote", match.end())
             body = match.group(1)

@@ -2,10 +2,9 @@
 
 tomllib reports no positions and returns date and time objects that JSON Schema
 cannot check, so ``parse`` turns those into ISO 8601 strings and the Locator
-re-reads the text on demand. The scanner follows ``[tables]``, each repetition of
-an ``[[array.of.tables]]``, dotted and quoted keys, arrays and inline tables.
-A repeated key is a TOML syntax error, so it stops the parse instead of
-becoming a duplicate-key finding.
+re-reads the text on demand, following ``[tables]``, each repetition of an
+``[[array.of.tables]]``, dotted and quoted keys, arrays and inline tables. A
+repeated key is a TOML syntax error, so it stops the parse (no duplicate finding).
 """
 from __future__ import annotations
 
@@ -83,7 +82,7 @@ def _key_name(token: str) -> str:
         return token[1:-1]
 
 
-class _Scanner:
+class Locator:
     """One pass over the text: the position of every key, array item and table by pointer."""
 
     def __init__(self, text: str) -> None:
@@ -92,6 +91,13 @@ class _Scanner:
         self.positions: dict[str, tuple[int, int]] = {"": (1, 1)}
         self.repeats: dict[str, int] = {}
         self.i = 0
+        with contextlib.suppress(RecursionError):
+            self._scan()
+
+    def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
+        while pointer and pointer not in self.positions:
+            pointer = pointer.rsplit("/", 1)[0]
+        return self.positions.get(pointer, (1, 1))
 
     def _pos(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_left(self.newlines, offset)
@@ -101,7 +107,7 @@ class _Scanner:
     def _skip(self, pattern: re.Pattern[str]) -> None:
         self.i = pattern.match(self.text, self.i).end()  # type: ignore[union-attr]
 
-    def scan(self) -> None:
+    def _scan(self) -> None:
         text, table = self.text, ""
         while True:
             self._skip(_GAP)
@@ -154,7 +160,8 @@ class _Scanner:
         self._skip(_SPACE)
         text, opener = self.text, self.text[self.i : self.i + 1]
         if opener not in ("[", "{"):
-            self.i = (_STRING.match(text, self.i) or _SCALAR.match(text, self.i)).end()  # type: ignore[union-attr]
+            match = _STRING.match(text, self.i) or _SCALAR.match(text, self.i)
+            self.i = match.end()  # type: ignore[union-attr]
             return
         closer = "]" if opener == "[" else "}"
         self.i += 1
@@ -174,16 +181,3 @@ class _Scanner:
                 self.i += text.startswith(closer, self.i)
                 return
             self.i += 1
-
-
-class Locator:
-    def __init__(self, text: str) -> None:
-        scanner = _Scanner(text)
-        with contextlib.suppress(RecursionError):
-            scanner.scan()
-        self.positions = scanner.positions
-
-    def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
-        while pointer and pointer not in self.positions:
-            pointer = pointer.rsplit("/", 1)[0]
-        return self.positions.get(pointer, (1, 1))

@@ -237,19 +237,25 @@ def _mark_error(exc: yaml.MarkedYAMLError, file: str) -> ParseError:
 
 
 def compose_all(text: str, file: str) -> list[Node | None]:
-    composer = _Composer(text)
     nodes: list[Node | None] = []
+    composer = None
     try:
+        composer = _Composer(text)
         while composer.check_node():
             nodes.append(composer.get_node())
     except yaml.MarkedYAMLError as exc:
         raise _mark_error(exc, file) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise ParseError(f"invalid YAML: unacceptable character #x{exc.character:04x}", file, line, column) from None
     except yaml.YAMLError as exc:
         raise ParseError(f"invalid YAML: {exc}", file) from None
     except RecursionError:
         raise ParseError("nesting too deep to parse", file) from None
     finally:
-        composer.dispose()
+        if composer is not None:
+            composer.dispose()
     return nodes
 
 
