@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from .config import Config
-from .desired import load_rendered, load_values, template_names
 from .errors import ParseError, RenderError, TrueupError
 from .load import Loaded, detect_format, load_path
 from .model import Finding, Severity, Summary
-from .render import Rendered, make_environment, render_template
 from .tree import iter_files
 from .validate import SchemaValidator
+
+if TYPE_CHECKING:
+    from .render import Rendered
 
 WALKED_FORMATS = frozenset({"yaml", "json", "toml", "dotenv"})
 
@@ -64,6 +65,9 @@ def render_env(
     config: Config,
 ) -> RenderedEnvironment:
     """Render every template of one environment, keeping going past a failing template."""
+    from .desired import load_values, template_names
+    from .render import make_environment, render_template
+
     values = load_values(values_files, root, config.limits)
     jinja = make_environment(templates_root, display_root, config.limits)
     context = dict(values.data)
@@ -100,6 +104,8 @@ def environment_render(config: Config, env: str) -> RenderedEnvironment:
 def check_rendered(
     rendered: RenderedEnvironment, validator: SchemaValidator, config: Config, summary: Summary, display_root: str
 ) -> Iterator[Finding]:
+    from .desired import load_rendered
+
     env = rendered.name
     yield from rendered.value_findings
     yield from rendered.failures
