@@ -39,6 +39,7 @@ EXPECTED = {
     },
     "good/duplicates.env": {"API_URL": "https://api.staging.example.com", "TIMEOUT": "45"},
     "good/comments-only.env": None,
+    "good/inherited.env": {"HOME_DIR": "/srv/app", "AWS_PROFILE": None},
 }
 
 
@@ -81,6 +82,9 @@ def test_empty_or_comment_only_text_is_one_empty_document(text: str) -> None:
         ("export   K = v", "v"),
         ("export=1", "1"),
         ("K=a=b", "a=b"),
+        ("K: v", "v"),
+        ("K : 'it\\'s'", "it's"),
+        ("K='a\\b'", "a\\b"),
     ],
 )
 def test_value_rules(line: str, value: str) -> None:
@@ -90,7 +94,6 @@ def test_value_rules(line: str, value: str) -> None:
 
 BAD = [
     ("bad/not-assignment.env", 3, 1, "invalid .env: expected KEY=VALUE"),
-    ("bad/bare-key.env", 2, 3, "invalid .env: expected KEY=VALUE"),
     ("bad/unterminated-quote.env", 2, 6, "invalid .env: unterminated double-quoted value"),
     ("bad/text-after-quote.env", 2, 18, "invalid .env: unexpected text after the closing quote"),
 ]
@@ -152,7 +155,8 @@ def _write(value: str, style: str) -> str:
     plain = value == value.strip() and "\n" not in value and "\r" not in value and " #" not in value
     if style == "unquoted" and plain and "\t#" not in value and not value.startswith(("'", '"')):
         return value
-    if style == "single" and "'" not in value and "\r" not in value:
+    # In single quotes only \' is special (as in compose), so a trailing backslash cannot be written.
+    if style == "single" and "'" not in value and "\r" not in value and not value.endswith("\\"):
         return f"'{value}'"
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r")
     if style != "double-raw-newlines":

@@ -3,13 +3,14 @@
 The stdlib has no ``.env`` reader, and python-dotenv differs from compose on
 quoting and comments. Rules, after compose's: ``KEY=VALUE`` with an optional
 leading ``export``; blank and ``#`` lines are skipped; an unquoted value ends at
-`` #`` and is stripped; a single-quoted value is literal; a double-quoted value
-may span lines and reads ``\\n``, ``\\t`` and ``\\r``, a backslash before any
-other character keeping that character (``\\\\``, ``\\"``, ``\\$``); ``KEY=`` is
-empty. ``${VAR}`` references are kept as written: the checker sees the file, not
-one shell's environment. A line without ``=`` (compose's inherited bare ``KEY``
-included) is an error, and a repeated key is a duplicate-key finding whose later
-value wins, as in compose.
+`` #`` and is stripped; a single-quoted value is literal but for ``\\'``; a
+double-quoted value may span lines and reads ``\\n``, ``\\t`` and ``\\r``, a
+backslash before any other character keeping that character (``\\\\``, ``\\"``,
+``\\$``); ``KEY=`` is empty; ``KEY: value`` equals ``KEY=value``; a bare ``KEY``
+is inherited from the environment and reads as null. ``${VAR}`` references are
+kept as written: the checker sees the file, not one shell's environment. Any
+other line is an error, and a repeated key is a duplicate-key finding whose
+later value wins, as in compose.
 """
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from ..errors import ParseError
 from . import Duplicate, Limits, Parsed, escape_token
 
 _SKIP = re.compile(r"[ \t\f\v]*(?:#[^\n]*)?(?:\n|\Z)")
-_ASSIGN = re.compile(r"[ \t]*(?:export[ \t]+)?(?P<key>[\w.\-\[\]]+)[ \t]*=[ \t]*")
-_QUOTED = {'"': re.compile(r'"((?:[^"\\]|\\.)*)"', re.S), "'": re.compile(r"'([^']*)'")}
+_ASSIGN = re.compile(r"[ \t]*(?:export[ \t]+)?(?P<key>[\w.\-\[\]]+)[ \t]*(?:(?P<sep>[=:])[ \t]*|(?=#|\n|\Z))")
+_QUOTED = {'"': re.compile(r'"((?:[^"\\]|\\.)*)"', re.S), "'": re.compile(r"'((?:[^'\\]|\\.)*)'", re.S)}
 _QUOTE_NAMES = {'"': "double", "'": "single"}
 _COMMENT = re.compile(r"[ \t]#")
 _ESCAPE = re.compile(r"\\(.)", re.S)
@@ -35,7 +36,7 @@ class _Reader:
         self.text = text.replace("\r\n", "\n")
         self.file = file
         self.newlines = [m.start() for m in re.finditer("\n", self.text)]
-        self.data: dict[str, str] = {}
+        self.data: dict[str, str | None] = {}
         self.duplicates: list[Duplicate] = []
         self.positions: dict[str, tuple[int, int]] = {"": (1, 1)}
 
@@ -47,7 +48,7 @@ class _Reader:
     def _fail(self, cause: str, offset: int) -> ParseError:
         return ParseError(f"invalid .env: {cause}", self.file, *self._pos(offset))
 
-    def read(self) -> dict[str, str]:
+    def read(self) -> dict[str, str | None]:
         text, pos = self.text, 0
         while pos < len(text):
             skip = _SKIP.match(text, pos)
@@ -60,7 +61,10 @@ class _Reader:
                 raise self._fail("expected KEY=VALUE", start)
             key = match.group("key")
             where = self._pos(match.start("key"))
-            value, pos = self._value(match.end())
+            if match.group("sep"):
+                value, pos = self._value(match.end())
+            else:
+                value, pos = None, _SKIP.match(text, match.end()).end()
             pointer = "/" + escape_token(key)
             if key in self.data:
                 self.duplicates.append(Duplicate(0, pointer, key, *where))
@@ -68,7 +72,7 @@ class _Reader:
             self.positions[pointer] = where
         return self.data
 
-    def _value(self, pos: int) -> tuple[str, int]:
+    def _value(self, pos: int) -> tuple[str | None, int]:
         text = self.text
         quote = text[pos : pos + 1]
         if quote and quote in _QUOTED:
@@ -81,6 +85,8 @@ class _Reader:
             body = match.group(1)
             if quote == '"':
                 body = _ESCAPE.sub(lambda e: _ESCAPES.get(e.group(1), e.group(1)), body)
+            else:
+                body = body.replace("\\'", "'")
             return body, after.end()
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end
