@@ -20,6 +20,24 @@ def _key(line: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _nearest_key(source: list[str], key: str, indent: int, start: int, stop: int) -> int | None:
+    """1-based line of the nearest template line at or before ``start`` with the same key."""
+    fallback = None
+    for i in range(min(start, len(source) - 1), max(stop, 0) - 1, -1):
+        if _key(source[i]) == key:
+            if _indent(source[i]) == indent:
+                return i + 1
+            fallback = fallback or i + 1
+    return fallback
+
+
+LOOKBACK = 80
+
+
 def line_map(template: Path, rendered: str) -> list[int]:
     try:
         source = template.read_text("utf-8-sig").splitlines()
@@ -35,14 +53,12 @@ def line_map(template: Path, rendered: str) -> list[int]:
             continue
         if tag == "delete":
             continue
-        window = range(max(s1 - 1, 0), s2) if s2 > s1 else range(max(s1 - 1, 0), s1)
-        keyed = {}
-        for i in window:
-            key = _key(source[i])
-            if key is not None and "{" not in key:
-                keyed.setdefault(key, i + 1)
         fallback = s1 + 1 if s2 > s1 else max(s1, 1)
         for o in range(o1, o2):
-            key = _key(out_lines[o])
-            mapping[o] = keyed.get(key, fallback) if key else fallback
+            line = out_lines[o]
+            key = _key(line)
+            found = None
+            if key is not None:
+                found = _nearest_key(source, key, _indent(line), max(s2 - 1, s1), s1 - LOOKBACK)
+            mapping[o] = found or fallback
     return [min(max(m, 1), max(len(source), 1)) for m in mapping]
