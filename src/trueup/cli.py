@@ -119,6 +119,7 @@ def _report(
     )
     info = RunInfo(args.command, tuple(environments), color=color, quiet=args.quiet)
     reporter = make_reporter(args.format, stream, info)
+    args.reported = True
     error: TrueupError | None = None
     try:
         for finding in findings:
@@ -233,6 +234,20 @@ def _write_tree(out: Path, outputs: Sequence[Any]) -> None:
         target.write_text(output.text, encoding="utf-8")
 
 
+def _error_report(args: argparse.Namespace, stdout: IO[str], error: TrueupError) -> None:
+    """A run that failed before reporting still gives ``--format json`` readers a report."""
+    from .model import Summary
+    from .report import RunInfo, make_reporter
+
+    try:
+        stream = _open_output(args, stdout)
+    except TrueupError:
+        return
+    make_reporter("json", stream, RunInfo(args.command, tuple(getattr(args, "env", ()) or ()))).finish(Summary(), error)
+    if stream is not stdout:
+        stream.close()
+
+
 def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -250,6 +265,8 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stder
         return handler(args, stdout, stderr)
     except TrueupError as exc:
         print(f"trueup: {exc}", file=stderr)
+        if getattr(args, "format", "text") == "json" and not getattr(args, "reported", False):
+            _error_report(args, stdout, exc)
         return 2
     except KeyboardInterrupt:
         print("trueup: interrupted", file=stderr)

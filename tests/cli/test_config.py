@@ -90,3 +90,45 @@ def test_fail_on_from_config_and_flag(trueup, write, tmp_path: Path) -> None:
     bad = trueup("check", "--env", "prod", "--fail-on", "severe", cwd=tmp_path)
     assert bad.code == 2
     assert "unknown severity 'severe'" in bad.err
+
+
+def test_json_format_reports_a_run_that_could_not_start(trueup, write, tmp_path: Path, valid_report) -> None:
+    _repo(write, MINIMAL + "colour: blue\n")
+    result = trueup("check", "--env", "prod", "--format", "json", cwd=tmp_path)
+    assert result.code == 2
+    report = valid_report(result.out)
+    assert report["findings"] == []
+    assert report["summary"]["exit_code"] == 2
+    assert report["error"] == {"message": "colour: unknown field 'colour'", "file": "trueup.yaml", "line": 6, "column": 1}
+    assert result.err == "trueup: trueup.yaml:6:1: colour: unknown field 'colour'\n"
+
+
+@pytest.mark.parametrize(
+    "schema, fragment",
+    [
+        ('{"$ref": "https://example.com/app.json"}', "cannot resolve $ref 'https://example.com/app.json': nothing is downloaded"),
+        ('{"$ref": "other.json#/nope"}', "cannot resolve $ref"),
+        ('{"type": "objekt"}', "invalid JSON Schema at type"),
+        ('{"type": "object",', "schema is not valid JSON"),
+        (None, "schema file not found"),
+    ],
+)
+def test_bad_user_schema_is_one_line(trueup, write, tmp_path: Path, schema, fragment: str) -> None:
+    write("app.yaml", "a: 1\n")
+    write("other.json", '{"type": "object"}')
+    if schema is not None:
+        write("app.schema.json", schema)
+    result = trueup("validate", "--schema", "app.schema.json", "app.yaml", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err.startswith("trueup: app.schema.json")
+    assert fragment in result.err
+    assert len(result.err.splitlines()) == 1 and "Traceback" not in result.err
+
+
+def test_user_schema_with_local_ref(trueup, write, tmp_path: Path) -> None:
+    write("schemas/app.json", '{"properties": {"db": {"$ref": "db.json"}}}')
+    write("schemas/db.json", '{"type": "object", "properties": {"port": {"type": "integer"}}}')
+    write("app.yaml", "db:\n  port: five\n")
+    result = trueup("validate", "--schema", "schemas/app.json", "app.yaml", cwd=tmp_path)
+    assert result.code == 1
+    assert result.lines[0] == "app.yaml:2:3: high: expected integer, got string [schema] at /db/port (value \"five\")"

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+from ..errors import SchemaError
 from ..globs import match_any
 from ..load import split_pointer
 from ..mask import display_value
@@ -54,20 +55,20 @@ class SchemaValidator:
         names = (doc.source.name, doc.source.file)
         for mapping in self.mappings:
             if any(match_any(mapping.files, n) for n in names):
-                yield from self._run(doc, self.local.validator(mapping.schema))
+                yield from self._run(doc, self.local.validator(mapping.schema), mapping.schema)
         if doc.kind == "kubernetes":
             yield from self._kubernetes_check(doc)
         elif doc.kind == "compose" and isinstance(doc.data, dict):
             from .compose import compose_validator
 
-            yield from self._run(doc, compose_validator())
+            yield from self._run(doc, compose_validator(), "compose-spec schema")
 
     def _kubernetes_check(self, doc: Document) -> Iterator[Finding]:
         schemas = self.kubernetes()
         api_version, kind = doc.data["apiVersion"], doc.data["kind"]
         validator = schemas.validator(api_version, kind)
         if validator is not None:
-            yield from self._run(doc, validator)
+            yield from self._run(doc, validator, f"{schemas.label} schema for {api_version} {kind}")
         elif self.missing_schemas != "ignore":
             yield finding_at(
                 doc,
@@ -77,9 +78,18 @@ class SchemaValidator:
                 message=f"no {schemas.label} schema for {api_version} {kind}; not validated",
             )
 
-    def _run(self, doc: Document, validator: Any) -> Iterator[Finding]:
+    def _run(self, doc: Document, validator: Any, schema: str) -> Iterator[Finding]:
+        from referencing.exceptions import Unresolvable
+
         try:
             problems = explain(validator.iter_errors(doc.data))
+        except Unresolvable as exc:
+            ref = getattr(exc, "ref", None) or str(exc)
+            raise SchemaError(
+                f"cannot resolve $ref {ref!r}: nothing is downloaded at run time; "
+                "keep referenced schemas in the repository and refer to them by relative path",
+                schema,
+            ) from None
         except RecursionError:
             yield finding_at(
                 doc, "", rule="input.parse", severity=Severity.CRITICAL,

@@ -13,6 +13,7 @@ from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
+from referencing.jsonschema import DRAFT202012
 
 from ..errors import ParseError, SchemaError
 from ..load import load_path, read_text
@@ -62,7 +63,8 @@ class LocalSchemas:
         path = Path(unquote(parsed.path)).resolve()
         if self.root not in path.parents:
             raise NoSuchResource(ref=uri)
-        return Resource.from_contents(read_schema(path, path.relative_to(self.root).as_posix()))
+        contents = read_schema(path, path.relative_to(self.root).as_posix())
+        return Resource.from_contents(contents, default_specification=DRAFT202012)
 
     def validator(self, schema_path: str) -> Validator:
         cached = self._validators.get(schema_path)
