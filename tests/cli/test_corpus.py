@@ -1,0 +1,62 @@
+"""The real-world corpus in ../shared: no crash, and no file PyYAML parses is refused.
+
+The corpus (third-party compose files, manifests and config files, unmodified) sits
+beside the repository on development machines and in CI; elsewhere this is skipped.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from conftest import REPO
+
+CORPUS = REPO.parent / "shared" / "corpus"
+
+pytestmark = pytest.mark.skipif(not (CORPUS / "manifest.json").is_file(), reason="shared corpus not present")
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory):
+    from trueup.cli import main
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["validate", "--format", "json", str(CORPUS)], stdout=out, stderr=err)
+    return code, json.loads(out.getvalue()), err.getvalue()
+
+
+def test_corpus_run_finishes_with_a_report(corpus_run, valid_report) -> None:
+    code, report, err = corpus_run
+    assert err == ""
+    valid_report(json.dumps(report))
+    manifest = json.loads((CORPUS / "manifest.json").read_text())["files"]
+    from trueup.load import detect_format
+    from trueup.pipeline import WALKED_FORMATS
+
+    assert report["summary"]["files"] == sum(1 for f in manifest if detect_format(f["path"]) in WALKED_FORMATS)
+    assert code in (1, 2)
+
+
+def test_every_refusal_is_a_file_pyyaml_refuses_too(corpus_run) -> None:
+    _, report, _ = corpus_run
+    manifest = {f["path"]: f for f in json.loads((CORPUS / "manifest.json").read_text())["files"]}
+    refused = {f["file"].split("corpus/", 1)[1]: f["message"] for f in report["findings"] if f["rule"] == "input.parse"}
+    for path, message in refused.items():
+        entry = manifest[path]
+        parses = entry.get("native_parses") if entry["format"] in ("json", "toml", "ini") else entry["yaml_safe_load_all"]
+        if path.endswith(".env"):
+            parses = False
+        assert parses is False, f"{path}: {message}"
+    assert len(refused) <= 25
+
+
+def test_duplicate_keys_in_the_corpus_are_findings(corpus_run) -> None:
+    _, report, _ = corpus_run
+    manifest = {f["path"]: f for f in json.loads((CORPUS / "manifest.json").read_text())["files"]}
+    flagged = {f["file"].split("corpus/", 1)[1] for f in report["findings"] if f["rule"] == "input.duplicate-key"}
+    expected = {p for p, f in manifest.items() if "duplicate_key" in f.get("features", []) and f["yaml_safe_load_all"]}
+    assert expected and expected <= flagged
+    counts = Counter(f["rule"] for f in report["findings"])
+    assert counts["schema"] > 0
