@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .pointer import split_pointer, steps
+
 MASK = "********"
 
 SECRET_KEY = re.compile(
@@ -36,15 +38,9 @@ def looks_secret(value: Any) -> bool:
     return isinstance(value, str) and bool(SECRET_TEXT.search(value))
 
 
-def _tokens(pointer: str) -> list[str]:
-    if not pointer:
-        return []
-    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
-
-
 def is_secret_path(root: Any, pointer: str, kind: str = "config") -> bool:
     """Whether the value at ``pointer`` in document ``root`` is a secret by where it sits."""
-    tokens = _tokens(pointer)
+    tokens = split_pointer(pointer)
     if (
         kind == "kubernetes"
         and isinstance(root, dict)
@@ -52,18 +48,16 @@ def is_secret_path(root: Any, pointer: str, kind: str = "config") -> bool:
         and tokens[:1] in (["data"], ["stringData"])
     ):
         return True
-    node = root
-    for i, token in enumerate(tokens):
-        if isinstance(node, dict):
-            if is_secret_key(token):
-                return True
-            if token != "name" and isinstance(node.get("name"), str) and is_secret_key(node["name"]):
-                return True
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return False
+    path = steps(root, pointer)
+    # Steps that do not resolve (an unknown field's value, say) are judged by their names alone.
+    containers = [node for node, _ in path] + [{}] * (len(tokens) - len(path))
+    for node, token in zip(containers, tokens):
+        if not isinstance(node, dict):
+            continue
+        if is_secret_key(token):
+            return True
+        if token != "name" and isinstance(node.get("name"), str) and is_secret_key(node["name"]):
+            return True
     return False
 
 

@@ -184,21 +184,6 @@ def _duplicate_finding(source: Source, dup: Duplicate, documents: list[Document]
     )
 
 
-def escape_token(token: str) -> str:
-    """One RFC 6901 reference token."""
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def unescape_token(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def split_pointer(pointer: str) -> list[str]:
-    if not pointer:
-        return []
-    return [unescape_token(t) for t in pointer[1:].split("/")]
-
-
 def check_depth(data: Any, limit: int, file: str) -> None:
     """Refuse data nested deeper than ``limit`` (walked without recursion)."""
     stack = [(data, 1)]

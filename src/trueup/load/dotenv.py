@@ -14,11 +14,12 @@ later value wins, as in compose.
 """
 from __future__ import annotations
 
-import bisect
 import re
 
 from ..errors import ParseError
-from . import Duplicate, Limits, Parsed, escape_token
+from ..pointer import escape_token
+from . import Duplicate, Limits, Parsed
+from .positions import LineIndex, TableLocator, read_positions
 
 _SKIP = re.compile(r"[ \t\f\v]*(?:#[^\n]*)?(?:\n|\Z)")
 _ASSIGN = re.compile(r"[ \t]*(?:export[ \t]+)?(?P<key>[\w.\-\[\]]+)[ \t]*(?:(?P<sep>[=:])[ \t]*|(?=#|\n|\Z))")
@@ -35,15 +36,13 @@ class _Reader:
     def __init__(self, text: str, file: str) -> None:
         self.text = text.replace("\r\n", "\n")
         self.file = file
-        self.newlines = [m.start() for m in re.finditer("\n", self.text)]
+        self.lines = LineIndex(self.text)
         self.data: dict[str, str | None] = {}
         self.duplicates: list[Duplicate] = []
         self.positions: dict[str, tuple[int, int]] = {"": (1, 1)}
 
     def _pos(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_left(self.newlines, offset)
-        start = self.newlines[line - 1] + 1 if line else 0
-        return line + 1, offset - start + 1
+        return self.lines.position(offset)
 
     def _fail(self, cause: str, offset: int) -> ParseError:
         return ParseError(f"invalid .env: {cause}", self.file, *self._pos(offset))
@@ -99,16 +98,6 @@ def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
     return Parsed([data or None], reader.duplicates)
 
 
-class Locator:
+class Locator(TableLocator):
     def __init__(self, text: str) -> None:
-        reader = _Reader(text, "")
-        try:
-            reader.read()
-        except ParseError:
-            pass
-        self.positions = reader.positions
-
-    def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
-        while pointer and pointer not in self.positions:
-            pointer = pointer.rsplit("/", 1)[0]
-        return self.positions.get(pointer, (1, 1))
+        super().__init__(read_positions(_Reader(text, "")))

@@ -17,7 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ParseError
-from . import Duplicate, Limits, Parsed, escape_token
+from ..pointer import escape_token
+from . import Duplicate, Limits, Parsed
+from .positions import TableLocator, read_positions
 
 _EXPECTED = "invalid INI: expected 'key = value' or '[section]'"
 
@@ -95,16 +97,6 @@ def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
     return Parsed([data or None], reader.duplicates)
 
 
-class Locator:
+class Locator(TableLocator):
     def __init__(self, text: str) -> None:
-        reader = _Reader(text, "")
-        try:
-            reader.read()
-        except ParseError:
-            pass
-        self.positions = reader.positions
-
-    def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
-        while pointer and pointer not in self.positions:
-            pointer = pointer.rsplit("/", 1)[0]
-        return self.positions.get(pointer, (1, 1))
+        super().__init__(read_positions(_Reader(text, "")))

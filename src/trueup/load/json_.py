@@ -5,13 +5,14 @@ key, so the common case costs one ``json.loads``.
 """
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from typing import Any
 
 from ..errors import ParseError
-from . import Duplicate, Limits, Parsed, check_depth, escape_token
+from ..pointer import escape_token
+from . import Duplicate, Limits, Parsed, check_depth
+from .positions import LineIndex, TableLocator
 
 _TOKEN = re.compile(
     r'[ \t\r\n]*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<punct>[{}\[\]:,])|(?P<atom>[^\s{}\[\]:,"]+))',
@@ -54,15 +55,13 @@ class _Scanner:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.lines = LineIndex(text)
         self.positions: dict[str, tuple[int, int]] = {}
         self.duplicates: list[Duplicate] = []
         self._scan()
 
     def _pos(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_left(self.newlines, offset)
-        start = self.newlines[line - 1] + 1 if line else 0
-        return line + 1, offset - start + 1
+        return self.lines.position(offset)
 
     def _scan(self) -> None:
         # Each frame: [pointer, is_object, next index or pending key, keys seen]
@@ -120,12 +119,6 @@ class _Scanner:
         return pointer
 
 
-class Locator:
+class Locator(TableLocator):
     def __init__(self, text: str) -> None:
-        self.scanner = _Scanner(text)
-
-    def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
-        positions = self.scanner.positions
-        while pointer not in positions and pointer:
-            pointer = pointer.rsplit("/", 1)[0]
-        return positions.get(pointer, (1, 1))
+        super().__init__(_Scanner(text).positions)

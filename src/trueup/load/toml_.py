@@ -8,7 +8,6 @@ repeated key is a TOML syntax error, so it stops the parse (no duplicate finding
 """
 from __future__ import annotations
 
-import bisect
 import contextlib
 import datetime as dt
 import itertools
@@ -21,7 +20,9 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 from ..errors import ParseError
-from . import Limits, Parsed, check_depth, escape_token
+from ..pointer import escape_token
+from . import Limits, Parsed, check_depth
+from .positions import LineIndex, TableLocator
 
 _WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 _SPACE = re.compile(r"[ \t]*")
@@ -82,27 +83,20 @@ def _key_name(token: str) -> str:
         return token[1:-1]
 
 
-class Locator:
+class Locator(TableLocator):
     """One pass over the text: the position of every key, array item and table by pointer."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
-        self.positions: dict[str, tuple[int, int]] = {"": (1, 1)}
+        self.lines = LineIndex(text)
+        super().__init__({"": (1, 1)})
         self.repeats: dict[str, int] = {}
         self.i = 0
         with contextlib.suppress(RecursionError):
             self._scan()
 
-    def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
-        while pointer and pointer not in self.positions:
-            pointer = pointer.rsplit("/", 1)[0]
-        return self.positions.get(pointer, (1, 1))
-
     def _pos(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_left(self.newlines, offset)
-        start = self.newlines[line - 1] + 1 if line else 0
-        return line + 1, offset - start + 1
+        return self.lines.position(offset)
 
     def _skip(self, pattern: re.Pattern[str]) -> None:
         self.i = pattern.match(self.text, self.i).end()  # type: ignore[union-attr]

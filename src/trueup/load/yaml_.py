@@ -18,7 +18,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ParseError
-from . import Duplicate, Limits, Parsed, escape_token, split_pointer
+from ..pointer import escape_token, split_pointer
+from . import Duplicate, Limits, Parsed
 
 try:
     from yaml import CParser as _Parser

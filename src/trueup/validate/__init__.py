@@ -6,21 +6,10 @@ from typing import Any, Iterator, Sequence
 
 from ..errors import SchemaError
 from ..globs import match_any
-from ..load import split_pointer
 from ..mask import display_value
 from ..model import Document, Finding, Severity, finding_at
+from ..pointer import value_at
 from .messages import explain
-
-
-def value_at(data: Any, pointer: str) -> Any:
-    for token in split_pointer(pointer):
-        if isinstance(data, dict):
-            data = data.get(token)
-        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
-            data = data[int(token)]
-        else:
-            return None
-    return data
 
 
 class SchemaValidator:

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from jsonschema.exceptions import ValidationError, best_match, relevance
 
-from ..load import escape_token
+from ..pointer import escape_token, join_pointer
 
 _JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"),
                (list, "array"), (dict, "object"), (type(None), "null"))
@@ -23,10 +23,6 @@ def json_type(value: Any) -> str:
         if isinstance(value, py):
             return name
     return type(value).__name__
-
-
-def to_pointer(path: Any) -> str:
-    return "".join("/" + escape_token(str(p)) for p in path)
 
 
 def _types(expected: Any) -> list[str]:
@@ -148,7 +144,7 @@ def explain(errors: Iterator[ValidationError]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
     relevant = [leaf for e in errors for leaf in _relevant(e)]
-    chosen = [(e, to_pointer(e.absolute_path)) for e in relevant]
+    chosen = [(e, join_pointer(e.absolute_path)) for e in relevant]
     pointers = [p for _, p in chosen]
     for error, base in chosen:
         unknown = _unknown_fields(error)
