@@ -67,6 +67,12 @@ class Config:
     def display(self) -> str:
         return self.path.name if self.path else "trueup.yaml"
 
+    def target_for(self, rendered: str, env: str | None) -> Target | None:
+        """The first target of ``env`` whose desired globs take this rendered path."""
+        from .globs import match_any
+
+        return next((t for t in self.targets if t.applies_to(env) and match_any(t.desired, rendered)), None)
+
     def environment(self, name: str) -> Environment:
         try:
             return self.environments[name]

@@ -65,13 +65,19 @@ def template_names(templates_root: Path, globs: Sequence[str] = ("**",)) -> list
     ]
 
 
-def load_rendered(rendered: Rendered, display_root: str, limits: Limits = Limits()) -> Loaded:
-    """Parse rendered output; a parse error names the template (the file a person fixes)."""
+def load_rendered(
+    rendered: Rendered, display_root: str, limits: Limits = Limits(), kind: str | None = None
+) -> Loaded:
+    """Parse rendered output; a parse error names the template (the file a person fixes).
+
+    ``kind`` (from the config's target for this output) overrides detection by content.
+    """
     file = f"{display_root}/{rendered.template}" if display_root else rendered.template
     fmt = detect_format(rendered.output) or "yaml"
     try:
         return load_text(
-            rendered.text, file=file, name=rendered.output, fmt=fmt, limits=limits, line_map=rendered.lines
+            rendered.text, file=file, name=rendered.output, fmt=fmt, limits=limits, line_map=rendered.lines,
+            kind=kind,
         )
     except ParseError as exc:
         line = exc.line

@@ -112,7 +112,8 @@ def check_rendered(
     for output in rendered.outputs:
         summary.files += 1
         try:
-            loaded = load_rendered(output, display_root, config.limits)
+            target = config.target_for(output.output, env)
+            loaded = load_rendered(output, display_root, config.limits, target.kind if target else None)
         except ParseError as exc:
             yield error_finding(exc, "input.parse", output.output, env)
             continue

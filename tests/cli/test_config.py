@@ -132,3 +132,12 @@ def test_user_schema_with_local_ref(trueup, write, tmp_path: Path) -> None:
     result = trueup("validate", "--schema", "schemas/app.json", "app.yaml", cwd=tmp_path)
     assert result.code == 1
     assert result.lines[0] == "app.yaml:2:3: high: expected integer, got string [schema] at /db/port (value \"five\")"
+
+
+def test_target_kind_overrides_detection(trueup, write, tmp_path: Path) -> None:
+    _repo(write, MINIMAL + "targets:\n  - name: settings\n    kind: config\n    desired: 'settings/*.yaml'\n")
+    body = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: 80}\n"
+    write("templates/settings/looks-like-k8s.yaml", body)
+    write("templates/k8s/svc.yaml", body)
+    result = trueup("check", "--env", "prod", "--format", "json", cwd=tmp_path)
+    assert [(f["file"], f["path"]) for f in result.json()["findings"]] == [("templates/k8s/svc.yaml", "/spec/ports")]
