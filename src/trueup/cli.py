@@ -230,8 +230,11 @@ def _write_tree(out: Path, outputs: Sequence[Any]) -> None:
         target = (root / output.output).resolve()
         if root not in target.parents:
             raise UsageError("rendered path leaves the output directory", output.output)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(output.text, encoding="utf-8")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(output.text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write rendered output: {exc.strerror or exc}", str(target)) from None
 
 
 def _error_report(args: argparse.Namespace, stdout: IO[str], error: TrueupError) -> None:
@@ -271,6 +274,11 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stder
     except KeyboardInterrupt:
         print("trueup: interrupted", file=stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`trueup render | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except (RecursionError, MemoryError) as exc:
         print(f"trueup: input too large or too deeply nested ({type(exc).__name__})", file=stderr)
         return 2

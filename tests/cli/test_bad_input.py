@@ -108,3 +108,34 @@ def test_crlf_positions_are_right(trueup, write) -> None:
     result = trueup("validate", path)
     assert result.code == 1
     assert result.lines[0].startswith(f"{path}:6:3: high: expected array, got integer")
+
+
+def test_huge_number_is_not_echoed(trueup) -> None:
+    result = trueup("validate", BAD / "huge-int.yaml")
+    assert result.code == 2
+    assert "7777" not in result.out + result.err
+
+
+def test_render_out_onto_a_file_is_one_line(trueup, tmp_path: Path) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("not a directory")
+    result = trueup("render", "--env", "prod", "--out", blocker, cwd=REPO)
+    message = _one_line(result)
+    assert result.code == 2
+    assert message.startswith(f"trueup: {blocker}/") and "cannot write rendered output" in message
+
+
+def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    corpus = REPO / "tests" / "example-files"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "trueup", "validate", "--format", "json", str(corpus)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
+    )
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait() in (0, 1, 2, 141)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err

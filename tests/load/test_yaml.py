@@ -168,8 +168,17 @@ def test_any_json_text_loads_as_the_same_data(data) -> None:
 @settings(max_examples=100, deadline=None)
 @given(st.dictionaries(st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True), json_data, min_size=1, max_size=8))
 def test_locator_finds_every_top_level_key(data: dict) -> None:
-    text = json.dumps(data, indent=2)
+    text = json.dumps(data, indent=2, ensure_ascii=False)
     lines = text.splitlines()
     for key in data:
         line, column = Locator(text).position(0, "/" + key)
-        assert lines[line - 1][column - 1 :].startswith(json.dumps(key))
+        assert lines[line - 1][column - 1 :].startswith(json.dumps(key, ensure_ascii=False))
+
+
+def test_libyaml_parser_is_used_when_present() -> None:
+    import yaml
+
+    from trueup.load import yaml_
+
+    if yaml.__with_libyaml__:
+        assert yaml_._Parser.__module__ in ("yaml._yaml", "_yaml")

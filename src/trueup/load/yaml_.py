@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -22,7 +22,7 @@ from ..pointer import escape_token, split_pointer
 from . import Duplicate, Limits, Parsed
 
 try:
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -149,8 +149,8 @@ class _Builder:
                 try:
                     return convert(node.value)
                 except ValueError:
-                    raise self.fail(node, f"invalid {node.tag.rsplit(':', 1)[-1]} value {node.value!r}") from None
-            if node.style is None:
+                    raise self.fail(node, f"invalid {node.tag.rsplit(':', 1)[-1]} value") from None
+            if not node.style:
                 return _plain_scalar(node.value)
             return node.value
         key = id(node)
@@ -237,13 +237,13 @@ def _mark_error(exc: yaml.MarkedYAMLError, file: str) -> ParseError:
     return ParseError(cause, file, mark.line + 1, mark.column + 1)
 
 
-def compose_all(text: str, file: str) -> list[Node | None]:
-    nodes: list[Node | None] = []
+def iter_nodes(text: str, file: str) -> Iterator[Node | None]:
+    """Each document's node graph in turn; a caller that drops one before the next keeps memory flat."""
     composer = None
     try:
         composer = _Composer(text)
         while composer.check_node():
-            nodes.append(composer.get_node())
+            yield composer.get_node()
     except yaml.MarkedYAMLError as exc:
         raise _mark_error(exc, file) from None
     except yaml.reader.ReaderError as exc:
@@ -257,14 +257,12 @@ def compose_all(text: str, file: str) -> list[Node | None]:
     finally:
         if composer is not None:
             composer.dispose()
-    return nodes
 
 
 def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
-    nodes = compose_all(text, file)
     documents: list[Any] = []
     duplicates: list[Duplicate] = []
-    for index, node in enumerate(nodes):
+    for index, node in enumerate(iter_nodes(text, file)):
         if node is None:
             documents.append(None)
             continue
@@ -278,10 +276,11 @@ class Locator:
     """Finds a JSON Pointer's line by walking the composed nodes (done once per file, on demand)."""
 
     def __init__(self, text: str) -> None:
+        self.nodes: list[Node | None] = []
         try:
-            self.nodes = compose_all(text, "")
+            self.nodes.extend(iter_nodes(text, ""))
         except ParseError:
-            self.nodes = []
+            pass
 
     def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
         if doc_index >= len(self.nodes) or self.nodes[doc_index] is None:
