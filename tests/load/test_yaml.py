@@ -21,7 +21,7 @@ def _data(text: str):
     "text, expected",
     [
         ("on", "on"), ("yes", "yes"), ("No", "No"), ("true", True), ("False", False),
-        ("~", None), ("null", None), ("", None), ("0o17", 15), ("0x1F", 31), ("017", 17), ("-3", -3),
+        ("~", None), ("null", None), ("", None), ("0o17", 15), ("0x1F", 31), ("017", 15), ("0644", 420), ("089", 89), ("0", 0), ("-3", -3),
         ("1.5", 1.5), ("1e3", 1000.0), ("-.inf", -math.inf), ("22:22", "22:22"),
         ("2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z"), ("2024-01-01", "2024-01-01"),
         ("'123'", "123"), ('"true"', "true"), ("!!str 123", "123"), ("!!int '7'", 7),
@@ -182,3 +182,12 @@ def test_libyaml_parser_is_used_when_present() -> None:
 
     if yaml.__with_libyaml__:
         assert yaml_._Parser.__module__ in ("yaml._yaml", "_yaml")
+
+
+def test_yaml11_booleans_only_in_kubernetes_documents() -> None:
+    k8s = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a: yes\n  b: 'yes'\n  c: [on, N, \"off\"]\n"
+    [doc] = load_text(k8s, file="c", name="c.yaml", fmt="yaml").documents
+    assert doc.data["data"] == {"a": True, "b": "yes", "c": [True, False, "off"]}
+    compose = "services:\n  web:\n    environment:\n      DEBUG: yes\n"
+    [doc] = load_text(compose, file="c", name="compose.yaml", fmt="yaml").documents
+    assert doc.data["services"]["web"]["environment"] == {"DEBUG": "yes"}

@@ -74,3 +74,14 @@ def test_missing_schema_policy(trueup, write, tmp_path: Path) -> None:
         "monitor.yaml:1:1: high: no Kubernetes 1.37 schema for monitoring.coreos.com/v1 ServiceMonitor; "
         "not validated [schema.missing] in ServiceMonitor/default/m"
     )
+
+
+def test_unquoted_yes_in_a_kubernetes_string_field_is_caught(trueup, write) -> None:
+    """kubectl reads plain ``yes`` as a boolean; an env value must be a string (kubeconform agrees)."""
+    manifest = write(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: flags}\ndata:\n  beta: yes\n  mode: 'on'\n",
+    )
+    result = trueup("validate", manifest)
+    assert result.code == 1
+    assert result.lines[0] == f"{manifest}:5:3: high: expected string, got boolean [schema] at /data/beta in ConfigMap/default/flags (value true)"

@@ -44,6 +44,8 @@ class Parsed:
 
     documents: list[Any]
     duplicates: list[Duplicate] = field(default_factory=list)
+    # YAML only: per document, where a plain YAML 1.1 boolean word stands, and its boolean.
+    yaml11: dict[int, list[tuple[tuple[str, ...], bool]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -140,6 +142,8 @@ def load_text(
         if data is None:
             continue
         doc_kind = kind or detect_kind(name, data, fmt)
+        if doc_kind == "kubernetes" and index in parsed.yaml11:
+            _as_yaml11_booleans(data, parsed.yaml11[index])
         documents.extend(_expand_lists(Document(data, source, index, "", doc_kind)))
     findings = [_duplicate_finding(source, dup, documents) for dup in parsed.duplicates]
     return Loaded(source, documents, findings)
@@ -151,6 +155,19 @@ def load_path(
 ) -> Loaded:
     fmt = fmt or detect_format(name) or "yaml"
     return load_text(read_text(path, file, limits), file=file, name=name, fmt=fmt, limits=limits, kind=kind)
+
+
+def _as_yaml11_booleans(data: Any, places: list[tuple[tuple[str, ...], bool]]) -> None:
+    """kubectl reads YAML with go-yaml v2 (YAML 1.1): plain ``yes``/``off``/``y`` there are booleans."""
+    for path, value in places:
+        node = data
+        for token in path[:-1]:
+            node = node[int(token)] if isinstance(node, list) else node[token]
+        last = path[-1]
+        if isinstance(node, list):
+            node[int(last)] = value
+        else:
+            node[last] = value
 
 
 def _expand_lists(doc: Document) -> list[Document]:

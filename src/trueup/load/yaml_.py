@@ -7,6 +7,12 @@ booleans and ``22:22`` as a base-60 integer (YAML 1.1), fails on compose's
 cannot finish. This constructor reads YAML 1.2 core scalars, keeps every mapping
 key as a string (as Kubernetes and compose do), reports duplicate keys, bounds
 nesting and alias expansion, and treats unknown tags as their plain value.
+
+Two departures from YAML 1.2 follow the Go YAML libraries that read these files
+for real: a leading-zero integer (``0644``) is octal, as in go-yaml v2 and v3;
+and the YAML 1.1 boolean words (``yes``, ``off``, ``y``...) are recorded where
+they stand plain, so Kubernetes documents (read by kubectl with go-yaml v2)
+can turn them into booleans while compose files (go-yaml v3) keep strings.
 """
 from __future__ import annotations
 
@@ -88,6 +94,8 @@ def _to_int(text: str) -> int:
         return sign * int(body[2:], 16)
     if body.startswith(("0b", "0B")):
         return sign * int(body[2:], 2)
+    if len(body) > 1 and body[0] == "0" and body.isdigit() and "8" not in body and "9" not in body:
+        return sign * int(body, 8)
     return sign * int(body, 10)
 
 
@@ -119,6 +127,10 @@ def _bool(text: str) -> bool:
 
 
 _SCALARS = {STR: _str, INT: _to_int, FLOAT: _to_float, BOOL: _bool, NULL: _null}
+YAML11_BOOLS = {
+    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "on", "On", "ON"), True),
+    **dict.fromkeys(("n", "N", "no", "No", "NO", "off", "Off", "OFF"), False),
+}
 _RESOLVER = CoreResolver()
 
 
@@ -136,6 +148,7 @@ class _Builder:
         self.building: set[int] = set()
         self.path: list[str] = []
         self.duplicates: list[Duplicate] = []
+        self.yaml11: list[tuple[tuple[str, ...], bool]] = []
 
     def fail(self, node: Node, cause: str) -> ParseError:
         mark = node.start_mark
@@ -145,6 +158,8 @@ class _Builder:
         if isinstance(node, ScalarNode):
             self.nodes += 1
             convert = _SCALARS.get(node.tag)
+            if convert is _str and not node.style and node.value in YAML11_BOOLS:
+                self.yaml11.append((tuple(self.path), YAML11_BOOLS[node.value]))
             if convert is not None:
                 try:
                     return convert(node.value)
@@ -262,6 +277,7 @@ def iter_nodes(text: str, file: str) -> Iterator[Node | None]:
 def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
     documents: list[Any] = []
     duplicates: list[Duplicate] = []
+    yaml11: dict[int, list[tuple[tuple[str, ...], bool]]] = {}
     for index, node in enumerate(iter_nodes(text, file)):
         if node is None:
             documents.append(None)
@@ -269,7 +285,9 @@ def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
         builder = _Builder(file, limits, index)
         documents.append(builder.build(node, 1))
         duplicates.extend(builder.duplicates)
-    return Parsed(documents, duplicates)
+        if builder.yaml11:
+            yaml11[index] = builder.yaml11
+    return Parsed(documents, duplicates, yaml11)
 
 
 class Locator:
