@@ -165,17 +165,9 @@ def _validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int
 
     config = _find_config(args, required=not args.paths)
     if args.schema:
-        from dataclasses import replace
-
         from .config import SchemaMapping
 
-        schema = Path(args.schema).absolute()
-        try:
-            relative = schema.relative_to(config.root).as_posix()
-        except ValueError:
-            config = replace(config, root=schema.parent)
-            relative = schema.name
-        config.schemas = [*config.schemas, SchemaMapping(("**",), relative)]
+        config.schemas = [*config.schemas, SchemaMapping(("**",), str(Path(args.schema).absolute()))]
     summary = Summary(fail_on=_threshold(args, config))
     validator = _validator(args, config)
     if args.paths:

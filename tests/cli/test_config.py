@@ -141,3 +141,20 @@ def test_target_kind_overrides_detection(trueup, write, tmp_path: Path) -> None:
     write("templates/k8s/svc.yaml", body)
     result = trueup("check", "--env", "prod", "--format", "json", cwd=tmp_path)
     assert [(f["file"], f["path"]) for f in result.json()["findings"]] == [("templates/k8s/svc.yaml", "/spec/ports")]
+
+
+def test_schema_outside_the_repository_keeps_file_names(trueup, write, tmp_path: Path) -> None:
+    _repo(write)
+    write("elsewhere/schemas/app.json", '{"properties": {"replicas": {"$ref": "types.json#/count"}}}')
+    write("elsewhere/schemas/types.json", '{"count": {"type": "string"}}')
+    repo_file = tmp_path / "values.yaml"
+    result = trueup("validate", "--schema", tmp_path / "elsewhere/schemas/app.json", repo_file, cwd=tmp_path)
+    assert result.code == 1
+    assert result.lines[0] == 'values.yaml:2:1: high: expected string, got integer [schema] at /replicas (value 2)'
+
+
+def test_config_schema_paths_must_be_relative(trueup, write, tmp_path: Path) -> None:
+    _repo(write, MINIMAL + "schemas:\n  - files: '*.yaml'\n    schema: /etc/passwd\n")
+    result = trueup("check", "--env", "prod", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err.startswith("trueup: trueup.yaml:8:5: schemas.0.schema: does not match the pattern")

@@ -44,7 +44,8 @@ class SchemaValidator:
         names = (doc.source.name, doc.source.file)
         for mapping in self.mappings:
             if any(match_any(mapping.files, n) for n in names):
-                yield from self._run(doc, self.local.validator(mapping.schema), mapping.schema)
+                validator = self.local.validator(mapping.schema)
+                yield from self._run(doc, validator, self.local.display(Path(mapping.schema)))
         if doc.kind == "kubernetes":
             yield from self._kubernetes_check(doc)
         elif doc.kind == "compose" and isinstance(doc.data, dict):

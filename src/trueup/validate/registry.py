@@ -49,33 +49,50 @@ def compile_schema(schema: Any, display: str, registry: Registry | None = None) 
 
 
 class LocalSchemas:
-    """The user's schemas, by path relative to the repository root."""
+    """The user's schemas: by path relative to the repository root (trueup.yaml), or absolute
+    (named on the command line). ``$ref`` files resolve inside the repository or inside the
+    directory of a schema named on the command line, never elsewhere and never remotely."""
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+        self.roots = [self.root]
         self._validators: dict[str, Validator] = {}
         self._registry: Registry = Registry(retrieve=self._retrieve)
+
+    def _inside(self, path: Path) -> Path | None:
+        return next((r for r in self.roots if r in path.parents), None)
 
     def _retrieve(self, uri: str) -> Resource:
         parsed = urlparse(uri)
         if parsed.scheme != "file":
             raise NoSuchResource(ref=uri)
         path = Path(unquote(parsed.path)).resolve()
-        if self.root not in path.parents:
+        root = self._inside(path)
+        if root is None:
             raise NoSuchResource(ref=uri)
-        contents = read_schema(path, path.relative_to(self.root).as_posix())
+        contents = read_schema(path, path.relative_to(root).as_posix())
         return Resource.from_contents(contents, default_specification=DRAFT202012)
 
     def validator(self, schema_path: str) -> Validator:
         cached = self._validators.get(schema_path)
         if cached is not None:
             return cached
-        path = (self.root / schema_path).resolve()
-        if self.root not in path.parents:
-            raise SchemaError("schema path leaves the repository", schema_path)
-        schema = read_schema(path, schema_path)
+        if Path(schema_path).is_absolute():
+            path = Path(schema_path).resolve()
+            self.roots.append(path.parent)
+        else:
+            path = (self.root / schema_path).resolve()
+            if self.root not in path.parents:
+                raise SchemaError("schema path leaves the repository", schema_path)
+        schema = read_schema(path, self.display(path))
         if isinstance(schema, dict) and "$id" not in schema:
             schema = {**schema, "$id": path.as_uri()}
-        validator = compile_schema(schema, schema_path, self._registry)
+        validator = compile_schema(schema, self.display(path), self._registry)
         self._validators[schema_path] = validator
         return validator
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
