@@ -62,11 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--schema", metavar="FILE", help="also validate every PATH against this JSON Schema")
     validate.set_defaults(handler=_validate)
 
-    check = commands.add_parser("check", help="render, validate and check environments: one report, one exit code")
+    check = commands.add_parser("check", help="render, validate and drift environments: one report, one exit code")
     _common(check)
     _schema_options(check)
     check.add_argument("--env", metavar="ENV", action="append", default=[], help="environment (repeatable; default: all)")
+    check.add_argument("--verbose", "-v", action="store_true", help="also list differences ignored by the config")
     check.set_defaults(handler=_check)
+
+    drift = commands.add_parser("drift", help="compare desired state with live files; exit 1 when they differ")
+    _common(drift)
+    drift.add_argument("--env", metavar="ENV", action="append", default=[], help="environment (repeatable; default: all)")
+    drift.add_argument("--desired", metavar="DIR", type=Path, help="desired files, without a config (with --live)")
+    drift.add_argument("--live", metavar="DIR", type=Path, help="live files, without a config (with --desired)")
+    drift.add_argument("--namespace", metavar="NS", default="default", help="namespace of objects that name none (config-free form)")
+    drift.add_argument("--verbose", "-v", action="store_true", help="also list differences ignored by the config")
+    drift.set_defaults(handler=_drift)
     return parser
 
 
@@ -151,12 +161,16 @@ def _environments(args: argparse.Namespace, config: Any) -> list[str]:
     return names
 
 
-def _rendered_findings(config: Any, envs: Sequence[str], validator: Any, summary: Any) -> Iterable[Any]:
+def _rendered_findings(
+    config: Any, envs: Sequence[str], validator: Any, summary: Any, *, drift: bool = False, verbose: bool = False
+) -> Iterable[Any]:
     from .pipeline import check_rendered, environment_render
 
     for env in envs:
         rendered = environment_render(config, env)
-        yield from check_rendered(rendered, validator, config, summary, config.templates.strip("/"))
+        yield from check_rendered(
+            rendered, validator, config, summary, config.templates.strip("/"), drift=drift, verbose=verbose
+        )
 
 
 def _validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
@@ -183,7 +197,40 @@ def _check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     envs = _environments(args, config)
     summary = Summary(fail_on=_threshold(args, config))
     validator = _validator(args, config)
-    return _report(args, config, _rendered_findings(config, envs, validator, summary), summary, envs, stdout, stderr)
+    findings = _rendered_findings(config, envs, validator, summary, drift=True, verbose=args.verbose)
+    return _report(args, config, findings, summary, envs, stdout, stderr)
+
+
+def _drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .model import Summary
+
+    if args.desired is not None or args.live is not None:
+        if args.desired is None or args.live is None:
+            raise UsageError("give both --desired DIR and --live DIR (or --env ENV with a trueup.yaml)")
+        config = _find_config(args, required=False)
+        summary = Summary(fail_on=_threshold(args, config))
+        findings = _tree_drift(args.desired, args.live, args.namespace, config, summary)
+        return _report(args, config, findings, summary, [], stdout, stderr)
+    config = _find_config(args, required=True)
+    envs = _environments(args, config)
+    summary = Summary(fail_on=_threshold(args, config))
+    findings = _rendered_findings(config, envs, None, summary, drift=True, verbose=args.verbose)
+    return _report(args, config, findings, summary, envs, stdout, stderr)
+
+
+def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary: Any) -> Iterable[Any]:
+    from .drift import Context, drift
+    from .targets import load_tree
+
+    trees = {}
+    for name, root in (("desired", desired), ("live", live)):
+        if not root.is_dir():
+            raise UsageError(f"--{name} must be a directory", str(root))
+        trees[name] = load_tree(root, root.as_posix().rstrip("/"), config)
+        yield from trees[name].findings
+    summary.files = len(trees["desired"].live) + len(trees["live"].live)
+    summary.documents = sum(len(s.documents) for t in trees.values() for s in t.live)
+    yield from drift(trees["desired"].live, trees["live"].live, Context(namespace=namespace))
 
 
 def _render(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:

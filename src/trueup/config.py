@@ -29,6 +29,7 @@ class Target:
     live: str | None = None
     environments: tuple[str, ...] | None = None
     namespace: str | None = None
+    ignore: tuple[dict, ...] = ()
 
     def applies_to(self, env: str | None) -> bool:
         return self.environments is None or env in self.environments
@@ -137,6 +138,7 @@ def load_config(path: Path) -> Config:
                 live=t.get("live"),
                 environments=tuple(t["environments"]) if "environments" in t else None,
                 namespace=t.get("namespace"),
+                ignore=tuple(t.get("ignore", ())),
             )
             for t in data.get("targets", [])
         ],

@@ -139,9 +139,11 @@ class Finding:
     live: Any = None
     waived: bool = False
     environment: str | None = None
+    live_file: str | None = None
+    live_line: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "rule": self.rule,
             "severity": str(self.severity),
             "message": self.message,
@@ -155,6 +157,10 @@ class Finding:
             "waived": self.waived,
             "environment": self.environment,
         }
+        if self.live_file is not None:
+            out["live_file"] = self.live_file
+            out["live_line"] = self.live_line
+        return out
 
 
 def finding_at(

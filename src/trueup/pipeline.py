@@ -11,16 +11,13 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 
 from .config import Config
 from .errors import ParseError, RenderError, TrueupError
-from .load import Loaded, detect_format, load_path
+from .load import WALKED_FORMATS, Loaded, detect_format, load_path
 from .model import Finding, Severity, Summary
 from .tree import iter_files
 from .validate import SchemaValidator
 
 if TYPE_CHECKING:
     from .render import Rendered
-
-WALKED_FORMATS = frozenset({"yaml", "json", "toml", "dotenv"})
-
 
 @dataclass
 class RenderedEnvironment:
@@ -102,13 +99,22 @@ def environment_render(config: Config, env: str) -> RenderedEnvironment:
 
 
 def check_rendered(
-    rendered: RenderedEnvironment, validator: SchemaValidator, config: Config, summary: Summary, display_root: str
+    rendered: RenderedEnvironment,
+    validator: SchemaValidator | None,
+    config: Config,
+    summary: Summary,
+    display_root: str,
+    *,
+    drift: bool = False,
+    verbose: bool = False,
 ) -> Iterator[Finding]:
+    """Load each rendered file once; validate it (unless ``validator`` is None), then drift the targets."""
     from .desired import load_rendered
 
     env = rendered.name
     yield from rendered.value_findings
     yield from rendered.failures
+    outputs: list[tuple[str, list]] = []
     for output in rendered.outputs:
         summary.files += 1
         try:
@@ -117,7 +123,29 @@ def check_rendered(
         except ParseError as exc:
             yield error_finding(exc, "input.parse", output.output, env)
             continue
+        outputs.append((output.output, loaded.documents))
+        if validator is None:
+            summary.documents += len(loaded.documents)
+            continue
         yield from (replace(f, environment=env) for f in _check_loaded(loaded, validator, summary))
+    if drift:
+        yield from drift_targets(config, env, outputs, verbose=verbose)
+
+
+def drift_targets(config: Config, env: str | None, outputs: list[tuple[str, list]], *, verbose: bool = False) -> Iterator[Finding]:
+    """Drift of every target of ``env`` that names a live side."""
+    from .drift import Context, drift
+    from .targets import ignore_rules, target_trees
+
+    settings = config.environments.get(env or "")
+    for target in config.targets:
+        if target.live is None or not target.applies_to(env):
+            continue
+        trees = target_trees(config, target, env, outputs)
+        yield from trees.findings
+        namespace = target.namespace or (settings.namespace if settings else None) or "default"
+        context = Context(namespace=namespace, ignore=ignore_rules(target), environment=env, verbose=verbose)
+        yield from drift(trees.desired, trees.live, context)
 
 
 def _check_loaded(loaded: Loaded, validator: SchemaValidator, summary: Summary) -> Iterator[Finding]:

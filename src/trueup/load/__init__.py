@@ -18,6 +18,8 @@ from ..model import Document, Finding, Severity, Source
 from .kinds import detect_kind
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# Formats read when walking a directory; INI-like names (.cfg, .conf) are read only when named.
+WALKED_FORMATS = frozenset({"yaml", "json", "toml", "dotenv"})
 
 
 @dataclass(frozen=True)

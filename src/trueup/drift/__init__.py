@@ -1,0 +1,196 @@
+"""Drift: pair desired with live, normalize away noise, and report only real differences.
+
+``drift(desired, live)`` takes two trees of loaded files and yields findings:
+``drift.changed`` (a field differs), ``drift.missing`` (desired only; path ``""``
+for a whole object or file) and ``drift.extra`` (live only; its pointer is into the
+live document). Values shown in findings are masked where secret.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Sequence
+
+from ..globs import match
+from ..mask import display_value
+from ..model import Document, Finding, Severity, kubernetes_target
+from ..pointer import escape_token, split_pointer
+from .compare import Difference, Rules, Walker
+from .normalize_compose import canonical
+from .normalize_k8s import KubernetesRules
+from .pair import Side, by_index, pair
+
+__all__ = ["IgnoreRule", "Side", "drift"]
+
+SEVERITY = Severity.HIGH
+
+
+@dataclass(frozen=True)
+class IgnoreRule:
+    """Like Argo CD's ignoreDifferences: pointer globs, optionally only for some kinds or names."""
+
+    paths: tuple[str, ...]
+    reason: str
+    kinds: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+    def applies(self, doc: Document | None, pointer: str) -> bool:
+        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        if self.kinds and data.get("kind") not in self.kinds:
+            return False
+        if self.names and (data.get("metadata") or {}).get("name") not in self.names:
+            return False
+        return any(match(p.lstrip("/"), pointer.lstrip("/")) for p in self.paths)
+
+
+@dataclass
+class Context:
+    namespace: str = "default"
+    ignore: Sequence[IgnoreRule] = ()
+    environment: str | None = None
+    verbose: bool = False
+    ignored: list[Finding] = field(default_factory=list)
+
+
+def drift(desired: list[Side], live: list[Side], context: Context | None = None) -> Iterator[Finding]:
+    ctx = context or Context()
+    pairs = pair(desired, live, ctx.namespace)
+    for d, l in pairs.objects:
+        yield from _documents(d, l, ctx)
+    for d_side, l_side in pairs.files:
+        if d_side is None or l_side is None:
+            yield _whole_file(d_side, l_side, ctx)
+            continue
+        for d, l in by_index(d_side, l_side):
+            yield from _documents(d, l, ctx)
+
+
+def _target(doc: Document, ctx: Context) -> str:
+    if doc.kind == "kubernetes" and isinstance(doc.data, dict):
+        return kubernetes_target(doc.data, ctx.namespace)
+    return doc.source.name
+
+
+def _whole_file(d: Side | None, l: Side | None, ctx: Context) -> Finding:
+    side = d or l
+    assert side is not None
+    doc = side.documents[0]
+    if d is not None:
+        return Finding("drift.missing", SEVERITY, "file is missing live", _target(doc, ctx), "",
+                       doc.source.file, 1, 1, environment=ctx.environment)
+    return Finding("drift.extra", SEVERITY, "file exists live but not in desired state", _target(doc, ctx), "",
+                   doc.source.file, 1, 1, environment=ctx.environment, live_file=doc.source.file, live_line=1)
+
+
+def _documents(d: Document | None, l: Document | None, ctx: Context) -> Iterator[Finding]:
+    if d is None and l is None:
+        return
+    if l is None:
+        assert d is not None
+        line = d.locate("")
+        what = "object" if d.kind == "kubernetes" else "document"
+        yield Finding("drift.missing", SEVERITY, f"{what} is missing live", _target(d, ctx), "",
+                      d.source.file, line[0] if line else None, line[1] if line else None,
+                      environment=ctx.environment)
+        return
+    if d is None:
+        line = l.locate("")
+        what = "object" if l.kind == "kubernetes" else "document"
+        yield Finding("drift.extra", SEVERITY, f"{what} exists live but not in desired state", _target(l, ctx), "",
+                      l.source.file, line[0] if line else None, line[1] if line else None,
+                      environment=ctx.environment, live_file=l.source.file, live_line=line[0] if line else None)
+        return
+    for diff, desired_path, live_path in _differences(d, l):
+        finding = _finding(diff, desired_path, live_path, d, l, ctx)
+        if any(rule.applies(d, finding.path) for rule in ctx.ignore):
+            if ctx.verbose:
+                reason = next(r.reason for r in ctx.ignore if r.applies(d, finding.path))
+                finding.rule, finding.severity = "drift.ignored", Severity.INFO
+                finding.message += f" (ignored: {reason})"
+                yield finding
+            continue
+        yield finding
+
+
+def _differences(d: Document, l: Document) -> Iterator[tuple[Difference, str, str]]:
+    if d.kind == "kubernetes" and isinstance(d.data, dict):
+        kind = str(d.data.get("kind"))
+        for diff in Walker(KubernetesRules(kind)).run(d.data, l.data):
+            yield diff, diff.desired_path, diff.live_path
+        if kind == "Secret":
+            yield from _secret_payload(d.data, l.data)
+        return
+    if d.kind == "compose" and l.kind == "compose":
+        cd, cl = canonical(d.data), canonical(l.data)
+        for diff in Walker(Rules()).run(cd.data, cl.data):
+            yield diff, cd.original(diff.desired_path), cl.original(diff.live_path)
+        return
+    for diff in Walker(Rules()).run(d.data, l.data):
+        yield diff, diff.desired_path, diff.live_path
+
+
+def _secret_payload(d: dict, l: dict) -> Iterator[tuple[Difference, str, str]]:
+    """A Secret's keys from ``data`` (base64) and ``stringData`` (plain) compared as bytes."""
+    desired, live = _secret_bytes(d), _secret_bytes(l)
+    for key, (value, where) in desired.items():
+        if key not in live:
+            yield Difference("missing", where, where, value, None), where, where
+        elif live[key][0] != value:
+            yield Difference("changed", where, live[key][1], value, live[key][0]), where, live[key][1]
+    for key, (value, where) in live.items():
+        if key not in desired:
+            yield Difference("extra", where, where, None, value), where, where
+
+
+def _secret_bytes(obj: dict) -> dict[str, tuple[bytes, str]]:
+    out: dict[str, tuple[bytes, str]] = {}
+    for key, value in (obj.get("data") or {}).items():
+        try:
+            decoded = base64.b64decode(str(value), validate=True)
+        except (binascii.Error, ValueError):
+            decoded = str(value).encode()
+        out[key] = (decoded, f"/data/{escape_token(key)}")
+    for key, value in (obj.get("stringData") or {}).items():
+        out[key] = (str(value).encode(), f"/stringData/{escape_token(key)}")
+    return out
+
+
+_MESSAGES = {
+    "changed": "{field} differs live",
+    "missing": "{field} is missing live",
+    "extra": "{field} is set live but not in desired state",
+}
+
+
+def _finding(diff: Difference, desired_path: str, live_path: str, d: Document, l: Document, ctx: Context) -> Finding:
+    tokens = split_pointer(desired_path if diff.kind != "extra" else live_path)
+    field_name = tokens[-1] if tokens else "document"
+    if field_name.isdigit() and len(tokens) > 1:
+        field_name = f"{tokens[-2]}[{field_name}]"
+    live_pos = l.locate(live_path)
+    if diff.kind == "extra":
+        file, pos, path = l.source.file, live_pos, live_path
+    else:
+        file, pos, path = d.source.file, d.locate(desired_path), desired_path
+    return Finding(
+        rule=f"drift.{diff.kind}",
+        severity=SEVERITY,
+        message=_MESSAGES[diff.kind].format(field=field_name),
+        target=_target(d, ctx),
+        path=path,
+        file=file,
+        line=pos[0] if pos else None,
+        column=pos[1] if pos else None,
+        desired=_shown(d, desired_path, diff.desired),
+        live=_shown(l, live_path, diff.live),
+        environment=ctx.environment,
+        live_file=l.source.file,
+        live_line=live_pos[0] if live_pos else None,
+    )
+
+
+def _shown(doc: Document, pointer: str, value: Any) -> Any:
+    if isinstance(value, bytes):
+        return display_value(doc.data, pointer, value.decode("utf-8", "replace"), doc.kind)
+    return display_value(doc.data, pointer, value, doc.kind)

@@ -1,0 +1,97 @@
+"""What a target compares: its rendered desired files and its live files, as two trees of Sides.
+
+Files pair by their path below each tree's base: the static part of the desired
+glob (``k8s/`` for ``k8s/**/*.yaml``) and the live directory. A single desired
+file against a single live file pairs directly, whatever the two are called.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Sequence
+
+from .config import Config, Target
+from .drift import IgnoreRule, Side
+from .errors import InputError, ParseError, TrueupError
+from .globs import match_any
+from .load import WALKED_FORMATS, detect_format, load_path
+from .model import Finding, Severity
+from .tree import iter_files
+
+
+@dataclass
+class Trees:
+    desired: list[Side] = field(default_factory=list)
+    live: list[Side] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def glob_base(pattern: str) -> str:
+    parts = PurePosixPath(pattern.lstrip("/")).parts
+    static = []
+    for part in parts:
+        if any(c in part for c in "*?["):
+            break
+        static.append(part)
+    if len(static) == len(parts):
+        static = static[:-1]
+    return "/".join(static)
+
+
+def _below(path: str, base: str) -> str:
+    return path[len(base) + 1:] if base and path.startswith(base + "/") else path
+
+
+def parse_finding(exc: TrueupError, target: str, environment: str | None) -> Finding:
+    return Finding("input.parse", Severity.CRITICAL, exc.cause, target, "", exc.file, exc.line, exc.column,
+                   environment=environment)
+
+
+def load_tree(root: Path, display: str, config: Config, environment: str | None = None) -> Trees:
+    """Every readable file under ``root`` (or ``root`` itself) as a Side; unreadable ones as findings."""
+    trees = Trees()
+    if not root.exists():
+        raise InputError("live path not found", display)
+    if root.is_file():
+        entries = [(root, root.name)]
+    else:
+        entries = [(p, rel) for p, rel in iter_files(root, display) if detect_format(rel) in WALKED_FORMATS]
+    for path, rel in entries:
+        file = f"{display}/{rel}" if root.is_dir() else display
+        try:
+            loaded = load_path(path, file=file, name=file, limits=config.limits)
+        except ParseError as exc:
+            trees.findings.append(parse_finding(exc, file, environment))
+            continue
+        trees.findings.extend(loaded.findings)
+        trees.live.append(Side(rel, loaded.documents))
+    return trees
+
+
+def live_root(config: Config, target: Target, environment: str | None) -> tuple[Path, str]:
+    """The live path, ``{env}`` filled in; it may lie outside the repository (a compose host's file)."""
+    assert target.live is not None
+    relative = target.live.replace("{env}", environment or "")
+    return config.root / relative, relative
+
+
+def target_trees(config: Config, target: Target, environment: str | None, desired: Sequence[tuple[str, list]]) -> Trees:
+    """``desired``: (rendered path, documents) of every rendered file of the environment."""
+    mine = [(name, docs) for name, docs in desired if match_any(target.desired, name)]
+    bases = [glob_base(p) for p in target.desired]
+    root, display = live_root(config, target, environment)
+    trees = load_tree(root, display, config, environment)
+    single = root.is_file() and len(mine) == 1
+    for name, docs in mine:
+        base = next((b for p, b in zip(target.desired, bases) if match_any([p], name)), "")
+        rel = trees.live[0].rel if single and trees.live else _below(name, base)
+        trees.desired.append(Side(rel, docs))
+    return trees
+
+
+def ignore_rules(target: Target) -> list[IgnoreRule]:
+    rules = []
+    for raw in target.ignore:
+        paths = raw["paths"] if isinstance(raw["paths"], list) else [raw["paths"]]
+        rules.append(IgnoreRule(tuple(paths), raw["reason"], tuple(raw.get("kinds", ())), tuple(raw.get("names", ()))))
+    return rules
