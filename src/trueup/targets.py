@@ -59,7 +59,7 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
     for path, rel in entries:
         file = f"{display}/{rel}" if root.is_dir() else display
         try:
-            loaded = load_path(path, file=file, name=file, limits=config.limits)
+            loaded = load_path(path, file=file, name=rel, limits=config.limits)
         except ParseError as exc:
             trees.findings.append(parse_finding(exc, file, environment))
             continue

@@ -215,7 +215,10 @@ class KubernetesRules(Rules):
             return all(("metadata", "annotations", a) in SERVER_WRITTEN for a in value)
         default = self.defaults.get(shape)
         if default is None:
-            return False
+            # A live-only mapping holding nothing but server-written fields and defaults is one too.
+            return isinstance(value, dict) and all(
+                self.skip((*shape, k)) or self.live_default((*shape, k), v, value, {}) for k, v in value.items()
+            )
         if callable(default):
             return bool(default(value, live_parent))
         return value == default

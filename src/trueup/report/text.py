@@ -56,6 +56,8 @@ class TextReporter:
             parts.append(f"desired {_short(finding.desired)}, live {_short(finding.live)}")
         elif finding.desired is not None:
             parts.append(f"(value {_short(finding.desired)})")
+        if finding.live_file and finding.live_file != finding.file:
+            parts.append(f"live {finding.live_file}:{finding.live_line}" if finding.live_line else f"live {finding.live_file}")
         if finding.waived:
             parts.append("(waived)")
         print(" ".join(parts), file=self.stream)

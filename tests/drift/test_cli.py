@@ -1,0 +1,149 @@
+"""trueup drift, end to end: config-free trees, environments, ignore rules, secrets."""
+from __future__ import annotations
+
+import base64
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES
+
+NOISE = EXAMPLES / "drift" / "k8s-noise"
+PASSWORD = "Zq8!vR2#pL9@tX4w"
+NEW_PASSWORD = "n3w-Secr3t-77"
+
+
+def test_kubectl_export_full_of_noise_is_no_drift(trueup, valid_report) -> None:
+    result = trueup("drift", "--desired", NOISE / "desired", "--live", NOISE / "live", "--format", "json")
+    report = valid_report(result.out)
+    assert result.code == 0, result.out
+    assert report["findings"] == []
+    assert report["summary"]["documents"] == 12
+
+
+def _drifted_copy(tmp_path: Path) -> Path:
+    live = tmp_path / "live"
+    shutil.copytree(NOISE / "live", live)
+    secret = live / "config-and-secret.yaml"
+    text = secret.read_text()
+    old = base64.b64encode(PASSWORD.encode()).decode()
+    secret.write_text(text.replace(old, base64.b64encode(NEW_PASSWORD.encode()).decode()))
+    export = live / "export.yaml"
+    export.write_text(export.read_text().replace("    replicas: 2\n    revisionHistoryLimit", "    replicas: 5\n    revisionHistoryLimit"))
+    return live
+
+
+def test_real_drift_in_an_export_is_found_with_both_locations(trueup, tmp_path: Path, valid_report) -> None:
+    live = _drifted_copy(tmp_path)
+    result = trueup("drift", "--desired", NOISE / "desired", "--live", live, "--format", "json")
+    report = valid_report(result.out)
+    assert result.code == 1
+    got = [(f["rule"], f["target"], f["path"], f["line"], f["live_line"], f["desired"], f["live"]) for f in report["findings"]]
+    assert got == [
+        ("drift.changed", "Deployment/default/api", "/spec/replicas", 7, 31, 2, 5),
+        ("drift.changed", "Secret/default/db", "/stringData/password", 69, 17, "********", "********"),
+    ]
+    assert report["findings"][0]["file"] == f"{NOISE / 'desired'}/api.yaml".replace("\\", "/")
+    assert report["findings"][0]["live_file"] == f"{live}/export.yaml"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_secret_values_never_printed(trueup, tmp_path: Path, fmt: str) -> None:
+    live = _drifted_copy(tmp_path)
+    result = trueup("drift", "--desired", NOISE / "desired", "--live", live, "--format", fmt)
+    everything = result.out + result.err
+    assert "Secret/default/db" in everything
+    for secret in (PASSWORD, NEW_PASSWORD):
+        assert secret not in everything
+        assert base64.b64encode(secret.encode()).decode() not in everything
+
+
+def test_whole_objects_and_files_missing_and_extra(trueup, write, tmp_path: Path) -> None:
+    write("d/k8s.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: '1'}\n---\n"
+          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: only-desired, namespace: shop}\n")
+    write("d/app.yaml", "port: 8080\n")
+    write("l/elsewhere/moved.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\ndata: {x: '1'}\n"
+          "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: only-live}\n")
+    write("l/extra.toml", "a = 1\n")
+    result = trueup("drift", "--desired", tmp_path / "d", "--live", tmp_path / "l", "--format", "json", cwd=tmp_path)
+    assert result.code == 1
+    got = sorted((f["rule"], f["target"], f["path"], f["line"]) for f in result.json()["findings"])
+    assert got == [
+        ("drift.extra", "ConfigMap/default/only-live", "", 6),
+        ("drift.extra", "extra.toml", "", 1),
+        ("drift.missing", "ConfigMap/shop/only-desired", "", 6),
+        ("drift.missing", "app.yaml", "", 1),
+    ]
+
+
+REPO_CONFIG = """\
+version: 1
+environments:
+  prod:
+    values: [values.yaml]
+targets:
+  - name: k8s
+    kind: kubernetes
+    desired: "k8s/*.yaml"
+    live: "live/{env}"
+    namespace: shop
+    ignore:
+      - paths: [/spec/replicas]
+        kinds: [Deployment]
+        reason: scaled by the HPA
+      - paths: ["/metadata/annotations/*"]
+        reason: annotations are written by the mesh
+"""
+DEPLOY = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations: {owner: team-a}
+spec:
+  replicas: {{ replicas }}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: "nginx:{{ tag }}"}]
+"""
+
+
+def test_environment_drift_with_ignore_rules(trueup, write, tmp_path: Path) -> None:
+    write("trueup.yaml", REPO_CONFIG)
+    write("values.yaml", "replicas: 2\ntag: '1.27'\n")
+    write("templates/k8s/web.yaml.j2", DEPLOY)
+    live = DEPLOY.replace("{{ replicas }}", "7").replace("{{ tag }}", "1.26").replace("team-a", "team-b")
+    write("live/prod/web.yaml", live.replace("  name: web\n", "  name: web\n  namespace: shop\n"))
+    result = trueup("drift", "--env", "prod", cwd=tmp_path)
+    assert result.code == 1
+    assert result.lines == [
+        'templates/k8s/web.yaml.j2:12:32: high: image differs live [drift.changed] at '
+        '/spec/template/spec/containers/0/image in Deployment/shop/web (prod) desired "nginx:1.27", live "nginx:1.26" '
+        "live live/prod/web.yaml:13",
+        "failed: 1 finding (1 high) in 1 file; 1 document in 1 file",
+    ]
+    verbose = trueup("drift", "--env", "prod", "--verbose", "--format", "json", cwd=tmp_path).json()
+    ignored = sorted((f["path"], f["message"]) for f in verbose["findings"] if f["rule"] == "drift.ignored")
+    assert ignored == [
+        ("/metadata/annotations/owner", "owner differs live (ignored: annotations are written by the mesh)"),
+        ("/spec/replicas", "replicas differs live (ignored: scaled by the HPA)"),
+    ]
+    assert verbose["summary"]["exit_code"] == 1
+
+
+def test_missing_live_path_is_exit_2(trueup, write, tmp_path: Path) -> None:
+    write("trueup.yaml", REPO_CONFIG)
+    write("values.yaml", "replicas: 2\ntag: '1.27'\n")
+    write("templates/k8s/web.yaml.j2", DEPLOY)
+    result = trueup("drift", "--env", "prod", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err == "trueup: live/prod: live path not found\n"
+
+
+def test_config_free_needs_both_trees(trueup, tmp_path: Path) -> None:
+    result = trueup("drift", "--desired", tmp_path, cwd=tmp_path)
+    assert result.code == 2
+    assert "give both --desired DIR and --live DIR" in result.err
