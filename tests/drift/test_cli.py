@@ -120,9 +120,8 @@ def test_environment_drift_with_ignore_rules(trueup, write, tmp_path: Path) -> N
     result = trueup("drift", "--env", "prod", cwd=tmp_path)
     assert result.code == 1
     assert result.lines == [
-        'templates/k8s/web.yaml.j2:12:32: high: image differs live [drift.changed] at '
-        '/spec/template/spec/containers/0/image in Deployment/shop/web (prod) desired "nginx:1.27", live "nginx:1.26" '
-        "live live/prod/web.yaml:13",
+        "Deployment/shop/web (prod): templates/k8s/web.yaml.j2 vs live live/prod/web.yaml",
+        '  changed /spec/template/spec/containers/0/image (line 12, live line 13): live "nginx:1.26", desired "nginx:1.27"',
         "failed: 1 finding (1 high) in 1 file; 1 document in 1 file",
     ]
     verbose = trueup("drift", "--env", "prod", "--verbose", "--format", "json", cwd=tmp_path).json()

@@ -23,6 +23,14 @@ FINDINGS = [
             "compose.yaml", "/services/web/image", "compose.yaml", 7, 5),
     Finding("drift.changed", Severity.MEDIUM, "replicas differs", "Deployment/shop/web",
             "/spec/replicas", "templates/k8s/web.yaml.j2", 12, 3, desired=3, live=5),
+    Finding("drift.changed", Severity.HIGH, "app.yaml differs live", "ConfigMap/shop/api-config",
+            "/data/app.yaml", "templates/k8s/cm.yaml.j2", 14, 3, desired="cache:\n  ttl: 600\nlog: json\n",
+            live="cache:\n  ttl: 300\nlog: json\n", environment="prod", live_file="live/prod/cm.yaml", live_line=6),
+    Finding("drift.extra", Severity.HIGH, "sidecar is set live but not in desired state", "ConfigMap/shop/api-config",
+            "/metadata/annotations/sidecar", "live/prod/cm.yaml", 4, 5, live="injected", environment="prod",
+            live_file="live/prod/cm.yaml", live_line=4),
+    Finding("drift.missing", Severity.HIGH, "object is missing live", "Service/shop/api", "",
+            "templates/k8s/svc.yaml.j2", 1, 1, environment="prod"),
     Finding("schema.missing", Severity.LOW, "no Kubernetes 1.33 schema for example.com/v1 Widget; not validated",
             "Widget/default/w", "", "crds/widget.yaml", 1, 1, waived=True),
 ]
@@ -64,13 +72,15 @@ def test_reporter_matches_golden(name: str, fmt: str, findings: list[Finding], k
 def test_json_report_validates_against_shipped_schema(valid_report) -> None:
     text, summary = _render("json", FINDINGS)
     report = valid_report(text)
-    assert report["summary"]["by_rule"] == {"drift.changed": 1, "input.duplicate-key": 1, "schema": 1, "schema.missing": 1}
-    assert report["summary"]["failing"] == 2
+    assert report["summary"]["by_rule"] == {
+        "drift.changed": 2, "drift.extra": 1, "drift.missing": 1, "input.duplicate-key": 1, "schema": 1, "schema.missing": 1,
+    }
+    assert report["summary"]["failing"] == 5
     assert summary.exit_code == 1
 
 
 def test_below_threshold_passes_and_says_so() -> None:
-    text, summary = _render("text", FINDINGS[2:], fail_on=Severity.HIGH)
+    text, summary = _render("text", [FINDINGS[2], FINDINGS[-1]], fail_on=Severity.HIGH)
     assert summary.exit_code == 0
     assert text.splitlines()[-1] == (
         "passed: 2 findings (1 medium, 1 low) in 2 files; 5 documents in 3 files; none at or above high"
@@ -80,7 +90,7 @@ def test_below_threshold_passes_and_says_so() -> None:
 def test_fail_on_never_and_waived() -> None:
     _, summary = _render("text", FINDINGS, fail_on=NEVER)
     assert summary.exit_code == 0
-    _, summary = _render("text", FINDINGS[3:], fail_on=Severity.INFO)
+    _, summary = _render("text", FINDINGS[-1:], fail_on=Severity.INFO)
     assert summary.exit_code == 0
 
 

@@ -1,7 +1,14 @@
-"""Plain text: one self-contained ``file:line:col: severity: message [rule]`` line per finding,
-in file order, then one summary line. Colour only on a terminal."""
+"""Plain text, colour only on a terminal.
+
+Problems in files (schema, parse, policy) are one self-contained line each,
+``file:line:col: severity: message [rule]``, the form editors and pre-commit users
+grep. Drift reads like dyff: a header per object, then one row per difference
+(``live X, desired Y``), multi-line strings as a line diff (``-`` live, ``+`` desired).
+One summary line ends the report.
+"""
 from __future__ import annotations
 
+import difflib
 import json
 from typing import IO
 
@@ -16,7 +23,7 @@ _COLORS = {
     Severity.LOW: "\033[36m",
     Severity.INFO: "\033[2m",
 }
-_BOLD, _RESET, _GREEN = "\033[1m", "\033[0m", "\033[32m"
+_BOLD, _RESET, _GREEN, _RED = "\033[1m", "\033[0m", "\033[32m", "\033[31m"
 
 
 def _short(value: object) -> str:
@@ -28,18 +35,33 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def _multiline(value: object) -> bool:
+    return isinstance(value, str) and "\n" in value.strip("\n")
+
+
 class TextReporter:
     def __init__(self, stream: IO[str], info: RunInfo) -> None:
         self.stream = stream
         self.info = info
         self.files: set[str] = set()
+        self.object: tuple[str, str | None] | None = None
 
     def _paint(self, text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if self.info.color else text
 
+    def _print(self, text: str) -> None:
+        print(text, file=self.stream)
+
     def write(self, finding: Finding) -> None:
+        self.files.add(finding.file or finding.target)
+        if finding.rule.startswith("drift."):
+            self._drift(finding)
+        else:
+            self.object = None
+            self._line(finding)
+
+    def _line(self, finding: Finding) -> None:
         where = finding.file or finding.target
-        self.files.add(where)
         if finding.line is not None:
             where += f":{finding.line}"
             if finding.column is not None:
@@ -52,15 +74,50 @@ class TextReporter:
             parts.append(f"in {finding.target}")
         if finding.environment:
             parts.append(f"({finding.environment})")
-        if finding.live is not None:
-            parts.append(f"desired {_short(finding.desired)}, live {_short(finding.live)}")
-        elif finding.desired is not None:
+        if finding.desired is not None:
             parts.append(f"(value {_short(finding.desired)})")
-        if finding.live_file and finding.live_file != finding.file:
-            parts.append(f"live {finding.live_file}:{finding.live_line}" if finding.live_line else f"live {finding.live_file}")
         if finding.waived:
             parts.append("(waived)")
-        print(" ".join(parts), file=self.stream)
+        self._print(" ".join(parts))
+
+    def _drift(self, finding: Finding) -> None:
+        desired_file = finding.file if finding.rule != "drift.extra" else None
+        key = (finding.target, finding.environment)
+        if key != self.object or finding.path == "":
+            self.object = key
+            env = f" ({finding.environment})" if finding.environment else ""
+            files = " vs ".join(f for f in (desired_file, finding.live_file and f"live {finding.live_file}") if f)
+            self._print(self._paint(f"{finding.target}{env}", _BOLD) + (f": {files}" if files else ""))
+        kind = finding.rule.split(".", 1)[1]
+        where = []
+        if finding.line is not None and finding.rule != "drift.extra":
+            where.append(f"line {finding.line}")
+        if finding.live_line is not None:
+            where.append(f"live line {finding.live_line}")
+        place = f" ({', '.join(where)})" if where else ""
+        label = f"  {kind:<8}{finding.path or finding.message}{place}"
+        if finding.waived:
+            label += " (waived)"
+        if kind == "ignored":
+            self._print(self._paint(f"{label}: {finding.message}", _COLORS[Severity.INFO]))
+        elif _multiline(finding.desired) or _multiline(finding.live):
+            self._print(label + ":")
+            self._lines(str(finding.live or ""), str(finding.desired or ""))
+        elif kind == "changed":
+            self._print(f"{label}: live {_short(finding.live)}, desired {_short(finding.desired)}")
+        elif kind == "missing":
+            self._print(label if finding.path == "" else f"{label}: desired {_short(finding.desired)}")
+        else:
+            self._print(label if finding.path == "" else f"{label}: live {_short(finding.live)}")
+
+    def _lines(self, live: str, desired: str) -> None:
+        diff = difflib.unified_diff(live.splitlines(), desired.splitlines(), lineterm="", n=1)
+        for row in list(diff)[2:]:
+            if row.startswith("-"):
+                row = self._paint(row, _RED)
+            elif row.startswith("+"):
+                row = self._paint(row, _GREEN)
+            self._print(f"    {row}")
 
     def finish(self, summary: Summary, error: TrueupError | None = None) -> None:
         if error is not None or summary.incomplete:
@@ -69,7 +126,7 @@ class TextReporter:
             return
         checked = f"{_count(summary.documents, 'document')} in {_count(summary.files, 'file')}"
         if not summary.total:
-            print(self._paint(f"ok: {checked}, no findings", _GREEN), file=self.stream)
+            self._print(self._paint(f"ok: {checked}, no findings", _GREEN))
             return
         counts = ", ".join(
             f"{summary.by_severity[str(s)]} {s}" for s in reversed(Severity) if summary.by_severity.get(str(s))
@@ -78,7 +135,7 @@ class TextReporter:
         line = f"{verdict}: {_count(summary.total, 'finding')} ({counts}) in {_count(len(self.files), 'file')}; {checked}"
         if summary.exit_code == 0:
             line += f"; none at or above {summary.fail_label}"
-        print(self._paint(line, _BOLD), file=self.stream)
+        self._print(self._paint(line, _BOLD))
 
 
 def make(stream: IO[str], info: RunInfo) -> TextReporter:
