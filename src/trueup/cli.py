@@ -8,6 +8,7 @@ one-file ``trueup validate`` load only what they need.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -302,6 +303,9 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stder
         parser.print_help(stdout)
         return 2
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 4000))
+    # Loaded documents are acyclic trees, millions of objects in a large run: full collections
+    # would rescan them again and again for nothing (measured: drift of 5,000 pairs 17 s -> 10 s).
+    gc.set_threshold(100_000, 50, 1000)
     handler: Callable[[argparse.Namespace, IO[str], IO[str]], int] = args.handler
     try:
         return handler(args, stdout, stderr)
