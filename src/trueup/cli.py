@@ -88,13 +88,21 @@ def _find_config(args: argparse.Namespace, required: bool) -> Any:
         path = Path(args.config)
         if not path.is_file():
             raise UsageError("config file not found", args.config)
-        return load_config(path)
+        return _configured(load_config(path))
     found = find_config(Path.cwd())
     if found is not None:
-        return load_config(found)
+        return _configured(load_config(found))
     if required:
         raise UsageError("no trueup.yaml here or in any parent directory (give --config, or see `trueup --help`)")
-    return config_free(Path.cwd())
+    return _configured(config_free(Path.cwd()))
+
+
+def _configured(config: Any) -> Any:
+    """Settings that apply to the whole run."""
+    from .mask import set_secret_keys
+
+    set_secret_keys(list(config.secret_keys))
+    return config
 
 
 def _threshold(args: argparse.Namespace, config: Any) -> int:

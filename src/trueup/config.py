@@ -62,6 +62,7 @@ class Config:
     limits: Limits = Limits()
     render_timeout: float = 30.0
     fail_on: str | None = None
+    secret_keys: tuple[str, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -150,6 +151,7 @@ def load_config(path: Path) -> Config:
         ),
         render_timeout=limits_raw.get("render_timeout", 30.0),
         fail_on=data.get("fail_on"),
+        secret_keys=tuple((data.get("secrets") or {}).get("keys", ())),
         raw=data,
     )
 
@@ -161,7 +163,8 @@ def _check_schema(data: Any, doc: Any, display: str) -> None:
 
     if not isinstance(data, dict):
         raise ConfigError("the config must be a mapping of settings", display, 1, 1)
-    problems = explain(Draft202012Validator(_config_schema()).iter_errors(data))
+    validator = Draft202012Validator(_config_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    problems = explain(validator.iter_errors(data))
     if problems:
         pointer, message = problems[0]
         line, column = doc.locate(pointer) or (None, None)

@@ -30,7 +30,18 @@ SECRET_TEXT = re.compile(
 )
 
 
+_extra_keys: re.Pattern[str] | None = None
+
+
+def set_secret_keys(patterns: list[str]) -> None:
+    """Add the config's own secret-name patterns (``secrets.keys``) to the built-in ones."""
+    global _extra_keys
+    _extra_keys = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+
+
 def is_secret_key(key: str) -> bool:
+    if _extra_keys is not None and _extra_keys.search(key):
+        return True
     return bool(SECRET_KEY.search(key)) and not _NOT_SECRET_KEY.search(key)
 
 

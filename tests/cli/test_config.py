@@ -48,6 +48,7 @@ def test_config_given_with_flag(trueup, write, tmp_path: Path) -> None:
         ("version: 1\n  templates: x\n", "trueup.yaml:2:12:", "invalid YAML"),
         ("- a\n- b\n", "trueup.yaml:1:1:", "must be a mapping"),
         (MINIMAL + "version: 1\n", "trueup.yaml:6:1:", "duplicate key 'version'"),
+        (MINIMAL + "secrets:\n  keys: ['(?:[']\n", "trueup.yaml:7:10:", "secrets.keys.0: is not a valid regex"),
     ],
 )
 def test_bad_config_names_key_and_line(trueup, write, tmp_path: Path, config: str, where: str, fragment: str) -> None:

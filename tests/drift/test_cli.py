@@ -146,3 +146,14 @@ def test_config_free_needs_both_trees(trueup, tmp_path: Path) -> None:
     result = trueup("drift", "--desired", tmp_path, cwd=tmp_path)
     assert result.code == 2
     assert "give both --desired DIR and --live DIR" in result.err
+
+
+def test_configured_secret_names_are_masked(trueup, write, tmp_path: Path) -> None:
+    write("trueup.yaml", "version: 1\nsecrets:\n  keys: ['^SIGNING_', 'pin$']\n")
+    write("d/app.yaml", "SIGNING_SEED: alpha-7731\nuser_pin: '4321'\nport: 80\n")
+    write("l/app.yaml", "SIGNING_SEED: beta-9911\nuser_pin: '8765'\nport: 81\n")
+    result = trueup("drift", "--desired", "d", "--live", "l", "--format", "json", cwd=tmp_path)
+    shown = {f["path"]: (f["desired"], f["live"]) for f in result.json()["findings"]}
+    assert shown == {"/SIGNING_SEED": ("********", "********"), "/user_pin": ("********", "********"), "/port": (80, 81)}
+    for value in ("alpha-7731", "beta-9911", "4321", "8765"):
+        assert value not in result.out + result.err
