@@ -33,6 +33,7 @@ def _common(parser: argparse.ArgumentParser, *, report: bool = True) -> None:
 
 
 def _schema_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-policy", action="store_true", help="schema validation only, no check packs")
     parser.add_argument("--kubernetes-version", metavar="X.Y", help="Kubernetes schema version (default: config, else newest)")
     strict = parser.add_mutually_exclusive_group()
     strict.add_argument("--strict", dest="strict", action="store_true", default=None, help="unknown Kubernetes fields are errors")
@@ -139,9 +140,11 @@ def _report(
     info = RunInfo(args.command, tuple(environments), color=color, quiet=args.quiet)
     reporter = make_reporter(args.format, stream, info)
     args.reported = True
+    from .policy.suppress import Suppressions
+
     error: TrueupError | None = None
     try:
-        for finding in findings:
+        for finding in Suppressions(config.root).apply(findings):
             summary.add(finding)
             reporter.write(finding)
     except TrueupError as exc:
@@ -157,8 +160,12 @@ def _report(
 
 def _validator(args: argparse.Namespace, config: Any) -> Any:
     from .pipeline import validator_for
+    from .policy.packs import Policy, load_rules, settings_from_config
 
-    return validator_for(config, kubernetes_version=args.kubernetes_version, strict=args.strict)
+    validator = validator_for(config, kubernetes_version=args.kubernetes_version, strict=args.strict)
+    if not getattr(args, "no_policy", False):
+        validator.policy = Policy(load_rules(settings_from_config(config.raw.get("policy")), config.root))
+    return validator
 
 
 def _environments(args: argparse.Namespace, config: Any) -> list[str]:

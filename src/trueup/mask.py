@@ -46,7 +46,13 @@ def is_secret_key(key: str) -> bool:
 
 
 def looks_secret(value: Any) -> bool:
-    return isinstance(value, str) and bool(SECRET_TEXT.search(value))
+    """A private key, a credential URL or token by its shape, or ``NAME=value`` with a secret name."""
+    if not isinstance(value, str):
+        return False
+    if SECRET_TEXT.search(value):
+        return True
+    name, sep, rest = value.partition("=")
+    return bool(sep and rest and name and " " not in name.strip() and is_secret_key(name.strip()))
 
 
 def is_secret_path(root: Any, pointer: str, kind: str = "config") -> bool:

@@ -153,6 +153,8 @@ def _check_loaded(loaded: Loaded, validator: SchemaValidator, summary: Summary) 
     for doc in loaded.documents:
         summary.documents += 1
         yield from validator.check(doc)
+        if validator.policy is not None:
+            yield from validator.policy.check(doc)
 
 
 def plain_files(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:

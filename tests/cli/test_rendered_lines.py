@@ -55,13 +55,15 @@ def test_schema_findings_land_on_template_lines(trueup, write, tmp_path: Path) -
     (tmp_path / "templates/_labels.j2").write_text("{% macro labels(name) %}app: {{ name }}\ntier: backend{% endmacro %}\n")
     result = trueup("check", "--env", "prod", "--format", "json", cwd=tmp_path)
     assert result.code == 1, result.out + result.err
-    got = [(f["file"], f["line"], f["path"], f["message"]) for f in result.json()["findings"]]
+    got = [(f["file"], f["line"], f["path"], f["message"]) for f in result.json()["findings"] if f["rule"] == "schema"]
     assert got == [
         ("templates/deploy.yaml.j2", 9, "/spec/replicas", "expected integer, got string"),
         ("templates/deploy.yaml.j2", 23, "/spec/template/spec/containers/1/ports/0/containerPort", "expected integer, got string"),
         ("templates/deploy.yaml.j2", 26, "/spec/template/spec/volumes/0/emptyDir/sizeLimitt", "unknown field 'sizeLimitt'"),
     ]
     assert {f["target"] for f in result.json()["findings"]} == {"Deployment/default/api"}
+    policy = {(f["rule"], f["line"]) for f in result.json()["findings"] if f["rule"].startswith("K8S-")}
+    assert ("K8S-MEMORY-LIMIT", 20) in policy
 
 
 def test_line_map_literal_loop_and_expression_lines(tmp_path: Path) -> None:

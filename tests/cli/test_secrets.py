@@ -45,13 +45,16 @@ def test_no_secret_in_any_output(trueup, write, tmp_path: Path, fmt: str) -> Non
     config = write("app.yaml", APP_CONFIG)
     write("app.schema.json", APP_SCHEMA)
     write("dup.yaml", "token: 8e1f3c0ffee9d4\ntoken: hunter2-prod-pw\n")
+    write("compose.yaml", "services:\n  db:\n    image: db:1.0.0\n    environment:\n      - DB_PASSWORD=s3cr3tPassw0rd\n"
+          "      - DSN=postgres://u:424242424242@db/x\n")
     result = trueup(
         "validate", "--strict", "--format", fmt, "--schema", tmp_path / "app.schema.json",
-        manifest, config, tmp_path / "dup.yaml", cwd=tmp_path,
+        manifest, config, tmp_path / "dup.yaml", tmp_path / "compose.yaml", cwd=tmp_path,
     )
     assert result.code == 1
     everything = result.out + result.err
     assert "stringData" in everything or "expected string" in everything
+    assert "COMPOSE-ENV-PLAINTEXT-SECRET" in everything and "SECRET-URL-CREDENTIALS" in everything
     for secret in SECRETS:
         assert secret not in everything
     if fmt == "json":

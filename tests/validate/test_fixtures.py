@@ -24,14 +24,14 @@ def _files(folder: Path) -> list[str]:
 
 @pytest.mark.parametrize("name", _files(POSITIVE))
 def test_positive_files_are_clean_in_strict_mode(trueup, name: str) -> None:
-    result = trueup("validate", "--strict", "--format", "json", POSITIVE / name)
+    result = trueup("validate", "--strict", "--no-policy", "--format", "json", POSITIVE / name)
     assert result.code == 0, result.out
     assert result.json()["findings"] == []
 
 
 @pytest.mark.parametrize("name", _files(NEGATIVE))
 def test_negative_files_match_golden_findings(trueup, name: str, valid_report) -> None:
-    result = trueup("validate", "--strict", "--format", "json", *EXTRA_ARGS.get(name, []), NEGATIVE / name)
+    result = trueup("validate", "--strict", "--no-policy", "--format", "json", *EXTRA_ARGS.get(name, []), NEGATIVE / name)
     report = valid_report(result.out)
     assert result.code == 1
     got = [{k: f[k] for k in FIELDS} for f in report["findings"]]

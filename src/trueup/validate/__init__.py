@@ -32,6 +32,7 @@ class SchemaValidator:
         self.strict = strict
         self.missing_schemas = missing_schemas
         self._kubernetes: Any = None
+        self.policy: Any = None
 
     def kubernetes(self) -> Any:
         if self._kubernetes is None:

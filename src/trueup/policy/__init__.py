@@ -1,0 +1,1 @@
+"""Policy: check packs as data (``packs.py``, ``rules.py``, ``select.py``) and inline suppressions."""

@@ -1,0 +1,154 @@
+"""Check packs: the built-in ones (``checks/`` in the repository, ``trueup/checks`` in the wheel),
+the user's pack directories, and third-party packs registered as Python entry points.
+
+A pack file is validated against ``schemas/rule-pack.schema.json`` and each rule's
+``assert`` against its JSON Schema draft, so a broken pack is a config error that
+names the file and line, never a crash in the middle of a run.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError as JsonSchemaError
+
+from ..errors import ConfigError, ParseError
+from ..load import load_path
+from ..model import Document, Finding, Severity
+from .rules import Rule, rule_from_data
+
+ENTRY_POINT_GROUP = "trueup.packs"
+
+
+def builtin_dir() -> Path:
+    """Where the built-in packs are: inside the installed package, or the source tree's ``checks/``."""
+    shipped = Path(str(resources.files("trueup"))) / "checks"
+    if shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parents[3] / "checks"
+
+
+def _pack_schema() -> dict[str, Any]:
+    return json.loads(resources.files("trueup.schemas").joinpath("rule-pack.schema.json").read_text("utf-8"))
+
+
+def load_pack(path: Path, display: str) -> list[Rule]:
+    from ..validate.messages import explain
+
+    try:
+        loaded = load_path(path, file=display, name=display, fmt="yaml", kind="config")
+    except ParseError as exc:
+        raise ConfigError(f"check pack: {exc.cause}", exc.file, exc.line, exc.column) from None
+    for finding in loaded.findings:
+        raise ConfigError(f"check pack: {finding.message}", display, finding.line, finding.column)
+    if not loaded.documents:
+        raise ConfigError("check pack is empty", display)
+    doc = loaded.documents[0]
+    problems = explain(Draft202012Validator(_pack_schema()).iter_errors(doc.data))
+    if problems:
+        pointer, message = problems[0]
+        line, column = doc.locate(pointer) or (None, None)
+        raise ConfigError(f"check pack: {pointer or '(top level)'}: {message}", display, line, column)
+    rules = []
+    for index, raw in enumerate(doc.data["rules"]):
+        line, column = doc.locate(f"/rules/{index}/assert") or (None, None)
+        try:
+            Draft202012Validator.check_schema(raw["assert"])
+        except JsonSchemaError as exc:
+            raise ConfigError(f"check pack: rule {raw['id']}: assert is not a valid JSON Schema: {exc.message}",
+                              display, line, column) from None
+        rules.append(rule_from_data(raw, doc.data["pack"], f"{display}:{line}"))
+    return rules
+
+
+def _pack_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise ConfigError("check pack directory not found", str(directory))
+    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def entry_point_dirs() -> Iterator[Path]:
+    """Directories (or files) that installed third-party packages register under ``trueup.packs``."""
+    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            target = entry.load()
+            found = target() if callable(target) else target
+        except Exception as exc:  # a broken plugin is the user's config problem, not a crash
+            raise ConfigError(f"check pack entry point {entry.name!r} failed to load: {exc}") from None
+        for item in [found] if isinstance(found, (str, Path)) else list(found):
+            yield Path(item)
+
+
+@dataclass
+class PolicySettings:
+    packs: tuple[str, ...] | None = None
+    paths: tuple[Path, ...] = ()
+    disable: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    entry_points: bool = True
+
+
+def load_rules(settings: PolicySettings, root: Path) -> list[Rule]:
+    sources: list[tuple[Path, str]] = []
+    for path in _pack_files(builtin_dir()):
+        if settings.packs is None or path.stem in settings.packs:
+            sources.append((path, f"trueup:checks/{path.name}"))
+    for directory in settings.paths:
+        full = directory if directory.is_absolute() else root / directory
+        sources.extend((p, _display(p, root)) for p in _pack_files(full))
+    if settings.entry_points:
+        for item in entry_point_dirs():
+            files = _pack_files(item) if item.is_dir() else [item]
+            sources.extend((p, str(p)) for p in files)
+    rules: dict[str, Rule] = {}
+    for path, display in sources:
+        for rule in load_pack(path, display):
+            if rule.id in rules:
+                raise ConfigError(f"rule {rule.id} is defined twice (first in {rules[rule.id].source})", display)
+            rules[rule.id] = rule
+    for rule_id, severity in settings.severity.items():
+        if rule_id in rules:
+            rules[rule_id].severity = Severity.parse(severity)
+    return [r for r in rules.values() if r.id not in settings.disable]
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+class Policy:
+    """Every enabled rule; ``check(doc)`` yields the single-document findings."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules = list(rules)
+
+    def check(self, doc: Document) -> Iterator[Finding]:
+        for rule in self.rules:
+            if rule.applies(doc):
+                yield from rule.check(doc)
+
+    def by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+
+def settings_from_config(raw: dict[str, Any] | None) -> PolicySettings:
+    raw = raw or {}
+    packs = raw.get("packs")
+    return PolicySettings(
+        packs=tuple(packs) if packs is not None else None,
+        paths=tuple(Path(p) for p in raw.get("paths", ())),
+        disable=tuple(raw.get("disable", ())),
+        severity=dict(raw.get("severity", {})),
+        entry_points=raw.get("entry_points", True),
+    )
+
+
+def known_packs() -> Sequence[str]:
+    return [p.stem for p in _pack_files(builtin_dir())]

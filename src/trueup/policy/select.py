@@ -1,0 +1,71 @@
+"""JSON Pointer globs: which values inside a document a rule looks at.
+
+``/spec/template/spec/containers/*`` names every container, ``/services/*`` every
+compose service, ``**`` any depth (zero levels included). Placeholders let one
+rule cover every workload kind: ``{pod}`` is the pod spec of whatever kind the
+object is (``/spec`` of a Pod, ``/spec/template/spec`` of a Deployment,
+``/spec/jobTemplate/spec/template/spec`` of a CronJob), and ``{containers}`` is
+``{pod}/containers/*`` plus ``{pod}/initContainers/*``.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..pointer import escape_token, split_pointer
+
+POD_SPEC = {
+    "Pod": "/spec",
+    "Deployment": "/spec/template/spec",
+    "ReplicaSet": "/spec/template/spec",
+    "StatefulSet": "/spec/template/spec",
+    "DaemonSet": "/spec/template/spec",
+    "Job": "/spec/template/spec",
+    "ReplicationController": "/spec/template/spec",
+    "CronJob": "/spec/jobTemplate/spec/template/spec",
+}
+WORKLOAD_KINDS = tuple(POD_SPEC)
+
+
+def expand(pattern: str, kind: str | None) -> list[str]:
+    """The concrete pointer globs a pattern stands for in an object of ``kind`` (none if it has no pod)."""
+    if "{containers}" in pattern:
+        return [p for group in ("containers", "initContainers")
+                for p in expand(pattern.replace("{containers}", "{pod}/" + group + "/*"), kind)]
+    if "{pod}" in pattern:
+        pod = POD_SPEC.get(kind or "")
+        return [pattern.replace("{pod}", pod)] if pod else []
+    return [pattern]
+
+
+def select(data: Any, pattern: str) -> Iterator[tuple[str, Any]]:
+    """(pointer, value) of every value the glob names, in document order."""
+    yield from _walk(data, split_pointer(pattern), "")
+
+
+def _walk(value: Any, tokens: list[str], pointer: str) -> Iterator[tuple[str, Any]]:
+    if not tokens:
+        yield pointer, value
+        return
+    token, rest = tokens[0], tokens[1:]
+    if token == "**":
+        yield from _walk(value, rest, pointer)
+        for child_pointer, child in _children(value, pointer):
+            yield from _walk(child, tokens, child_pointer)
+        return
+    if token == "*":
+        for child_pointer, child in _children(value, pointer):
+            yield from _walk(child, rest, child_pointer)
+        return
+    if isinstance(value, dict) and token in value:
+        yield from _walk(value[token], rest, f"{pointer}/{escape_token(token)}")
+    elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+        yield from _walk(value[int(token)], rest, f"{pointer}/{token}")
+
+
+def _children(value: Any, pointer: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield f"{pointer}/{escape_token(str(key))}", child
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield f"{pointer}/{index}", child
