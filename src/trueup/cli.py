@@ -71,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--verbose", "-v", action="store_true", help="also list differences ignored by the config")
     check.set_defaults(handler=_check)
 
+    rules = commands.add_parser("rules", help="document the check packs' rules")
+    _common(rules, report=False)
+    rules_do = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    rules_do.add_parser("list", help="one line per rule: id, severity, pack, title")
+    show = rules_do.add_parser("show", help="everything about one rule")
+    show.add_argument("rule_id", metavar="ID")
+    docs = rules_do.add_parser("docs", help="a Markdown page of every rule")
+    docs.add_argument("--output", "-o", metavar="FILE", help="write it to FILE (default: standard output)")
+    rules.set_defaults(handler=_rules)
+
     drift = commands.add_parser("drift", help="compare desired state with live files; exit 1 when they differ")
     _common(drift)
     drift.add_argument("--env", metavar="ENV", action="append", default=[], help="environment (repeatable; default: all)")
@@ -247,6 +257,28 @@ def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary:
     summary.files = len(trees["desired"].live) + len(trees["live"].live)
     summary.documents = sum(len(s.documents) for t in trees.values() for s in t.live)
     yield from drift(trees["desired"].live, trees["live"].live, Context(namespace=namespace))
+
+
+def _rules(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .policy import docs
+    from .policy.packs import load_rules, settings_from_config
+
+    config = _find_config(args, required=False)
+    rules = load_rules(settings_from_config(config.raw.get("policy")), config.root)
+    if args.rules_command == "list":
+        stdout.write(docs.listing(rules))
+    elif args.rules_command == "show":
+        found = {r.id: r for r in rules}.get(args.rule_id.upper())
+        if found is None:
+            raise UsageError(f"no rule {args.rule_id!r} (see `trueup rules list`)")
+        stdout.write(docs.show(found))
+    else:
+        page = docs.markdown(rules)
+        if args.output:
+            Path(args.output).write_text(page, encoding="utf-8")
+        else:
+            stdout.write(page)
+    return 0
 
 
 def _render(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:

@@ -1,0 +1,60 @@
+"""Rule documentation from the rules themselves: ``trueup rules list|show|docs``."""
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from .rules import Rule
+
+
+def _select(rule: Rule) -> str:
+    return ", ".join(f"`{s}`" if s else "`\"\"` (the whole document)" for s in rule.selects)
+
+
+def _match(rule: Rule) -> str:
+    parts = [", ".join(rule.kinds) if rule.kinds else "any file"]
+    if rule.object_kinds:
+        parts.append("kinds " + ", ".join(rule.object_kinds))
+    if rule.files:
+        parts.append("files " + ", ".join(rule.files))
+    return "; ".join(parts)
+
+
+def listing(rules: Iterable[Rule]) -> str:
+    rows = sorted(rules, key=lambda r: (r.pack, r.id))
+    width = max((len(r.id) for r in rows), default=10)
+    return "\n".join(f"{r.id:<{width}}  {str(r.severity):<8}  {r.pack:<10}  {r.title}" for r in rows) + "\n"
+
+
+def show(rule: Rule) -> str:
+    return (
+        f"{rule.id}: {rule.title}\n"
+        f"severity: {rule.severity}    pack: {rule.pack}    defined in {rule.source}\n"
+        f"applies to: {_match(rule)}\n"
+        f"checks: {_select(rule)}\n\n"
+        f"{rule.description}\n\n"
+        f"How to fix: {rule.remediation}\n\n"
+        f"The assertion (JSON Schema):\n{json.dumps(rule.schema, indent=2)}\n"
+    )
+
+
+def markdown(rules: Iterable[Rule]) -> str:
+    rows = sorted(rules, key=lambda r: (r.pack, r.id))
+    out = [
+        "# Built-in rules",
+        "",
+        "Generated from the check packs in `checks/` by `trueup rules docs --output docs/rules.md`;",
+        "do not edit by hand. Suppress one finding with `# trueup: ignore[RULE-ID] reason`,",
+        "a rule everywhere with `policy.disable` in `trueup.yaml`.",
+        "",
+        "| rule | severity | pack | title |",
+        "| --- | --- | --- | --- |",
+    ]
+    out += [f"| [{r.id}](#{r.id.lower()}) | {r.severity} | {r.pack} | {r.title} |" for r in rows]
+    for r in rows:
+        out += [
+            "", f"## {r.id}", "", f"**{r.title}** ({r.severity}, pack `{r.pack}`)", "",
+            r.description, "", f"*Applies to:* {_match(r)}. *Checks:* {_select(r)}.", "",
+            f"*How to fix:* {r.remediation}",
+        ]
+    return "\n".join(out) + "\n"
