@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or directories (default: rendered environments)")
     validate.add_argument("--env", metavar="ENV", action="append", default=[], help="environment to render and validate (repeatable)")
     validate.add_argument("--schema", metavar="FILE", help="also validate every PATH against this JSON Schema")
+    validate.add_argument("--verbose", "-v", action="store_true", help="also list waived (suppressed) findings")
     validate.set_defaults(handler=_validate)
 
     check = commands.add_parser("check", help="render, validate and drift environments: one report, one exit code")
@@ -147,7 +148,7 @@ def _report(
     color = args.color == "always" or (
         args.color == "auto" and stream is stdout and stream.isatty() and "NO_COLOR" not in os.environ
     )
-    info = RunInfo(args.command, tuple(environments), color=color, quiet=args.quiet)
+    info = RunInfo(args.command, tuple(environments), color=color, quiet=args.quiet, verbose=getattr(args, "verbose", False))
     reporter = make_reporter(args.format, stream, info)
     args.reported = True
     from .policy.suppress import Suppressions
@@ -170,11 +171,11 @@ def _report(
 
 def _validator(args: argparse.Namespace, config: Any) -> Any:
     from .pipeline import validator_for
-    from .policy.packs import Policy, load_rules, settings_from_config
+    from .policy.packs import load_policy, settings_from_config
 
     validator = validator_for(config, kubernetes_version=args.kubernetes_version, strict=args.strict)
     if not getattr(args, "no_policy", False):
-        validator.policy = Policy(load_rules(settings_from_config(config.raw.get("policy")), config.root))
+        validator.policy = load_policy(settings_from_config(config.raw.get("policy")), config.root)
     return validator
 
 
@@ -261,10 +262,11 @@ def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary:
 
 def _rules(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     from .policy import docs
-    from .policy.packs import load_rules, settings_from_config
+    from .policy.packs import load_policy, settings_from_config
 
     config = _find_config(args, required=False)
-    rules = load_rules(settings_from_config(config.raw.get("policy")), config.root)
+    policy = load_policy(settings_from_config(config.raw.get("policy")), config.root)
+    rules = [*policy.rules, *policy.cross_file]
     if args.rules_command == "list":
         stdout.write(docs.listing(rules))
     elif args.rules_command == "show":

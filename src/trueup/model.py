@@ -200,10 +200,12 @@ class Summary:
     by_severity: Counter = field(default_factory=Counter)
     failing: int = 0
     incomplete: int = 0
+    waived: int = 0
 
     def add(self, finding: Finding) -> None:
         self.by_rule[finding.rule] += 1
         self.by_severity[str(finding.severity)] += 1
+        self.waived += finding.waived
         if finding.rule in INCOMPLETE_RULES:
             self.incomplete += 1
         elif not finding.waived and finding.severity >= self.fail_on:
@@ -232,6 +234,7 @@ class Summary:
             "by_rule": dict(sorted(self.by_rule.items())),
             "fail_on": self.fail_label,
             "failing": self.failing,
+            "waived": self.waived,
             "exit_code": self.exit_code,
         }
 

@@ -128,6 +128,9 @@ def check_rendered(
             summary.documents += len(loaded.documents)
             continue
         yield from (replace(f, environment=env) for f in _check_loaded(loaded, validator, summary))
+    if validator is not None and validator.policy is not None:
+        documents = [doc for _, docs in outputs for doc in docs]
+        yield from (replace(f, environment=env) for f in validator.policy.cross(documents))
     if drift:
         yield from drift_targets(config, env, outputs, verbose=verbose)
 
@@ -171,7 +174,11 @@ def plain_files(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:
 def check_files(
     paths: Sequence[Path], config: Config, validator: SchemaValidator, summary: Summary
 ) -> Iterator[Finding]:
-    """Validate plain files (the pre-commit form): each file's name is relative to the config root."""
+    """Validate plain files (the pre-commit form): each file's name is relative to the config root.
+
+    Cross-file rules run once over every document of the files given together.
+    """
+    documents: list = []
     for path, shown in plain_files(paths):
         fmt = detect_format(path.name)
         if fmt is None and not path.exists():
@@ -185,7 +192,10 @@ def check_files(
         except ParseError as exc:
             yield error_finding(exc, "input.parse", name)
             continue
+        documents.extend(loaded.documents)
         yield from _check_loaded(loaded, validator, summary)
+    if validator.policy is not None:
+        yield from validator.policy.cross(documents)
 
 
 def _relative(path: Path, root: Path) -> str | None:

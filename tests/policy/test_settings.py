@@ -108,4 +108,7 @@ def test_inline_suppression(trueup, write, tmp_path: Path) -> None:
     assert by_rule["K8S-IMAGE-TAG"]["waived"] is False
     assert by_rule["K8S-RUN-AS-NON-ROOT"]["waived"] is False
     write("trueup.yaml", "version: 1\npolicy:\n  packs: [kubernetes]\n  disable: [K8S-IMAGE-TAG, K8S-RUN-AS-NON-ROOT, K8S-PRIVILEGE-ESCALATION]\n")
-    assert trueup("validate", "--fail-on", "high", "pod.yaml", cwd=tmp_path).code == 0
+    quiet = trueup("validate", "--fail-on", "high", "pod.yaml", cwd=tmp_path)
+    assert quiet.code == 0 and "K8S-HOST-NETWORK" not in quiet.out
+    verbose = trueup("validate", "--verbose", "--fail-on", "high", "pod.yaml", cwd=tmp_path)
+    assert "(suppressed: the CNI agent needs the host network) [K8S-HOST-NETWORK]" in verbose.out

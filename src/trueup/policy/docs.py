@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from typing import Any, Iterable
 
 from .rules import Rule
 
 
-def _select(rule: Rule) -> str:
+def _select(rule: Any) -> str:
+    if not isinstance(rule, Rule):
+        return "every document of a run together (a cross-file rule)"
     return ", ".join(f"`{s}`" if s else "`\"\"` (the whole document)" for s in rule.selects)
 
 
-def _match(rule: Rule) -> str:
+def _match(rule: Any) -> str:
+    if not isinstance(rule, Rule):
+        return "the files of a run, together"
     parts = [", ".join(rule.kinds) if rule.kinds else "any file"]
     if rule.object_kinds:
         parts.append("kinds " + ", ".join(rule.object_kinds))
@@ -20,25 +24,28 @@ def _match(rule: Rule) -> str:
     return "; ".join(parts)
 
 
-def listing(rules: Iterable[Rule]) -> str:
+def listing(rules: Iterable[Any]) -> str:
     rows = sorted(rules, key=lambda r: (r.pack, r.id))
     width = max((len(r.id) for r in rows), default=10)
     return "\n".join(f"{r.id:<{width}}  {str(r.severity):<8}  {r.pack:<10}  {r.title}" for r in rows) + "\n"
 
 
-def show(rule: Rule) -> str:
-    return (
+def show(rule: Any) -> str:
+    where = rule.source if isinstance(rule, Rule) else f"{rule.check.__module__}.{rule.check.__name__}"
+    text = (
         f"{rule.id}: {rule.title}\n"
-        f"severity: {rule.severity}    pack: {rule.pack}    defined in {rule.source}\n"
+        f"severity: {rule.severity}    pack: {rule.pack}    defined in {where}\n"
         f"applies to: {_match(rule)}\n"
         f"checks: {_select(rule)}\n\n"
         f"{rule.description}\n\n"
-        f"How to fix: {rule.remediation}\n\n"
-        f"The assertion (JSON Schema):\n{json.dumps(rule.schema, indent=2)}\n"
+        f"How to fix: {rule.remediation}\n"
     )
+    if isinstance(rule, Rule):
+        text += f"\nThe assertion (JSON Schema):\n{json.dumps(rule.schema, indent=2)}\n"
+    return text
 
 
-def markdown(rules: Iterable[Rule]) -> str:
+def markdown(rules: Iterable[Any]) -> str:
     rows = sorted(rules, key=lambda r: (r.pack, r.id))
     out = [
         "# Built-in rules",

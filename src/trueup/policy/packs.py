@@ -124,18 +124,37 @@ def _display(path: Path, root: Path) -> str:
 
 
 class Policy:
-    """Every enabled rule; ``check(doc)`` yields the single-document findings."""
+    """Every enabled rule: ``check(doc)`` for one document, ``cross(docs)`` for a whole run."""
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    def __init__(self, rules: Iterable[Rule], cross_file: Iterable[Any] = ()) -> None:
         self.rules = list(rules)
+        self.cross_file = list(cross_file)
 
     def check(self, doc: Document) -> Iterator[Finding]:
         for rule in self.rules:
             if rule.applies(doc):
                 yield from rule.check(doc)
 
+    def cross(self, documents: Sequence[Document]) -> Iterator[Finding]:
+        for rule in self.cross_file:
+            yield from rule.run(documents)
+
     def by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
+
+
+def load_policy(settings: PolicySettings, root: Path) -> Policy:
+    """Pack rules and cross-file rules, with the config's ``disable`` and ``severity`` applied to both."""
+    from dataclasses import replace
+
+    from .crossfile import all_rules
+
+    cross = [
+        replace(rule, severity=Severity.parse(settings.severity[rule.id])) if rule.id in settings.severity else rule
+        for rule in all_rules(settings.entry_points)
+        if rule.id not in settings.disable
+    ]
+    return Policy(load_rules(settings, root), cross)
 
 
 def settings_from_config(raw: dict[str, Any] | None) -> PolicySettings:

@@ -53,6 +53,8 @@ class TextReporter:
         print(text, file=self.stream)
 
     def write(self, finding: Finding) -> None:
+        if finding.waived and not self.info.verbose:
+            return
         self.files.add(finding.file or finding.target)
         if finding.rule.startswith("drift."):
             self._drift(finding)
@@ -122,17 +124,20 @@ class TextReporter:
     def finish(self, summary: Summary, error: TrueupError | None = None) -> None:
         if error is not None or summary.incomplete:
             return
-        if self.info.quiet and not summary.total:
+        if self.info.quiet and summary.total == summary.waived:
             return
         checked = f"{_count(summary.documents, 'document')} in {_count(summary.files, 'file')}"
-        if not summary.total:
-            self._print(self._paint(f"ok: {checked}, no findings", _GREEN))
+        if summary.total == summary.waived:
+            waived = f" ({summary.waived} waived)" if summary.waived else ""
+            self._print(self._paint(f"ok: {checked}, no findings{waived}", _GREEN))
             return
         counts = ", ".join(
             f"{summary.by_severity[str(s)]} {s}" for s in reversed(Severity) if summary.by_severity.get(str(s))
         )
         verdict = "failed" if summary.exit_code else "passed"
         line = f"{verdict}: {_count(summary.total, 'finding')} ({counts}) in {_count(len(self.files), 'file')}; {checked}"
+        if summary.waived:
+            line += f"; {summary.waived} waived"
         if summary.exit_code == 0:
             line += f"; none at or above {summary.fail_label}"
         self._print(self._paint(line, _BOLD))

@@ -1,0 +1,113 @@
+"""Cross-file rules for compose: services across every compose file of a run."""
+from __future__ import annotations
+
+from typing import Any, Iterator, Sequence
+
+from ...model import Document, Finding, finding_at
+from ...pointer import escape_token
+from . import CrossFileRule, register
+
+
+def _services(documents: Sequence[Document]) -> Iterator[tuple[Document, str, dict[str, Any]]]:
+    for doc in documents:
+        if doc.kind == "compose" and isinstance(doc.data, dict) and isinstance(doc.data.get("services"), dict):
+            for name, service in doc.data["services"].items():
+                if isinstance(service, dict):
+                    yield doc, name, service
+
+
+def _depends(service: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(dependency, pointer suffix, spec) for list and map forms of depends_on."""
+    deps = service.get("depends_on")
+    if isinstance(deps, list):
+        return [(str(d), f"/depends_on/{i}", {}) for i, d in enumerate(deps)]
+    if isinstance(deps, dict):
+        return [(str(d), f"/depends_on/{escape_token(str(d))}", spec or {}) for d, spec in deps.items()]
+    return []
+
+
+def _at(rule: CrossFileRule, doc: Document, pointer: str, message: str) -> Finding:
+    return finding_at(doc, pointer, rule=rule.id, severity=rule.severity, message=message)
+
+
+@register(
+    "COMPOSE-DEPENDS-ON-EXISTS", "depends_on and links name services that exist", "high",
+    "A dependency on a service that no compose file of the project defines fails at `docker compose up`.",
+    "Fix the service name, or add the service.",
+)
+def depends_on_exists(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
+    known = {name for _, name, _ in _services(documents)}
+    for doc, name, service in _services(documents):
+        base = f"/services/{escape_token(name)}"
+        for dep, suffix, _ in _depends(service):
+            if dep not in known:
+                yield _at(rule, doc, base + suffix, f"{name} depends on {dep!r}, which no compose file defines")
+        for i, link in enumerate(service.get("links") or []):
+            target = str(link).split(":", 1)[0]
+            if target not in known:
+                yield _at(rule, doc, f"{base}/links/{i}", f"{name} links to {target!r}, which no compose file defines")
+
+
+def _host_ports(service: dict[str, Any]) -> Iterator[tuple[int, tuple[str, str, str]]]:
+    for i, port in enumerate(service.get("ports") or []):
+        if isinstance(port, dict):
+            published, ip = port.get("published"), str(port.get("host_ip") or "")
+            protocol = str(port.get("protocol") or "tcp")
+        else:
+            text, _, protocol = str(port).partition("/")
+            parts = text.rsplit(":", 2)
+            published = parts[-2] if len(parts) >= 2 else None
+            ip = parts[0] if len(parts) == 3 else ""
+            protocol = protocol or "tcp"
+        if published not in (None, ""):
+            yield i, (ip, str(published), protocol.lower())
+
+
+@register(
+    "COMPOSE-HOST-PORT-UNIQUE", "Host ports are published once", "high",
+    "Two services publishing the same host port (in one file or across the files of an environment) cannot both start.",
+    "Give each service its own host port.",
+)
+def host_ports_unique(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
+    seen: dict[tuple[str, str, str], str] = {}
+    for doc, name, service in _services(documents):
+        for i, key in _host_ports(service):
+            ip, port, protocol = key
+            clash = next((v for k, v in seen.items() if k[1:] == key[1:] and (not k[0] or not ip or k[0] == ip)), None)
+            if clash is not None:
+                yield _at(rule, doc, f"/services/{escape_token(name)}/ports/{i}",
+                          f"host port {port}/{protocol} of {name} is already published by {clash}")
+            else:
+                seen[key] = f"{name} ({doc.source.name})"
+
+
+@register(
+    "COMPOSE-HEALTHCHECK-FOR-DEPENDENCY", "Services that others depend on have a health check", "medium",
+    "Without a health check, dependents can only wait for the container to start, not for it to be ready.",
+    "Add a healthcheck to the service (or to its image).",
+)
+def healthcheck_for_dependency(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
+    services = {name: (doc, service) for doc, name, service in _services(documents)}
+    needed = {dep for _, _, service in _services(documents) for dep, _, _ in _depends(service)}
+    for name in sorted(needed & set(services)):
+        doc, service = services[name]
+        check = service.get("healthcheck")
+        if not isinstance(check, dict) or check.get("disable") is True:
+            yield _at(rule, doc, f"/services/{escape_token(name)}",
+                      f"{name} has dependents but no health check, so they cannot wait for it to be ready")
+
+
+@register(
+    "COMPOSE-DEPENDS-ON-HEALTHY", "Dependents wait for healthy dependencies", "medium",
+    "When a dependency has a health check, `condition: service_started` still starts the dependent "
+    "before the dependency is ready (a database accepting connections, say).",
+    "Use depends_on: {name: {condition: service_healthy}}.",
+)
+def depends_on_healthy(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
+    checked = {name for _, name, service in _services(documents)
+               if isinstance(service.get("healthcheck"), dict) and service["healthcheck"].get("disable") is not True}
+    for doc, name, service in _services(documents):
+        for dep, suffix, spec in _depends(service):
+            if dep in checked and spec.get("condition", "service_started") == "service_started":
+                yield _at(rule, doc, f"/services/{escape_token(name)}{suffix}",
+                          f"{name} starts when {dep} has started, not when its health check passes")

@@ -1,0 +1,99 @@
+"""Cross-file rules for Kubernetes: references and selectors among the desired objects."""
+from __future__ import annotations
+
+from typing import Any, Iterator, Sequence
+
+from ...model import CLUSTER_SCOPED_KINDS, Document, Finding, finding_at
+from ..select import expand, select
+from . import CrossFileRule, register
+
+
+def _objects(documents: Sequence[Document]) -> list[Document]:
+    return [d for d in documents if d.kind == "kubernetes" and isinstance(d.data, dict)]
+
+
+def _namespace(obj: dict[str, Any]) -> str:
+    if obj.get("kind") in CLUSTER_SCOPED_KINDS:
+        return ""
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    return str(meta.get("namespace") or "default")
+
+
+def _name(obj: dict[str, Any]) -> str:
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    return str(meta.get("name") or "")
+
+
+# (pointer glob within the pod spec or container, kind referred to, key holding the name)
+POD_REFERENCES = [
+    ("{pod}/volumes/*/configMap", "ConfigMap", "name"),
+    ("{pod}/volumes/*/secret", "Secret", "secretName"),
+    ("{pod}/volumes/*/persistentVolumeClaim", "PersistentVolumeClaim", "claimName"),
+    ("{pod}/volumes/*/projected/sources/*/configMap", "ConfigMap", "name"),
+    ("{pod}/volumes/*/projected/sources/*/secret", "Secret", "name"),
+    ("{containers}/env/*/valueFrom/configMapKeyRef", "ConfigMap", "name"),
+    ("{containers}/env/*/valueFrom/secretKeyRef", "Secret", "name"),
+    ("{containers}/envFrom/*/configMapRef", "ConfigMap", "name"),
+    ("{containers}/envFrom/*/secretRef", "Secret", "name"),
+    ("{pod}/imagePullSecrets/*", "Secret", "name"),
+]
+
+
+@register(
+    "K8S-REFERENCE-EXISTS", "ConfigMaps, Secrets, PVCs and ServiceAccounts that pods use exist", "high",
+    "A pod that mounts or reads a ConfigMap, Secret or claim that does not exist stays in "
+    "ContainerCreating (CreateContainerConfigError); a missing ServiceAccount stops the pod from being created.",
+    "Add the object to the desired state, fix the name, or mark the reference optional. For objects made "
+    "outside git (External Secrets, say), suppress with `# trueup: ignore[K8S-REFERENCE-EXISTS] reason`.",
+)
+def references_exist(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
+    objects = _objects(documents)
+    known = {(str(o.data.get("kind")), _namespace(o.data), _name(o.data)) for o in objects}
+    for doc in objects:
+        kind, ns = doc.data.get("kind"), _namespace(doc.data)
+        for pattern, ref_kind, key in POD_REFERENCES:
+            for concrete in expand(pattern, kind):
+                for pointer, ref in select(doc.data, concrete):
+                    if not isinstance(ref, dict) or ref.get("optional") is True or not ref.get(key):
+                        continue
+                    if (ref_kind, ns, str(ref[key])) not in known:
+                        yield finding_at(doc, f"{pointer}/{key}", rule=rule.id, severity=rule.severity,
+                                         message=f"{ref_kind} {ref[key]!r} is not in the desired state of namespace {ns}")
+        for concrete in expand("{pod}", kind):
+            for pointer, pod in select(doc.data, concrete):
+                account = pod.get("serviceAccountName") if isinstance(pod, dict) else None
+                if account and account != "default" and ("ServiceAccount", ns, str(account)) not in known:
+                    yield finding_at(doc, f"{pointer}/serviceAccountName", rule=rule.id, severity=rule.severity,
+                                     message=f"ServiceAccount {account!r} is not in the desired state of namespace {ns}")
+
+
+@register(
+    "K8S-SERVICE-MATCHES-PODS", "Every Service selector matches a pod template", "high",
+    "A Service whose selector matches no pod template in its namespace has no endpoints: traffic goes nowhere.",
+    "Make the Service's selector a subset of the pod template labels of the workload it fronts.",
+)
+def service_matches_pods(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
+    objects = _objects(documents)
+    pods: dict[str, list[dict[str, Any]]] = {}
+    for doc in objects:
+        kind = doc.data.get("kind")
+        specs = expand("{pod}", kind)
+        if not specs:
+            continue
+        template = "/metadata/labels" if kind == "Pod" else specs[0].rsplit("/spec", 1)[0] + "/metadata/labels"
+        for _, labels in select(doc.data, template):
+            if isinstance(labels, dict):
+                pods.setdefault(_namespace(doc.data), []).append(labels)
+    if not pods:
+        return
+    for doc in objects:
+        if doc.data.get("kind") != "Service":
+            continue
+        spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
+        selector = spec.get("selector")
+        if not isinstance(selector, dict) or not selector:
+            continue
+        candidates = pods.get(_namespace(doc.data), [])
+        if not any(all(labels.get(k) == v for k, v in selector.items()) for labels in candidates):
+            yield finding_at(doc, "/spec/selector", rule=rule.id, severity=rule.severity,
+                             message=f"selector {selector} matches no pod template in namespace {_namespace(doc.data)}")

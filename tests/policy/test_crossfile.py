@@ -1,0 +1,45 @@
+"""Cross-file rules over sets of files validated together: golden findings, and clean sets."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import EXAMPLES
+from trueup.policy.crossfile import all_rules
+
+CASES = yaml.safe_load((EXAMPLES / "policy" / "crossfile.yaml").read_text())
+
+
+def _run(trueup, tmp_path: Path, files: dict[str, str], rule_id: str) -> list[list]:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    result = trueup("validate", "--format", "json", *files, cwd=tmp_path)
+    assert result.code in (0, 1), result.out + result.err
+    return sorted([f["file"], f["line"], f["path"]] for f in result.json()["findings"] if f["rule"] == rule_id)
+
+
+def test_every_cross_file_rule_has_cases() -> None:
+    assert set(CASES) == {r.id for r in all_rules(entry_points=False)}
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_failing_set_gives_golden_findings(trueup, tmp_path: Path, rule_id: str) -> None:
+    assert _run(trueup, tmp_path, CASES[rule_id]["fail"], rule_id) == sorted(CASES[rule_id]["expect"])
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_passing_set_gives_none(trueup, tmp_path: Path, rule_id: str) -> None:
+    assert _run(trueup, tmp_path, CASES[rule_id]["pass"], rule_id) == []
+
+
+def test_disabled_and_reweighted_like_pack_rules(trueup, write, tmp_path: Path) -> None:
+    write("trueup.yaml", "version: 1\npolicy:\n  disable: [COMPOSE-DEPENDS-ON-EXISTS]\n  severity: {COMPOSE-HOST-PORT-UNIQUE: low}\n")
+    write("compose.yaml", "services:\n  a: {image: 'a:1.0.0', restart: always, depends_on: [nope], ports: ['80:80']}\n"
+          "  b: {image: 'b:1.0.0', restart: always, ports: ['80:80']}\n")
+    result = trueup("validate", "--format", "json", "compose.yaml", cwd=tmp_path)
+    rules = {f["rule"]: f["severity"] for f in result.json()["findings"]}
+    assert "COMPOSE-DEPENDS-ON-EXISTS" not in rules
+    assert rules["COMPOSE-HOST-PORT-UNIQUE"] == "low"
