@@ -22,6 +22,10 @@ def _common(parser: argparse.ArgumentParser, *, report: bool = True) -> None:
     parser.add_argument("--config", metavar="FILE", help="trueup.yaml to use (default: found from the working directory upwards)")
     if not report:
         return
+    parser.add_argument(
+        "--baseline", nargs="?", const="", metavar="FILE",
+        help="waive findings accepted in the baseline (default file: baselines.file in trueup.yaml); fail on expired entries",
+    )
     parser.add_argument("--format", "-f", choices=("text", "json"), default="text", help="report format (default: text)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     parser.add_argument(
@@ -81,6 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
     docs = rules_do.add_parser("docs", help="a Markdown page of every rule")
     docs.add_argument("--output", "-o", metavar="FILE", help="write it to FILE (default: standard output)")
     rules.set_defaults(handler=_rules)
+
+    baseline = commands.add_parser("baseline", help="accept today's findings, each with a reason, an owner and an expiry")
+    _common(baseline, report=False)
+    baseline_do = baseline.add_subparsers(dest="baseline_command", metavar="ACTION", required=True)
+    update = baseline_do.add_parser("update", help="write the current findings of every environment into the baseline")
+    update.add_argument("--env", metavar="ENV", action="append", default=[], help="environment (repeatable; default: all)")
+    update.add_argument("--reason", default="accepted when the baseline was made", help="reason recorded for new entries")
+    update.add_argument("--owner", help="owner recorded for new entries (default: git user.email)")
+    update.add_argument("--ticket", help="ticket recorded for new entries")
+    update.add_argument("--expires", metavar="YYYY-MM-DD", help="expiry of new entries (default and limit: baselines.max_days from today)")
+    baseline.set_defaults(handler=_baseline)
 
     drift = commands.add_parser("drift", help="compare desired state with live files; exit 1 when they differ")
     _common(drift)
@@ -153,9 +168,12 @@ def _report(
     args.reported = True
     from .policy.suppress import Suppressions
 
+    findings = Suppressions(config.root).apply(findings)
+    if getattr(args, "baseline", None) is not None:
+        findings = _load_baseline(config, args.baseline).apply(findings)
     error: TrueupError | None = None
     try:
-        for finding in Suppressions(config.root).apply(findings):
+        for finding in findings:
             summary.add(finding)
             reporter.write(finding)
     except TrueupError as exc:
@@ -258,6 +276,67 @@ def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary:
     summary.files = len(trees["desired"].live) + len(trees["live"].live)
     summary.documents = sum(len(s.documents) for t in trees.values() for s in t.live)
     yield from drift(trees["desired"].live, trees["live"].live, Context(namespace=namespace))
+
+
+def _baseline_settings(config: Any) -> tuple[str, int]:
+    from .policy.baseline import DEFAULT_FILE, DEFAULT_MAX_DAYS
+
+    raw = config.raw.get("baselines") or {}
+    return raw.get("file", DEFAULT_FILE), raw.get("max_days", DEFAULT_MAX_DAYS)
+
+
+def _load_baseline(config: Any, given: str) -> Any:
+    from .policy.baseline import load_baseline
+
+    default, max_days = _baseline_settings(config)
+    name = given or default
+    return load_baseline(config.root / name, name, max_days)
+
+
+def _git_email(root: Path) -> str | None:
+    try:
+        import git
+
+        return git.Repo(root, search_parent_directories=True).config_reader().get_value("user", "email", None)
+    except Exception:  # not a repository, no git, no email set: the caller asks for --owner
+        return None
+
+
+def _baseline(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    import datetime as dt
+
+    from .model import Summary
+    from .policy.baseline import update_baseline, write_baseline
+    from .policy.suppress import Suppressions
+
+    config = _find_config(args, required=True)
+    name, max_days = _baseline_settings(config)
+    previous = _load_baseline(config, name)
+    today = dt.date.today()
+    limit = today + dt.timedelta(days=max_days)
+    expires = limit
+    if args.expires:
+        try:
+            expires = dt.date.fromisoformat(args.expires)
+        except ValueError:
+            raise UsageError(f"--expires must be a date (YYYY-MM-DD), not {args.expires!r}") from None
+        if not today < expires <= limit:
+            raise UsageError(f"--expires must be after today and at most {max_days} days away ({limit})")
+    owner = args.owner or _git_email(config.root)
+    if not owner:
+        raise UsageError("give --owner (no git user.email to default to)")
+    args.verbose, args.kubernetes_version, args.strict = False, None, None
+    envs = _environments(args, config)
+    summary = Summary()
+    findings = Suppressions(config.root).apply(
+        _rendered_findings(config, envs, _validator(args, config), summary, drift=True)
+    )
+    entries, counts = update_baseline(previous, findings, reason=args.reason, owner=owner, ticket=args.ticket,
+                                      expires=expires)
+    write_baseline(config.root / name, entries)
+    print(f"baseline {name}: {len(entries)} entries ({counts.added} new, {counts.kept} kept, {counts.removed} resolved)",
+          file=stdout)
+    return 0
 
 
 def _rules(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
