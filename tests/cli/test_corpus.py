@@ -61,3 +61,14 @@ def test_duplicate_keys_in_the_corpus_are_findings(corpus_run) -> None:
     assert expected and expected <= flagged
     counts = Counter(f["rule"] for f in report["findings"])
     assert counts["schema"] > 0
+
+
+def test_corpus_findings_page_is_current(corpus_run) -> None:
+    """docs/corpus-findings.md lists the counts this very run produces."""
+    _, report, _ = corpus_run
+    page = (REPO / "docs" / "corpus-findings.md").read_text()
+    rows = dict(
+        (line.split("|")[1].strip(), int(line.split("|")[2]))
+        for line in page.splitlines() if line.startswith("| ") and line.split("|")[2].strip().isdigit()
+    )
+    assert rows == report["summary"]["by_rule"], "regenerate: python scripts/corpus_findings.py ../shared/corpus --write docs/corpus-findings.md"

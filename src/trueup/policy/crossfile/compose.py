@@ -1,7 +1,10 @@
-"""Cross-file rules for compose: services across every compose file of a run."""
+"""Cross-file rules for compose, per project: the compose files of one directory, as docker
+compose merges them (``compose.yaml`` with ``compose.override.yaml``, say)."""
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+import functools
+from pathlib import PurePosixPath
+from typing import Any, Callable, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
 from ...pointer import escape_token
@@ -14,6 +17,23 @@ def _services(documents: Sequence[Document]) -> Iterator[tuple[Document, str, di
             for name, service in doc.data["services"].items():
                 if isinstance(service, dict):
                     yield doc, name, service
+
+
+def per_project(check: Callable[[CrossFileRule, Sequence[Document]], Iterator[Finding]]) -> Callable[
+    [CrossFileRule, Sequence[Document]], Iterator[Finding]
+]:
+    """Run ``check`` once per directory's compose files."""
+
+    @functools.wraps(check)
+    def run(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
+        projects: dict[str, list[Document]] = {}
+        for doc in documents:
+            if doc.kind == "compose":
+                projects.setdefault(str(PurePosixPath(doc.source.name).parent), []).append(doc)
+        for docs in projects.values():
+            yield from check(rule, docs)
+
+    return run
 
 
 def _depends(service: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -35,6 +55,7 @@ def _at(rule: CrossFileRule, doc: Document, pointer: str, message: str) -> Findi
     "A dependency on a service that no compose file of the project defines fails at `docker compose up`.",
     "Fix the service name, or add the service.",
 )
+@per_project
 def depends_on_exists(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
     known = {name for _, name, _ in _services(documents)}
     for doc, name, service in _services(documents):
@@ -65,9 +86,10 @@ def _host_ports(service: dict[str, Any]) -> Iterator[tuple[int, tuple[str, str, 
 
 @register(
     "COMPOSE-HOST-PORT-UNIQUE", "Host ports are published once", "high",
-    "Two services publishing the same host port (in one file or across the files of an environment) cannot both start.",
+    "Two services publishing the same host port (in one file or across the compose files of a project) cannot both start.",
     "Give each service its own host port.",
 )
+@per_project
 def host_ports_unique(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
     seen: dict[tuple[str, str, str], str] = {}
     for doc, name, service in _services(documents):
@@ -86,6 +108,7 @@ def host_ports_unique(rule: CrossFileRule, documents: Sequence[Document]) -> Ite
     "Without a health check, dependents can only wait for the container to start, not for it to be ready.",
     "Add a healthcheck to the service (or to its image).",
 )
+@per_project
 def healthcheck_for_dependency(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
     services = {name: (doc, service) for doc, name, service in _services(documents)}
     needed = {dep for _, _, service in _services(documents) for dep, _, _ in _depends(service)}
@@ -103,6 +126,7 @@ def healthcheck_for_dependency(rule: CrossFileRule, documents: Sequence[Document
     "before the dependency is ready (a database accepting connections, say).",
     "Use depends_on: {name: {condition: service_healthy}}.",
 )
+@per_project
 def depends_on_healthy(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
     checked = {name for _, name, service in _services(documents)
                if isinstance(service.get("healthcheck"), dict) and service["healthcheck"].get("disable") is not True}
