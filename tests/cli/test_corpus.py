@@ -19,11 +19,19 @@ pytestmark = pytest.mark.skipif(not (CORPUS / "manifest.json").is_file(), reason
 
 @pytest.fixture(scope="module")
 def corpus_run(tmp_path_factory):
-    from trueup.cli import main
+    """One run over the corpus with no trueup.yaml in reach, as scripts/corpus_findings.py runs it."""
     import io
+    import os
+
+    from trueup.cli import main
 
     out, err = io.StringIO(), io.StringIO()
-    code = main(["validate", "--format", "json", str(CORPUS)], stdout=out, stderr=err)
+    previous = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("no-config"))
+    try:
+        code = main(["validate", "--format", "json", str(CORPUS)], stdout=out, stderr=err)
+    finally:
+        os.chdir(previous)
     return code, json.loads(out.getvalue()), err.getvalue()
 
 
