@@ -25,10 +25,11 @@ def counts(corpus: Path) -> tuple[dict, Counter, Counter]:
     """One run with no trueup.yaml in reach: built-in settings only, wherever this is started."""
     out = io.StringIO()
     previous = os.getcwd()
+    corpus = corpus.resolve()
     with tempfile.TemporaryDirectory() as empty:
         os.chdir(empty)
         try:
-            trueup(["validate", "--format", "json", str(corpus.resolve())], stdout=out, stderr=io.StringIO())
+            trueup(["validate", "--format", "json", str(corpus)], stdout=out, stderr=io.StringIO())
         finally:
             os.chdir(previous)
     report = json.loads(out.getvalue())
