@@ -85,3 +85,14 @@ def test_unquoted_yes_in_a_kubernetes_string_field_is_caught(trueup, write) -> N
     result = trueup("validate", manifest)
     assert result.code == 1
     assert result.lines[0] == f"{manifest}:5:3: high: expected string, got boolean [schema] at /data/beta in ConfigMap/default/flags (value true)"
+
+
+def test_unknown_config_key_is_a_warning(trueup, write, tmp_path: Path) -> None:
+    write("app.schema.json", '{"type": "object", "additionalProperties": false, "properties": {"port": {"type": "integer"}}}')
+    write("app.yaml", "port: 8080\nprot: 8081\n")
+    result = trueup("validate", "--schema", "app.schema.json", "--format", "json", "app.yaml", cwd=tmp_path)
+    assert result.code == 0
+    [finding] = result.json()["findings"]
+    assert (finding["rule"], finding["severity"], finding["line"], finding["message"]) == (
+        "CONFIG-UNKNOWN-KEY", "medium", 2, "unknown field 'prot'")
+    assert trueup("validate", "--schema", "app.schema.json", "--fail-on", "medium", "app.yaml", cwd=tmp_path).code == 1

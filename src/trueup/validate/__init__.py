@@ -9,7 +9,11 @@ from ..globs import match_any
 from ..mask import display_value
 from ..model import Document, Finding, Severity, finding_at
 from ..pointer import value_at
-from .messages import explain
+from .messages import explain, is_unknown_field
+
+# Where a user's schema forbids additional properties, an unknown key in a config file
+# is a warning of its own (the config pack's rule), not a schema error.
+CONFIG_UNKNOWN_KEY = "CONFIG-UNKNOWN-KEY"
 
 
 class SchemaValidator:
@@ -46,7 +50,7 @@ class SchemaValidator:
         for mapping in self.mappings:
             if any(match_any(mapping.files, n) for n in names):
                 validator = self.local.validator(mapping.schema)
-                yield from self._run(doc, validator, self.local.display(Path(mapping.schema)))
+                yield from self._run(doc, validator, self.local.display(Path(mapping.schema)), user=True)
         if doc.kind == "kubernetes":
             yield from self._kubernetes_check(doc)
         elif doc.kind == "compose" and isinstance(doc.data, dict):
@@ -69,7 +73,7 @@ class SchemaValidator:
                 message=f"no {schemas.label} schema for {api_version} {kind}; not validated",
             )
 
-    def _run(self, doc: Document, validator: Any, schema: str) -> Iterator[Finding]:
+    def _run(self, doc: Document, validator: Any, schema: str, user: bool = False) -> Iterator[Finding]:
         from referencing.exceptions import Unresolvable
 
         try:
@@ -91,12 +95,13 @@ class SchemaValidator:
         for pointer, message in problems:
             value = value_at(doc.data, pointer)
             shown = display_value(doc.data, pointer, value, doc.kind)
+            warning = user and doc.kind == "config" and is_unknown_field(message)
             findings.append(
                 finding_at(
                     doc,
                     pointer,
-                    rule="schema",
-                    severity=Severity.HIGH,
+                    rule=CONFIG_UNKNOWN_KEY if warning else "schema",
+                    severity=Severity.MEDIUM if warning else Severity.HIGH,
                     message=message,
                     desired=shown if not isinstance(shown, (dict, list)) else None,
                 )

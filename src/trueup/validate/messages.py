@@ -139,6 +139,14 @@ def _unknown_fields(error: ValidationError) -> list[str]:
     return [k for k in error.instance if k not in known and not any(re.search(p, k) for p in patterns)]
 
 
+UNKNOWN_FIELD = "unknown field "
+
+
+def is_unknown_field(message: str) -> bool:
+    """Whether ``explain`` reported a key the schema does not allow (additional/unevaluated properties)."""
+    return message.startswith(UNKNOWN_FIELD)
+
+
 def explain(errors: Iterator[ValidationError]) -> list[tuple[str, str]]:
     """(JSON Pointer, message) per problem, deduplicated, in document order of discovery."""
     out: list[tuple[str, str]] = []
@@ -151,7 +159,7 @@ def explain(errors: Iterator[ValidationError]) -> list[tuple[str, str]]:
         if unknown:
             # A property that failed its own schema also counts as "unevaluated"; its own error says more.
             items = [
-                (f"{base}/{escape_token(k)}", f"unknown field {k!r}")
+                (f"{base}/{escape_token(k)}", f"{UNKNOWN_FIELD}{k!r}")
                 for k in unknown
                 if not any(p == f"{base}/{escape_token(k)}" or p.startswith(f"{base}/{escape_token(k)}/") for p in pointers)
             ]
