@@ -201,11 +201,14 @@ class Summary:
     failing: int = 0
     incomplete: int = 0
     waived: int = 0
+    active_by_severity: Counter = field(default_factory=Counter)
 
     def add(self, finding: Finding) -> None:
         self.by_rule[finding.rule] += 1
         self.by_severity[str(finding.severity)] += 1
         self.waived += finding.waived
+        if not finding.waived:
+            self.active_by_severity[str(finding.severity)] += 1
         if finding.rule in INCOMPLETE_RULES:
             self.incomplete += 1
         elif not finding.waived and finding.severity >= self.fail_on:

@@ -12,7 +12,9 @@ from trueup.policy.crossfile import all_rules
 CASES = yaml.safe_load((EXAMPLES / "policy" / "crossfile.yaml").read_text())
 
 
-def _run(trueup, tmp_path: Path, files: dict[str, str], rule_id: str) -> list[list]:
+def _run(trueup, tmp_path: Path, files: dict[str, str], rule_id: str, config: str | None = None) -> list[list]:
+    if config:
+        (tmp_path / "trueup.yaml").write_text(config)
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
@@ -27,12 +29,14 @@ def test_every_cross_file_rule_has_cases() -> None:
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
 def test_failing_set_gives_golden_findings(trueup, tmp_path: Path, rule_id: str) -> None:
-    assert _run(trueup, tmp_path, CASES[rule_id]["fail"], rule_id) == sorted(CASES[rule_id]["expect"])
+    case = CASES[rule_id]
+    assert _run(trueup, tmp_path, case["fail"], rule_id, case.get("config")) == sorted(case["expect"])
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
 def test_passing_set_gives_none(trueup, tmp_path: Path, rule_id: str) -> None:
-    assert _run(trueup, tmp_path, CASES[rule_id]["pass"], rule_id) == []
+    case = CASES[rule_id]
+    assert _run(trueup, tmp_path, case["pass"], rule_id, case.get("config")) == []
 
 
 def test_disabled_and_reweighted_like_pack_rules(trueup, write, tmp_path: Path) -> None:

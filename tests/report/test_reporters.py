@@ -83,7 +83,7 @@ def test_below_threshold_passes_and_says_so() -> None:
     text, summary = _render("text", [FINDINGS[2], FINDINGS[-1]], fail_on=Severity.HIGH)
     assert summary.exit_code == 0
     assert text.splitlines()[-1] == (
-        "passed: 2 findings (1 medium, 1 low) in 1 file; 5 documents in 3 files; 1 waived; none at or above high"
+        "passed: 1 finding (1 medium) in 1 file; 5 documents in 3 files; 1 waived; none at or above high"
     )
 
 

@@ -90,6 +90,7 @@ class PolicySettings:
     disable: tuple[str, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)
     entry_points: bool = True
+    raw: dict[str, Any] = field(default_factory=dict)
 
 
 def load_rules(settings: PolicySettings, root: Path) -> list[Rule]:
@@ -126,9 +127,10 @@ def _display(path: Path, root: Path) -> str:
 class Policy:
     """Every enabled rule: ``check(doc)`` for one document, ``cross(docs)`` for a whole run."""
 
-    def __init__(self, rules: Iterable[Rule], cross_file: Iterable[Any] = ()) -> None:
+    def __init__(self, rules: Iterable[Rule], cross_file: Iterable[Any] = (), settings: dict[str, Any] | None = None) -> None:
         self.rules = list(rules)
         self.cross_file = list(cross_file)
+        self.settings = settings or {}
 
     def check(self, doc: Document) -> Iterator[Finding]:
         for rule in self.rules:
@@ -137,7 +139,7 @@ class Policy:
 
     def cross(self, documents: Sequence[Document]) -> Iterator[Finding]:
         for rule in self.cross_file:
-            yield from rule.run(documents)
+            yield from rule.run(documents, self.settings)
 
     def by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
@@ -154,7 +156,7 @@ def load_policy(settings: PolicySettings, root: Path) -> Policy:
         for rule in all_rules(settings.entry_points)
         if rule.id not in settings.disable
     ]
-    return Policy(load_rules(settings, root), cross)
+    return Policy(load_rules(settings, root), cross, settings.raw)
 
 
 def settings_from_config(raw: dict[str, Any] | None) -> PolicySettings:
@@ -166,6 +168,7 @@ def settings_from_config(raw: dict[str, Any] | None) -> PolicySettings:
         disable=tuple(raw.get("disable", ())),
         severity=dict(raw.get("severity", {})),
         entry_points=raw.get("entry_points", True),
+        raw=raw,
     )
 
 

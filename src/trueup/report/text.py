@@ -131,11 +131,11 @@ class TextReporter:
             waived = f" ({summary.waived} waived)" if summary.waived else ""
             self._print(self._paint(f"ok: {checked}, no findings{waived}", _GREEN))
             return
-        counts = ", ".join(
-            f"{summary.by_severity[str(s)]} {s}" for s in reversed(Severity) if summary.by_severity.get(str(s))
-        )
+        active = summary.active_by_severity
+        counts = ", ".join(f"{active[str(s)]} {s}" for s in reversed(Severity) if active.get(str(s)))
         verdict = "failed" if summary.exit_code else "passed"
-        line = f"{verdict}: {_count(summary.total, 'finding')} ({counts}) in {_count(len(self.files), 'file')}; {checked}"
+        shown = summary.total - summary.waived
+        line = f"{verdict}: {_count(shown, 'finding')} ({counts}) in {_count(len(self.files), 'file')}; {checked}"
         if summary.waived:
             line += f"; {summary.waived} waived"
         if summary.exit_code == 0:

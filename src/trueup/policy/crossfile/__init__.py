@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ...errors import ConfigError
 from ...model import Document, Finding, Severity
 
 ENTRY_POINT_GROUP = "trueup.crossfile"
-Check = Callable[["CrossFileRule", Sequence[Document]], Iterator[Finding]]
+Check = Callable[["CrossFileRule", Sequence[Document], dict[str, Any]], Iterator[Finding]]
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,9 @@ class CrossFileRule:
     check: Check
     pack: str = "crossfile"
 
-    def run(self, documents: Sequence[Document]) -> Iterator[Finding]:
-        return self.check(self, documents)
+    def run(self, documents: Sequence[Document], settings: dict[str, Any] | None = None) -> Iterator[Finding]:
+        """``settings``: the ``policy`` section of trueup.yaml (version groups, port pairings...)."""
+        return self.check(self, documents, settings or {})
 
 
 REGISTRY: dict[str, CrossFileRule] = {}
@@ -44,7 +45,7 @@ def register(id: str, title: str, severity: str, description: str, remediation: 
 
 
 def all_rules(entry_points: bool = True) -> list[CrossFileRule]:
-    from . import compose, kubernetes  # noqa: F401  (registration)
+    from . import compose, configured, kubernetes  # noqa: F401  (registration)
 
     rules = dict(REGISTRY)
     if entry_points:
@@ -59,6 +60,6 @@ def all_rules(entry_points: bool = True) -> list[CrossFileRule]:
     return list(rules.values())
 
 
-def run_all(rules: Iterable[CrossFileRule], documents: Sequence[Document]) -> Iterator[Finding]:
+def run_all(rules: Iterable[CrossFileRule], documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     for rule in rules:
-        yield from rule.run(documents)
+        yield from rule.run(documents, settings)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 from pathlib import PurePosixPath
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
 from ...pointer import escape_token
-from . import CrossFileRule, register
+from . import Check, CrossFileRule, register
 
 
 def _services(documents: Sequence[Document]) -> Iterator[tuple[Document, str, dict[str, Any]]]:
@@ -19,19 +19,17 @@ def _services(documents: Sequence[Document]) -> Iterator[tuple[Document, str, di
                     yield doc, name, service
 
 
-def per_project(check: Callable[[CrossFileRule, Sequence[Document]], Iterator[Finding]]) -> Callable[
-    [CrossFileRule, Sequence[Document]], Iterator[Finding]
-]:
+def per_project(check: Check) -> Check:
     """Run ``check`` once per directory's compose files."""
 
     @functools.wraps(check)
-    def run(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
+    def run(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
         projects: dict[str, list[Document]] = {}
         for doc in documents:
             if doc.kind == "compose":
                 projects.setdefault(str(PurePosixPath(doc.source.name).parent), []).append(doc)
         for docs in projects.values():
-            yield from check(rule, docs)
+            yield from check(rule, docs, settings)
 
     return run
 
@@ -56,7 +54,7 @@ def _at(rule: CrossFileRule, doc: Document, pointer: str, message: str) -> Findi
     "Fix the service name, or add the service.",
 )
 @per_project
-def depends_on_exists(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
+def depends_on_exists(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     known = {name for _, name, _ in _services(documents)}
     for doc, name, service in _services(documents):
         base = f"/services/{escape_token(name)}"
@@ -90,7 +88,7 @@ def _host_ports(service: dict[str, Any]) -> Iterator[tuple[int, tuple[str, str, 
     "Give each service its own host port.",
 )
 @per_project
-def host_ports_unique(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
+def host_ports_unique(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     seen: dict[tuple[str, str, str], str] = {}
     for doc, name, service in _services(documents):
         for i, key in _host_ports(service):
@@ -109,7 +107,7 @@ def host_ports_unique(rule: CrossFileRule, documents: Sequence[Document]) -> Ite
     "Add a healthcheck to the service (or to its image).",
 )
 @per_project
-def healthcheck_for_dependency(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
+def healthcheck_for_dependency(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     services = {name: (doc, service) for doc, name, service in _services(documents)}
     needed = {dep for _, _, service in _services(documents) for dep, _, _ in _depends(service)}
     for name in sorted(needed & set(services)):
@@ -127,7 +125,7 @@ def healthcheck_for_dependency(rule: CrossFileRule, documents: Sequence[Document
     "Use depends_on: {name: {condition: service_healthy}}.",
 )
 @per_project
-def depends_on_healthy(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
+def depends_on_healthy(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     checked = {name for _, name, service in _services(documents)
                if isinstance(service.get("healthcheck"), dict) and service["healthcheck"].get("disable") is not True}
     for doc, name, service in _services(documents):

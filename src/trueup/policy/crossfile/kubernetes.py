@@ -46,7 +46,7 @@ POD_REFERENCES = [
     "Add the object to the desired state, fix the name, or mark the reference optional. For objects made "
     "outside git (External Secrets, say), suppress with `# trueup: ignore[K8S-REFERENCE-EXISTS] reason`.",
 )
-def references_exist(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
+def references_exist(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     objects = _objects(documents)
     known = {(str(o.data.get("kind")), _namespace(o.data), _name(o.data)) for o in objects}
     for doc in objects:
@@ -72,7 +72,7 @@ def references_exist(rule: CrossFileRule, documents: Sequence[Document]) -> Iter
     "A Service whose selector matches no pod template in its namespace has no endpoints: traffic goes nowhere.",
     "Make the Service's selector a subset of the pod template labels of the workload it fronts.",
 )
-def service_matches_pods(rule: CrossFileRule, documents: Sequence[Document]) -> Iterator[Finding]:
+def service_matches_pods(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     objects = _objects(documents)
     pods: dict[str, list[dict[str, Any]]] = {}
     for doc in objects:
