@@ -36,7 +36,9 @@ def _pack_schema() -> dict[str, Any]:
     return json.loads(resources.files("trueup.schemas").joinpath("rule-pack.schema.json").read_text("utf-8"))
 
 
-def load_pack(path: Path, display: str) -> list[Rule]:
+def load_pack(path: Path, display: str, trusted: bool = False) -> list[Rule]:
+    """A pack's rules. ``trusted`` (the built-in packs, checked by the test suite) skips the schema
+    checks that a user's or a plugin's pack gets, which keeps a one-file pre-commit run quick."""
     from ..validate.messages import explain
 
     try:
@@ -48,6 +50,9 @@ def load_pack(path: Path, display: str) -> list[Rule]:
     if not loaded.documents:
         raise ConfigError("check pack is empty", display)
     doc = loaded.documents[0]
+    if trusted:
+        return [rule_from_data(raw, doc.data["pack"], f"{display}:{(doc.locate(f'/rules/{i}') or (None,))[0]}")
+                for i, raw in enumerate(doc.data["rules"])]
     problems = explain(Draft202012Validator(_pack_schema()).iter_errors(doc.data))
     if problems:
         pointer, message = problems[0]
@@ -94,20 +99,20 @@ class PolicySettings:
 
 
 def load_rules(settings: PolicySettings, root: Path) -> list[Rule]:
-    sources: list[tuple[Path, str]] = []
+    sources: list[tuple[Path, str, bool]] = []
     for path in _pack_files(builtin_dir()):
         if settings.packs is None or path.stem in settings.packs:
-            sources.append((path, f"trueup:checks/{path.name}"))
+            sources.append((path, f"trueup:checks/{path.name}", True))
     for directory in settings.paths:
         full = directory if directory.is_absolute() else root / directory
-        sources.extend((p, _display(p, root)) for p in _pack_files(full))
+        sources.extend((p, _display(p, root), False) for p in _pack_files(full))
     if settings.entry_points:
         for item in entry_point_dirs():
             files = _pack_files(item) if item.is_dir() else [item]
-            sources.extend((p, str(p)) for p in files)
+            sources.extend((p, str(p), False) for p in files)
     rules: dict[str, Rule] = {}
-    for path, display in sources:
-        for rule in load_pack(path, display):
+    for path, display, trusted in sources:
+        for rule in load_pack(path, display, trusted):
             if rule.id in rules:
                 raise ConfigError(f"rule {rule.id} is defined twice (first in {rules[rule.id].source})", display)
             rules[rule.id] = rule
