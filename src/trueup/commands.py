@@ -1,0 +1,310 @@
+"""What each command does: load the config, wire the stages, stream findings to a reporter.
+
+Handlers take the parsed arguments and the two output streams and return an exit
+code; stages are imported inside them, so a command loads only what it needs.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import IO, Any, Iterable, Sequence
+
+from .errors import TrueupError, UsageError
+
+
+def _find_config(args: argparse.Namespace, required: bool) -> Any:
+    from .config import config_free, find_config, load_config
+
+    if args.config:
+        path = Path(args.config)
+        if not path.is_file():
+            raise UsageError("config file not found", args.config)
+        return _configured(load_config(path))
+    found = find_config(Path.cwd())
+    if found is not None:
+        return _configured(load_config(found))
+    if required:
+        raise UsageError("no trueup.yaml here or in any parent directory (give --config, or see `trueup --help`)")
+    return _configured(config_free(Path.cwd()))
+
+
+def _configured(config: Any) -> Any:
+    """Settings that apply to the whole run."""
+    from .mask import set_secret_keys
+
+    set_secret_keys(list(config.secret_keys))
+    return config
+
+
+def _threshold(args: argparse.Namespace, config: Any) -> int:
+    from .model import NEVER, Severity
+
+    name = args.fail_on or config.fail_on or "high"
+    if name == "never":
+        return NEVER
+    try:
+        return Severity.parse(name)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def open_output(args: argparse.Namespace, stdout: IO[str]) -> IO[str]:
+    if not args.output:
+        return stdout
+    try:
+        return open(args.output, "w", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write the report: {exc.strerror}", args.output) from None
+
+
+def report(
+    args: argparse.Namespace, config: Any, findings: Iterable[Any], summary: Any,
+    environments: Sequence[str], stdout: IO[str], stderr: IO[str],
+) -> int:
+    from .report import RunInfo, make_reporter
+
+    stream = open_output(args, stdout)
+    color = args.color == "always" or (
+        args.color == "auto" and stream is stdout and stream.isatty() and "NO_COLOR" not in os.environ
+    )
+    info = RunInfo(args.command, tuple(environments), color=color, quiet=args.quiet, verbose=getattr(args, "verbose", False))
+    reporter = make_reporter(args.format, stream, info)
+    args.reported = True
+    from .policy.suppress import Suppressions
+
+    findings = Suppressions(config.root).apply(findings)
+    if getattr(args, "baseline", None) is not None:
+        findings = _load_baseline(config, args.baseline).apply(findings)
+    error: TrueupError | None = None
+    try:
+        for finding in findings:
+            summary.add(finding)
+            reporter.write(finding)
+    except TrueupError as exc:
+        error = exc
+    reporter.finish(summary, error)
+    if stream is not stdout:
+        stream.close()
+    if error is not None:
+        print(f"trueup: {error}", file=stderr)
+        return 2
+    return summary.exit_code
+
+
+def _validator(args: argparse.Namespace, config: Any) -> Any:
+    from .pipeline import validator_for
+    from .policy.packs import load_policy, settings_from_config
+
+    validator = validator_for(config, kubernetes_version=args.kubernetes_version, strict=args.strict)
+    if not getattr(args, "no_policy", False):
+        validator.policy = load_policy(settings_from_config(config.raw.get("policy")), config.root)
+    return validator
+
+
+def _environments(args: argparse.Namespace, config: Any) -> list[str]:
+    names = list(args.env) or list(config.environments)
+    for name in names:
+        config.environment(name)
+    if not names:
+        raise UsageError("trueup.yaml defines no environments to render", config.display)
+    return names
+
+
+def _rendered_findings(
+    config: Any, envs: Sequence[str], validator: Any, summary: Any, *, drift: bool = False, verbose: bool = False
+) -> Iterable[Any]:
+    from .pipeline import check_rendered, environment_render
+
+    for env in envs:
+        rendered = environment_render(config, env)
+        yield from check_rendered(
+            rendered, validator, config, summary, config.templates.strip("/"), drift=drift, verbose=verbose
+        )
+
+
+def validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .model import Summary
+    from .pipeline import check_files
+
+    config = _find_config(args, required=not args.paths)
+    if args.schema:
+        from .config import SchemaMapping
+
+        config.schemas = [*config.schemas, SchemaMapping(("**",), str(Path(args.schema).absolute()))]
+    summary = Summary(fail_on=_threshold(args, config))
+    validator = _validator(args, config)
+    if args.paths:
+        return report(args, config, check_files(args.paths, config, validator, summary), summary, [], stdout, stderr)
+    envs = _environments(args, config)
+    return report(args, config, _rendered_findings(config, envs, validator, summary), summary, envs, stdout, stderr)
+
+
+def check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .model import Summary
+
+    config = _find_config(args, required=True)
+    envs = _environments(args, config)
+    summary = Summary(fail_on=_threshold(args, config))
+    validator = _validator(args, config)
+    findings = _rendered_findings(config, envs, validator, summary, drift=True, verbose=args.verbose)
+    return report(args, config, findings, summary, envs, stdout, stderr)
+
+
+def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .model import Summary
+
+    if args.desired is not None or args.live is not None:
+        if args.desired is None or args.live is None:
+            raise UsageError("give both --desired DIR and --live DIR (or --env ENV with a trueup.yaml)")
+        config = _find_config(args, required=False)
+        summary = Summary(fail_on=_threshold(args, config))
+        findings = _tree_drift(args.desired, args.live, args.namespace, config, summary)
+        return report(args, config, findings, summary, [], stdout, stderr)
+    config = _find_config(args, required=True)
+    envs = _environments(args, config)
+    summary = Summary(fail_on=_threshold(args, config))
+    findings = _rendered_findings(config, envs, None, summary, drift=True, verbose=args.verbose)
+    return report(args, config, findings, summary, envs, stdout, stderr)
+
+
+def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary: Any) -> Iterable[Any]:
+    from .drift import Context, drift
+    from .targets import load_tree
+
+    trees = {}
+    for name, root in (("desired", desired), ("live", live)):
+        if not root.is_dir():
+            raise UsageError(f"--{name} must be a directory", str(root))
+        trees[name] = load_tree(root, root.as_posix().rstrip("/"), config)
+        yield from trees[name].findings
+    summary.files = len(trees["desired"].live) + len(trees["live"].live)
+    summary.documents = sum(len(s.documents) for t in trees.values() for s in t.live)
+    yield from drift(trees["desired"].live, trees["live"].live, Context(namespace=namespace))
+
+
+def _baseline_settings(config: Any) -> tuple[str, int]:
+    from .policy.baseline import DEFAULT_FILE, DEFAULT_MAX_DAYS
+
+    raw = config.raw.get("baselines") or {}
+    return raw.get("file", DEFAULT_FILE), raw.get("max_days", DEFAULT_MAX_DAYS)
+
+
+def _load_baseline(config: Any, given: str) -> Any:
+    from .policy.baseline import load_baseline
+
+    default, max_days = _baseline_settings(config)
+    name = given or default
+    return load_baseline(config.root / name, name, max_days)
+
+
+def _git_email(root: Path) -> str | None:
+    try:
+        import git
+
+        return git.Repo(root, search_parent_directories=True).config_reader().get_value("user", "email", None)
+    except Exception:  # not a repository, no git, no email set: the caller asks for --owner
+        return None
+
+
+def baseline(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    import datetime as dt
+
+    from .model import Summary
+    from .policy.baseline import update_baseline, write_baseline
+    from .policy.suppress import Suppressions
+
+    config = _find_config(args, required=True)
+    name, max_days = _baseline_settings(config)
+    previous = _load_baseline(config, name)
+    today = dt.date.today()
+    limit = today + dt.timedelta(days=max_days)
+    expires = limit
+    if args.expires:
+        try:
+            expires = dt.date.fromisoformat(args.expires)
+        except ValueError:
+            raise UsageError(f"--expires must be a date (YYYY-MM-DD), not {args.expires!r}") from None
+        if not today < expires <= limit:
+            raise UsageError(f"--expires must be after today and at most {max_days} days away ({limit})")
+    owner = args.owner or _git_email(config.root)
+    if not owner:
+        raise UsageError("give --owner (no git user.email to default to)")
+    args.verbose, args.kubernetes_version, args.strict = False, None, None
+    envs = _environments(args, config)
+    summary = Summary()
+    findings = Suppressions(config.root).apply(
+        _rendered_findings(config, envs, _validator(args, config), summary, drift=True)
+    )
+    entries, counts = update_baseline(previous, findings, reason=args.reason, owner=owner, ticket=args.ticket,
+                                      expires=expires)
+    write_baseline(config.root / name, entries)
+    print(f"baseline {name}: {len(entries)} entries ({counts.added} new, {counts.kept} kept, {counts.removed} resolved)",
+          file=stdout)
+    return 0
+
+
+def rules(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .policy import docs
+    from .policy.packs import load_policy, settings_from_config
+
+    config = _find_config(args, required=False)
+    policy = load_policy(settings_from_config(config.raw.get("policy")), config.root)
+    rules = [*policy.rules, *policy.cross_file]
+    if args.rules_command == "list":
+        stdout.write(docs.listing(rules))
+    elif args.rules_command == "show":
+        found = {r.id: r for r in rules}.get(args.rule_id.upper())
+        if found is None:
+            raise UsageError(f"no rule {args.rule_id!r} (see `trueup rules list`)")
+        stdout.write(docs.show(found))
+    else:
+        page = docs.markdown(rules)
+        if args.output:
+            Path(args.output).write_text(page, encoding="utf-8")
+        else:
+            stdout.write(page)
+    return 0
+
+
+def render(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .pipeline import environment_render, render_env
+
+    if args.templates:
+        from .config import config_free
+
+        config = config_free(Path.cwd())
+        templates = Path(args.templates)
+        rendered = render_env(
+            templates, templates.as_posix().rstrip("/"), [Path(v) for v in args.values],
+            root=Path.cwd(), environment=args.env, config=config,
+        )
+    else:
+        config = _find_config(args, required=True)
+        if not args.env:
+            raise UsageError("give --env ENV (or --templates DIR --values FILE for a run without trueup.yaml)")
+        rendered = environment_render(config, args.env)
+    if rendered.failures:
+        first = rendered.failures[0]
+        raise TrueupError(first.message, first.file, first.line, first.column)
+    if args.out:
+        _write_tree(Path(args.out), rendered.outputs)
+        return 0
+    for i, output in enumerate(rendered.outputs):
+        separator = "" if i == 0 else "---\n"
+        body = output.text if output.text.endswith("\n") or not output.text else output.text + "\n"
+        stdout.write(f"{separator}# Source: {output.output}\n{body}")
+    return 0
+
+
+def _write_tree(out: Path, outputs: Sequence[Any]) -> None:
+    root = out.resolve()
+    for output in outputs:
+        target = (root / output.output).resolve()
+        if root not in target.parents:
+            raise UsageError("rendered path leaves the output directory", output.output)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(output.text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write rendered output: {exc.strerror or exc}", str(target)) from None
