@@ -86,3 +86,10 @@ def valid_report(report_schema: dict[str, Any]) -> Callable[[str], dict[str, Any
         return report
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _no_ci_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests behave the same on a laptop and in CI: CI-only behaviour (auditing) is switched on per test."""
+    for name in ("CI", "GITHUB_ACTIONS", "GITHUB_ACTOR", "GITHUB_STEP_SUMMARY", "TRUEUP_AUDIT_KEY", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)

@@ -97,6 +97,17 @@ def build_parser() -> argparse.ArgumentParser:
     update.add_argument("--expires", metavar="YYYY-MM-DD", help="expiry of new entries (default and limit: baselines.max_days from today)")
     baseline.set_defaults(handler=commands.baseline)
 
+    audit = sub.add_parser("audit", help="read and verify the audit log")
+    _common(audit, report=False)
+    audit.add_argument("--log", metavar="FILE", help="the audit log (default: audit.path in trueup.yaml, or .trueup/audit.jsonl)")
+    audit_do = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    audit_do.add_parser("verify", help="check the hash chain; name the first record edited, removed, reordered or inserted")
+    show = audit_do.add_parser("show", help="list runs, newest last")
+    show.add_argument("--since", metavar="YYYY-MM-DD")
+    show.add_argument("--rule", metavar="ID", help="only runs with findings of this rule")
+    show.add_argument("--target", metavar="TARGET", help="only runs with findings on this target")
+    audit.set_defaults(handler=commands.audit_command)
+
     drift = sub.add_parser("drift", help="compare desired state with live files; exit 1 when they differ")
     _common(drift)
     drift.add_argument("--env", metavar="ENV", action="append", default=[], help="environment (repeatable; default: all)")
@@ -137,6 +148,7 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stder
     # Loaded documents are acyclic trees, millions of objects in a large run: full collections
     # would rescan them again and again for nothing (measured: drift of 5,000 pairs 17 s -> 10 s).
     gc.set_threshold(100_000, 50, 1000)
+    args.argv = list(argv) if argv is not None else sys.argv[1:]
     handler: Callable[[argparse.Namespace, IO[str], IO[str]], int] = args.handler
     try:
         return handler(args, stdout, stderr)

@@ -77,19 +77,74 @@ def report(
     if getattr(args, "baseline", None) is not None:
         findings = _load_baseline(config, args.baseline).apply(findings)
     error: TrueupError | None = None
+    seen: list = []
     try:
         for finding in findings:
             summary.add(finding)
             reporter.write(finding)
+            seen.append(finding)
     except TrueupError as exc:
         error = exc
     reporter.finish(summary, error)
     if stream is not stdout:
         stream.close()
+    code = 2 if error is not None else summary.exit_code
+    audit_run(args, config, environments, summary, seen, code)
     if error is not None:
         print(f"trueup: {error}", file=stderr)
-        return 2
-    return summary.exit_code
+    return code
+
+
+def audit_run(args: argparse.Namespace, config: Any, environments: Sequence[str], summary: Any,
+              findings: Sequence[Any], code: int) -> None:
+    """One audit record for this run, when auditing is on (by default: in CI)."""
+    from . import audit
+
+    settings = config.raw.get("audit") or {}
+    if not audit.enabled(settings):
+        return
+    record = audit.build_record(command=args.command, argv=getattr(args, "argv", []), root=config.root,
+                                environments=environments, summary=summary, findings=findings, exit_code=code)
+    audit.append(config.root / settings.get("path", audit.DEFAULT_PATH), record)
+
+
+def audit_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    import datetime as dt
+
+    from . import audit
+
+    config = _find_config(args, required=False)
+    name = args.log or (config.raw.get("audit") or {}).get("path", audit.DEFAULT_PATH)
+    path = Path(name) if Path(name).is_absolute() else config.root / name
+    if not path.is_file():
+        raise UsageError("no audit log here", name)
+    if args.audit_command == "verify":
+        count, problem = audit.verify(path)
+        if problem is not None:
+            print(f"{name}:{problem.line}: {problem.message}", file=stdout)
+            return 1
+        print(f"{name}: {count} records, chain intact", file=stdout)
+        return 0
+    since = None
+    if args.since:
+        try:
+            since = dt.date.fromisoformat(args.since)
+        except ValueError:
+            raise UsageError(f"--since must be a date (YYYY-MM-DD), not {args.since!r}") from None
+    for record in audit.records(path):
+        if since and dt.datetime.fromisoformat(record["time"]).date() < since:
+            continue
+        matches = [f for f in record.get("findings", [])
+                   if (not args.rule or f["rule"] == args.rule) and (not args.target or f["target"] == args.target)]
+        if (args.rule or args.target) and not matches:
+            continue
+        actor = record.get("actor", {}).get("ci") or record.get("actor", {}).get("email") or "?"
+        envs = ",".join(record.get("environments", [])) or "-"
+        print(f"{record['time']}  #{record['seq']}  {record['command']:<8} env {envs:<12} exit {record['exit_code']}  "
+              f"{len(record.get('findings', []))} findings  by {actor}", file=stdout)
+        for finding in matches if (args.rule or args.target) else []:
+            print(f"    {finding['rule']} {finding['target']} {finding['path'] or '(whole)'}", file=stdout)
+    return 0
 
 
 def _validator(args: argparse.Namespace, config: Any) -> Any:
@@ -239,6 +294,7 @@ def baseline(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     entries, counts = update_baseline(previous, findings, reason=args.reason, owner=owner, ticket=args.ticket,
                                       expires=expires)
     write_baseline(config.root / name, entries)
+    audit_run(args, config, envs, summary, [], 0)
     print(f"baseline {name}: {len(entries)} entries ({counts.added} new, {counts.kept} kept, {counts.removed} resolved)",
           file=stdout)
     return 0

@@ -1,0 +1,189 @@
+"""The audit log: one hash-chained JSON Lines record per run, safe to append from many processes.
+
+Each record carries the previous record's hash and its own SHA-256 over its
+canonical JSON (an HMAC when ``TRUEUP_AUDIT_KEY`` is set, so rewriting the whole
+file cannot forge it). ``verify`` names the first record that was edited, removed,
+reordered or inserted. Records hold rules, targets, pointers and fingerprints,
+never a value; the command line is stored with secrets redacted.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from .errors import ConfigError
+from .mask import MASK, is_secret_key, looks_secret
+from .model import Finding, Summary
+
+DEFAULT_PATH = ".trueup/audit.jsonl"
+GENESIS = "0" * 64
+KEY_VARIABLE = "TRUEUP_AUDIT_KEY"
+
+
+def canonical(record: dict[str, Any]) -> bytes:
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def seal(record: dict[str, Any], key: bytes | None) -> str:
+    """The record's hash: SHA-256 of its canonical JSON without ``hash``, keyed when a key is set."""
+    body = canonical({k: v for k, v in record.items() if k != "hash"})
+    if key:
+        return "hmac-sha256:" + hmac.new(key, body, hashlib.sha256).hexdigest()
+    return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
+def _key() -> bytes | None:
+    value = os.environ.get(KEY_VARIABLE)
+    return value.encode("utf-8") if value else None
+
+
+def redact(argv: Sequence[str]) -> list[str]:
+    """The command line without secrets: ``--token X``, ``PASSWORD=x`` and secret-looking values masked."""
+    out: list[str] = []
+    hide_next = False
+    for arg in argv:
+        if hide_next:
+            out.append(MASK)
+            hide_next = False
+            continue
+        name, sep, _ = arg.lstrip("-").partition("=")
+        if arg.startswith("--") and is_secret_key(name):
+            out.append(f"{arg.split('=', 1)[0]}={MASK}" if sep else arg)
+            hide_next = not sep
+        elif looks_secret(arg):
+            out.append(MASK)
+        else:
+            out.append(arg)
+    return out
+
+
+def _git(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(actor, repository) from git; empty when this is no repository or git is missing."""
+    try:
+        import git
+
+        repo = git.Repo(root, search_parent_directories=True)
+        reader = repo.config_reader()
+        actor = {"name": reader.get_value("user", "name", None), "email": reader.get_value("user", "email", None)}
+        try:
+            commit = repo.head.commit.hexsha
+        except ValueError:
+            commit = None
+        branch = None if repo.head.is_detached else repo.active_branch.name
+        return actor, {"commit": commit, "branch": branch, "dirty": repo.is_dirty(untracked_files=False)}
+    except Exception:  # not a repository, no git binary, unborn branch: the record says less
+        return {}, {}
+
+
+def enabled(settings: dict[str, Any]) -> bool:
+    """Record when the config says so, or by default in CI (pre-commit runs on laptops stay read-only)."""
+    when = settings.get("enabled", "ci")
+    if isinstance(when, bool):
+        return when
+    return bool(os.environ.get("CI") or os.environ.get("GITHUB_ACTIONS"))
+
+
+def build_record(
+    *, command: str, argv: Sequence[str], root: Path, environments: Sequence[str], summary: Summary,
+    findings: Iterable[Finding], exit_code: int,
+) -> dict[str, Any]:
+    from .policy.baseline import fingerprint
+
+    actor, repository = _git(root)
+    if os.environ.get("GITHUB_ACTOR"):
+        actor["ci"] = os.environ["GITHUB_ACTOR"]
+    return {
+        "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "run": str(uuid.uuid4()),
+        "command": command,
+        "argv": redact(argv),
+        "actor": actor,
+        "host": socket.gethostname(),
+        "repository": repository,
+        "environments": list(environments),
+        "counts": {"by_rule": dict(sorted(summary.by_rule.items())),
+                   "by_severity": {k: v for k, v in summary.by_severity.items() if v}, "waived": summary.waived},
+        "findings": [{"fingerprint": fingerprint(f), "rule": f.rule, "target": f.target, "path": f.path,
+                      "waived": f.waived} for f in findings],
+        "patches": [],
+        "changes": [],
+        "exit_code": exit_code,
+    }
+
+
+def append(path: Path, record: dict[str, Any]) -> dict[str, Any]:
+    """Append under an exclusive lock: read the last hash, chain, write, fsync, unlock."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            handle.seek(0)
+            last = None
+            for line in handle:
+                if line.strip():
+                    last = line
+            previous = json.loads(last) if last else None
+            record = {**record, "seq": (previous["seq"] + 1) if previous else 1,
+                      "prev": previous["hash"] if previous else GENESIS}
+            record["hash"] = seal(record, _key())
+            handle.seek(0, os.SEEK_END)
+            handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    return record
+
+
+@dataclass
+class Problem:
+    line: int
+    message: str
+
+
+def verify(path: Path) -> tuple[int, Problem | None]:
+    """(records read, the first problem): edits, removals, reorderings, insertions, broken lines."""
+    key = _key()
+    previous_hash, expected_seq, count = GENESIS, 1, 0
+    for number, line in _lines(path):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            return count, Problem(number, "is not valid JSON (edited or truncated)")
+        count += 1
+        run = record.get("run", "?")
+        if record.get("hash") != seal(record, key):
+            return count, Problem(number, f"record {record.get('seq')} (run {run}) was edited: its hash does not match")
+        if record.get("seq") != expected_seq or record.get("prev") != previous_hash:
+            return count, Problem(
+                number, f"record {record.get('seq')} (run {run}) does not follow record {expected_seq - 1}: "
+                "a record was removed, reordered or inserted",
+            )
+        previous_hash, expected_seq = record["hash"], expected_seq + 1
+    return count, None
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    if not path.is_file():
+        raise ConfigError("no audit log here", str(path))
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                yield number, line
+
+
+def records(path: Path) -> Iterator[dict[str, Any]]:
+    for number, line in _lines(path):
+        try:
+            yield json.loads(line)
+        except json.JSONDecodeError:
+            raise ConfigError("audit record is not valid JSON (run `trueup audit verify`)", str(path), number) from None

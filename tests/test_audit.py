@@ -1,0 +1,157 @@
+"""The audit log: appended in CI, chained, tamper-evident, safe under concurrent writers, secret-free."""
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from trueup import audit
+from trueup.model import Summary
+
+CONFIG = "version: 1\nenvironments:\n  prod:\n    values: [values.yaml]\npolicy:\n  packs: [secrets]\n"
+
+
+@pytest.fixture
+def repo(write, tmp_path: Path) -> Path:
+    write("trueup.yaml", CONFIG)
+    write("values.yaml", "password: hunter2-secret-value\n")
+    write("templates/app.yaml.j2", "db:\n  password: {{ password }}\n")
+    return tmp_path
+
+
+def _log(repo: Path) -> list[dict]:
+    return [json.loads(l) for l in (repo / ".trueup/audit.jsonl").read_text().splitlines()]
+
+
+def test_recorded_in_ci_not_on_a_laptop(trueup, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    trueup("check", cwd=repo)
+    assert not (repo / ".trueup").exists()
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("GITHUB_ACTOR", "octocat")
+    result = trueup("check", "--env", "prod", "--format", "json", cwd=repo)
+    assert result.code == 1
+    [record] = _log(repo)
+    assert (record["seq"], record["prev"], record["command"], record["exit_code"]) == (1, audit.GENESIS, "check", 1)
+    assert record["actor"]["ci"] == "octocat"
+    assert record["environments"] == ["prod"]
+    assert record["counts"]["by_rule"] == {"SECRET-PASSWORD-VALUE": 1}
+    assert [(f["rule"], f["target"], f["path"]) for f in record["findings"]] == [
+        ("SECRET-PASSWORD-VALUE", "app.yaml", "/db/password")]
+    assert record["hash"] == audit.seal(record, None)
+
+
+def test_no_secret_reaches_the_log(trueup, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "1")
+    trueup("check", "--env", "prod", "--config", repo / "trueup.yaml", cwd=repo)
+    trueup("validate", "--env", "prod", cwd=repo)
+    text = (repo / ".trueup/audit.jsonl").read_text()
+    assert "hunter2-secret-value" not in text and "ghp_AbCd" not in text
+    assert len(_log(repo)) == 2
+
+
+def test_redaction() -> None:
+    assert audit.redact(["check", "--token", "abc", "--api-key=xyz", "DB_PASSWORD=pw", "--env", "prod"]) == [
+        "check", "--token", "********", "--api-key=********", "********", "--env", "prod"]
+
+
+def _chain(path: Path, n: int) -> None:
+    for i in range(n):
+        audit.append(path, {"run": f"run-{i}", "command": "check", "exit_code": 0})
+
+
+def _rewrite(path: Path, records: list[dict]) -> None:
+    path.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in records))
+
+
+def test_intact_chain_verifies(trueup, tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    _chain(log, 4)
+    assert audit.verify(log) == (4, None)
+    result = trueup("audit", "--log", log, "verify", cwd=tmp_path)
+    assert (result.code, result.out) == (0, f"{log}: 4 records, chain intact\n")
+
+
+def _tamper(kind: str, records: list[dict]) -> list[dict]:
+    if kind == "edited":
+        records[1]["exit_code"] = 0 if records[1]["exit_code"] else 1
+        records[1]["command"] = "drift"
+    elif kind == "removed":
+        del records[1]
+    elif kind == "reordered":
+        records[1], records[2] = records[2], records[1]
+    elif kind == "inserted":
+        forged = {"run": "forged", "command": "check", "exit_code": 0, "seq": 2, "prev": records[0]["hash"]}
+        forged["hash"] = audit.seal(forged, None)
+        records.insert(1, forged)
+    return records
+
+
+@pytest.mark.parametrize("kind, line, fragment", [
+    ("edited", 2, "record 2 (run run-1) was edited"),
+    ("removed", 2, "record 3 (run run-2) does not follow record 1"),
+    ("reordered", 2, "record 3 (run run-2) does not follow record 1"),
+    ("inserted", 3, "record 2 (run run-1) does not follow record 2"),
+])
+def test_each_kind_of_tampering_is_named(trueup, tmp_path: Path, kind: str, line: int, fragment: str) -> None:
+    log = tmp_path / "audit.jsonl"
+    _chain(log, 4)
+    _rewrite(log, _tamper(kind, [json.loads(l) for l in log.read_text().splitlines()]))
+    result = trueup("audit", "--log", log, "verify", cwd=tmp_path)
+    assert result.code == 1
+    assert result.out.startswith(f"{log}:{line}: {fragment}"), result.out
+
+
+def test_a_keyed_log_cannot_be_rewritten_without_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(audit.KEY_VARIABLE, "s3cret-key")
+    log = tmp_path / "audit.jsonl"
+    _chain(log, 3)
+    assert audit.verify(log) == (3, None)
+    records = [json.loads(l) for l in log.read_text().splitlines()]
+    previous = audit.GENESIS
+    for record in records:
+        record["exit_code"] = 0
+        record["prev"] = previous
+        record["hash"] = audit.seal(record, None)
+        previous = record["hash"]
+    _rewrite(log, records)
+    count, problem = audit.verify(log)
+    assert problem is not None and problem.line == 1 and "was edited" in problem.message
+
+
+def _writer(args: tuple[str, int, int]) -> None:
+    path, worker, count = args
+    for i in range(count):
+        audit.append(Path(path), {"run": f"w{worker}-{i}", "command": "drift", "exit_code": 0})
+
+
+def test_concurrent_writers_never_interleave_or_lose_records(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    with multiprocessing.get_context("fork").Pool(6) as pool:
+        pool.map(_writer, [(str(log), w, 20) for w in range(6)])
+    records = [json.loads(l) for l in log.read_text().splitlines()]
+    assert len(records) == 120
+    assert [r["seq"] for r in records] == list(range(1, 121))
+    assert len({r["run"] for r in records}) == 120
+    assert audit.verify(log) == (120, None)
+
+
+def test_show_filters(trueup, repo: Path, monkeypatch: pytest.MonkeyPatch, write) -> None:
+    monkeypatch.setenv("CI", "true")
+    trueup("check", "--env", "prod", cwd=repo)
+    write("values.yaml", "password: ${DB_PASSWORD}\n")
+    trueup("check", "--env", "prod", cwd=repo)
+    shown = trueup("audit", "show", cwd=repo)
+    assert [l.split()[1] for l in shown.lines] == ["#1", "#2"]
+    by_rule = trueup("audit", "show", "--rule", "SECRET-PASSWORD-VALUE", cwd=repo)
+    assert len(by_rule.lines) == 2 and by_rule.lines[1].strip() == "SECRET-PASSWORD-VALUE app.yaml /db/password"
+    assert trueup("audit", "show", "--target", "nope", cwd=repo).out == ""
+    assert trueup("audit", "show", "--since", "2999-01-01", cwd=repo).out == ""
+    assert trueup("audit", "show", "--since", "yesterday", cwd=repo).code == 2
+
+
+def test_missing_log(trueup, tmp_path: Path) -> None:
+    result = trueup("audit", "verify", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err == "trueup: .trueup/audit.jsonl: no audit log here\n"
