@@ -44,6 +44,11 @@ def _schema_options(parser: argparse.ArgumentParser) -> None:
     strict.add_argument("--no-strict", dest="strict", action="store_false")
 
 
+def _patch_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--patches", metavar="DIR", help="write remediation patches for the drift into DIR")
+    parser.add_argument("--prune", action="store_true", help="patches also remove what exists only live")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trueup",
@@ -74,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     _schema_options(check)
     check.add_argument("--env", metavar="ENV", action="append", default=[], help="environment (repeatable; default: all)")
     check.add_argument("--verbose", "-v", action="store_true", help="also list differences ignored by the config")
+    _patch_options(check)
     check.set_defaults(handler=commands.check)
 
     rules = sub.add_parser("rules", help="document the check packs' rules")
@@ -115,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     drift.add_argument("--live", metavar="DIR", type=Path, help="live files, without a config (with --desired)")
     drift.add_argument("--namespace", metavar="NS", default="default", help="namespace of objects that name none (config-free form)")
     drift.add_argument("--verbose", "-v", action="store_true", help="also list differences ignored by the config")
+    _patch_options(drift)
     drift.set_defaults(handler=commands.drift)
     return parser
 

@@ -167,15 +167,31 @@ def _environments(args: argparse.Namespace, config: Any) -> list[str]:
 
 
 def _rendered_findings(
-    config: Any, envs: Sequence[str], validator: Any, summary: Any, *, drift: bool = False, verbose: bool = False
+    config: Any, envs: Sequence[str], validator: Any, summary: Any, *, drift: bool = False, verbose: bool = False,
+    changes: list | None = None,
 ) -> Iterable[Any]:
     from .pipeline import check_rendered, environment_render
 
     for env in envs:
         rendered = environment_render(config, env)
         yield from check_rendered(
-            rendered, validator, config, summary, config.templates.strip("/"), drift=drift, verbose=verbose
+            rendered, validator, config, summary, config.templates.strip("/"), drift=drift, verbose=verbose,
+            changes=changes,
         )
+
+
+def _with_patches(args: argparse.Namespace, findings: Iterable[Any], changes: list, stderr: IO[str]) -> Iterable[Any]:
+    """Pass findings through; once they are all out, write the patches (``--patches DIR``)."""
+    yield from findings
+    if args.patches:
+        from .patch import write_patches
+
+        written = write_patches(changes, Path(args.patches), prune=args.prune)
+        if not args.quiet:
+            print(f"trueup: wrote {len(written.files)} patch files to {args.patches}", file=stderr)
+            for note in written.not_in_file_diffs:
+                print(f"trueup: no file diff for {note}: a structural edit, made by hand (Kubernetes objects also get "
+                      "a JSON Patch and the full object)", file=stderr)
 
 
 def validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
@@ -202,8 +218,9 @@ def check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     envs = _environments(args, config)
     summary = Summary(fail_on=_threshold(args, config))
     validator = _validator(args, config)
-    findings = _rendered_findings(config, envs, validator, summary, drift=True, verbose=args.verbose)
-    return report(args, config, findings, summary, envs, stdout, stderr)
+    changes: list = []
+    findings = _rendered_findings(config, envs, validator, summary, drift=True, verbose=args.verbose, changes=changes)
+    return report(args, config, _with_patches(args, findings, changes, stderr), summary, envs, stdout, stderr)
 
 
 def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
@@ -214,16 +231,18 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             raise UsageError("give both --desired DIR and --live DIR (or --env ENV with a trueup.yaml)")
         config = _find_config(args, required=False)
         summary = Summary(fail_on=_threshold(args, config))
-        findings = _tree_drift(args.desired, args.live, args.namespace, config, summary)
-        return report(args, config, findings, summary, [], stdout, stderr)
+        changes: list = []
+        findings = _tree_drift(args.desired, args.live, args.namespace, config, summary, changes)
+        return report(args, config, _with_patches(args, findings, changes, stderr), summary, [], stdout, stderr)
     config = _find_config(args, required=True)
     envs = _environments(args, config)
     summary = Summary(fail_on=_threshold(args, config))
-    findings = _rendered_findings(config, envs, None, summary, drift=True, verbose=args.verbose)
-    return report(args, config, findings, summary, envs, stdout, stderr)
+    changes: list = []
+    findings = _rendered_findings(config, envs, None, summary, drift=True, verbose=args.verbose, changes=changes)
+    return report(args, config, _with_patches(args, findings, changes, stderr), summary, envs, stdout, stderr)
 
 
-def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary: Any) -> Iterable[Any]:
+def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary: Any, changes: list) -> Iterable[Any]:
     from .drift import Context, drift
     from .targets import load_tree
 
@@ -235,7 +254,7 @@ def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary:
         yield from trees[name].findings
     summary.files = len(trees["desired"].live) + len(trees["live"].live)
     summary.documents = sum(len(s.documents) for t in trees.values() for s in t.live)
-    yield from drift(trees["desired"].live, trees["live"].live, Context(namespace=namespace))
+    yield from drift(trees["desired"].live, trees["live"].live, Context(namespace=namespace, changes=changes))
 
 
 def _baseline_settings(config: Any) -> tuple[str, int]:

@@ -107,6 +107,7 @@ def check_rendered(
     *,
     drift: bool = False,
     verbose: bool = False,
+    changes: list | None = None,
 ) -> Iterator[Finding]:
     """Load each rendered file once; validate it (unless ``validator`` is None), then drift the targets."""
     from .desired import load_rendered
@@ -132,10 +133,13 @@ def check_rendered(
         documents = [doc for _, docs in outputs for doc in docs]
         yield from (replace(f, environment=env) for f in validator.policy.cross(documents))
     if drift:
-        yield from drift_targets(config, env, outputs, verbose=verbose)
+        yield from drift_targets(config, env, outputs, verbose=verbose, changes=changes)
 
 
-def drift_targets(config: Config, env: str | None, outputs: list[tuple[str, list]], *, verbose: bool = False) -> Iterator[Finding]:
+def drift_targets(
+    config: Config, env: str | None, outputs: list[tuple[str, list]], *, verbose: bool = False,
+    changes: list | None = None,
+) -> Iterator[Finding]:
     """Drift of every target of ``env`` that names a live side."""
     from .drift import Context, drift
     from .targets import ignore_rules, target_trees
@@ -147,7 +151,8 @@ def drift_targets(config: Config, env: str | None, outputs: list[tuple[str, list
         trees = target_trees(config, target, env, outputs)
         yield from trees.findings
         namespace = target.namespace or (settings.namespace if settings else None) or "default"
-        context = Context(namespace=namespace, ignore=ignore_rules(target), environment=env, verbose=verbose)
+        context = Context(namespace=namespace, ignore=ignore_rules(target), environment=env, verbose=verbose,
+                          changes=changes)
         yield from drift(trees.desired, trees.live, context)
 
 

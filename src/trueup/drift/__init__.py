@@ -51,6 +51,8 @@ class Context:
     environment: str | None = None
     verbose: bool = False
     ignored: list[Finding] = field(default_factory=list)
+    # When a list, every (not ignored) difference is also collected here with its real values, for patches.
+    changes: list[Any] | None = None
 
 
 def drift(desired: list[Side], live: list[Side], context: Context | None = None) -> Iterator[Finding]:
@@ -103,7 +105,10 @@ def _documents(d: Document | None, l: Document | None, ctx: Context) -> Iterator
         return
     for diff, desired_path, live_path in _differences(d, l):
         finding = _finding(diff, desired_path, live_path, d, l, ctx)
-        if any(rule.applies(d, finding.path) for rule in ctx.ignore):
+        ignored = any(rule.applies(d, finding.path) for rule in ctx.ignore)
+        if ctx.changes is not None and not ignored:
+            ctx.changes.append(_change(diff, d, l, desired_path, live_path, exact=diff.live_path == live_path))
+        if ignored:
             if ctx.verbose:
                 reason = next(r.reason for r in ctx.ignore if r.applies(d, finding.path))
                 finding.rule, finding.severity = "drift.ignored", Severity.INFO
@@ -128,6 +133,23 @@ def _differences(d: Document, l: Document) -> Iterator[tuple[Difference, str, st
         return
     for diff in Walker(Rules()).run(d.data, l.data):
         yield diff, diff.desired_path, diff.live_path
+
+
+def _change(diff: Difference, d: Document, l: Document, desired_path: str, live_path: str, exact: bool) -> Any:
+    """The difference with real values; a Secret's payload as the base64 its ``data`` holds.
+
+    ``exact``: the live pointer addresses the compared value itself, not a short-syntax
+    element it was read from (compose ``- KEY=value``), so a file edit may swap it in place.
+    """
+    from ..patch import Change
+
+    desired, live = diff.desired, diff.live
+    if isinstance(desired, bytes) or isinstance(live, bytes):
+        desired = base64.b64encode(desired).decode() if isinstance(desired, bytes) else desired
+        live = base64.b64encode(live).decode() if isinstance(live, bytes) else live
+        if live_path.startswith("/stringData/"):
+            live_path = "/data/" + live_path[len("/stringData/"):]
+    return Change(diff.kind, d, l, desired_path, live_path, desired, live, exact)
 
 
 def _secret_payload(d: dict, l: dict) -> Iterator[tuple[Difference, str, str]]:

@@ -1,0 +1,139 @@
+"""Remediation patches from drift, built from real values (masking is for display only).
+
+For each live file whose drift is changed scalar values: a unified diff that turns
+the live file into the desired state, applicable with ``git apply`` or ``patch -p1``,
+changing only the drifted values (``yaml_edit``). For each drifted Kubernetes
+object: an RFC 6902 JSON Patch (``kubectl patch --type json``) and the full rendered
+object (``kubectl apply -f``). Files that would hold a secret value are written
+owner-only (0600); patches are never printed.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..mask import is_secret_path
+from ..model import Document, kubernetes_target
+from .yaml_edit import NotSurgical, replace_scalars
+
+
+@dataclass
+class Change:
+    """One difference with its real values: where it is live, and what desired wants there."""
+
+    kind: str  # changed | missing | extra
+    desired: Document
+    live: Document
+    desired_path: str
+    live_path: str
+    desired_value: Any
+    live_value: Any
+    exact: bool = True
+
+
+@dataclass
+class Written:
+    files: list[Path] = field(default_factory=list)
+    not_in_file_diffs: list[str] = field(default_factory=list)
+
+
+def _secret(change: Change) -> bool:
+    data = change.desired.data
+    return (isinstance(data, dict) and data.get("kind") == "Secret") or is_secret_path(
+        data, change.desired_path, change.desired.kind)
+
+
+def _write(path: Path, text: str, secret: bool) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    fd = os.open(path, flags, 0o600 if secret else 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600 if secret else 0o644)
+    return path
+
+
+def unified_diff(old: str, new: str, name: str) -> str:
+    """A git-apply-able diff; a last line without a newline gets git's marker."""
+    out = []
+    for line in difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                     fromfile=f"a/{name}", tofile=f"b/{name}"):
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def relative_name(name: str) -> str:
+    """A file name for diff headers and patch paths: relative to the working directory where it can be."""
+    path = Path(name)
+    if not path.is_absolute():
+        return path.as_posix()
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.relative_to(path.anchor).as_posix()
+
+
+def write_patches(changes: list[Change], out: Path, *, prune: bool = False) -> Written:
+    written = Written()
+    by_file: dict[str, list[Change]] = defaultdict(list)
+    by_object: dict[str, list[Change]] = defaultdict(list)
+    for change in changes:
+        by_file[change.live.source.file].append(change)
+        if change.desired.kind == "kubernetes" and isinstance(change.desired.data, dict):
+            by_object[kubernetes_target(change.desired.data)].append(change)
+    for name, file_changes in sorted(by_file.items()):
+        _file_diff(relative_name(name), file_changes, out, written)
+    for target, object_changes in sorted(by_object.items()):
+        _kubernetes(target, object_changes, out, written, prune)
+    return written
+
+
+def _file_diff(name: str, changes: list[Change], out: Path, written: Written) -> None:
+    source = changes[0].live.source
+    if source.format != "yaml":
+        written.not_in_file_diffs.extend(f"{name}: {source.format} files get no file diff yet" for _ in changes[:1])
+        return
+    text = source.text
+    by_doc: dict[int, list[tuple[str, Any]]] = defaultdict(list)
+    for change in changes:
+        if change.kind != "changed" or not change.exact or isinstance(change.desired_value, (dict, list)) or isinstance(
+            change.live_value, (dict, list)
+        ):
+            written.not_in_file_diffs.append(f"{name}: {change.kind} at {change.live.base + change.live_path}")
+            continue
+        by_doc[change.live.index].append((change.live.base + change.live_path, change.desired_value))
+    if not by_doc:
+        return
+    try:
+        for index, edits in sorted(by_doc.items()):
+            text = replace_scalars(text, index, edits)
+    except NotSurgical as exc:
+        written.not_in_file_diffs.append(f"{name}: {exc}")
+        return
+    if text != source.text:
+        secret = any(_secret(c) for c in changes)
+        written.files.append(_write(out / f"{name}.patch", unified_diff(source.text, text, name), secret))
+
+
+def _kubernetes(target: str, changes: list[Change], out: Path, written: Written, prune: bool) -> None:
+    ops = []
+    for change in changes:
+        if change.kind == "changed":
+            ops.append({"op": "replace", "path": change.live_path, "value": change.desired_value})
+        elif change.kind == "missing":
+            ops.append({"op": "add", "path": change.live_path, "value": change.desired_value})
+        elif prune:
+            ops.append({"op": "remove", "path": change.live_path})
+    stem = out / "kubernetes" / target.replace("/", "_")
+    secret = any(_secret(c) for c in changes)
+    if ops:
+        written.files.append(_write(stem.with_suffix(".jsonpatch.json"), json.dumps(ops, indent=2) + "\n", secret))
+    import yaml
+
+    desired = yaml.safe_dump(changes[0].desired.data, sort_keys=False, allow_unicode=True)
+    written.files.append(_write(stem.with_suffix(".yaml"), desired, secret))

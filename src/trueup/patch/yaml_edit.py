@@ -1,0 +1,82 @@
+"""Surgical edits of YAML text: replace a scalar value's exact characters, touch nothing else.
+
+Comments, key order, quoting and indentation of everything but the edited values
+stay byte-identical, so the unified diff changes only the drifted lines. The new
+value keeps the old one's quoting style where it can (a plain scalar stays plain
+when it would read back as the same value).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Sequence
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..load.positions import LineIndex
+from ..load.yaml_ import MERGE, _plain_scalar, iter_nodes
+from ..pointer import split_pointer
+
+
+class NotSurgical(Exception):
+    """The edit needs structure (a new key, a list item, a block value): not a scalar swap."""
+
+
+def _value_node(node: Node, pointer: str) -> Node:
+    for token in split_pointer(pointer):
+        if isinstance(node, SequenceNode) and token.isdigit() and int(token) < len(node.value):
+            node = node.value[int(token)]
+        elif isinstance(node, MappingNode):
+            found = [v for k, v in node.value if isinstance(k, ScalarNode) and k.tag != MERGE and k.value == token]
+            if not found:
+                raise NotSurgical(f"{pointer}: {token!r} is not in the file (merged or missing)")
+            node = found[-1]
+        else:
+            raise NotSurgical(f"{pointer}: no such place in the file")
+    return node
+
+
+def scalar_text(value: Any, style: str | None) -> str:
+    """YAML text for ``value``, in the original's style where that reads back the same."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    if not isinstance(value, str):
+        raise NotSurgical(f"cannot write {type(value).__name__} as a scalar")
+    if not style and _plain_ok(value):
+        return value
+    if style == "'" and "\n" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _plain_ok(value: str) -> bool:
+    if not value or value != value.strip() or "\n" in value:
+        return False
+    if value[0] in "!&*-?{}[],#|>@`\"'%:" or ": " in value or " #" in value or value.endswith(":"):
+        return False
+    return _plain_scalar(value) == value
+
+
+def replace_scalars(text: str, doc_index: int, edits: Sequence[tuple[str, Any]]) -> str:
+    """``text`` with each (pointer, value) of document ``doc_index`` replaced in place."""
+    nodes = list(iter_nodes(text, ""))
+    if doc_index >= len(nodes) or nodes[doc_index] is None:
+        raise NotSurgical("no such document")
+    lines = LineIndex(text)
+    starts = [0] + [n + 1 for n in lines.newlines]
+    spans = []
+    for pointer, value in edits:
+        node = _value_node(nodes[doc_index], pointer)
+        if not isinstance(node, ScalarNode) or node.style in ("|", ">"):
+            raise NotSurgical(f"{pointer}: not a one-line scalar")
+        start = starts[node.start_mark.line] + node.start_mark.column
+        end = starts[node.end_mark.line] + node.end_mark.column
+        if node.start_mark.line != node.end_mark.line:
+            raise NotSurgical(f"{pointer}: a scalar over several lines")
+        spans.append((start, end, scalar_text(value, node.style or None)))
+    for start, end, new in sorted(spans, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text

@@ -1,0 +1,122 @@
+"""Patches: surgical YAML edits, git apply end to end, idempotence, secrets, and the drift invariant."""
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLES, REPO
+from trueup.load import load_text
+from trueup.patch.yaml_edit import NotSurgical, replace_scalars
+
+LIVE = """\
+# live settings, hand-edited on the host
+server:
+  port: 8080        # the api port
+  host: '0.0.0.0'
+  name: "shop api"
+features: [a, b]
+limits:
+  burst: 20
+"""
+
+
+def test_scalars_are_swapped_in_place_keeping_style_and_comments() -> None:
+    out = replace_scalars(LIVE, 0, [("/server/port", 9090), ("/server/host", "127.0.0.1"),
+                                    ("/server/name", 'shop "api"'), ("/features/1", "c"), ("/limits/burst", "20")])
+    assert out == LIVE.replace("port: 8080 ", "port: 9090 ").replace("'0.0.0.0'", "'127.0.0.1'").replace(
+        '"shop api"', '"shop \\"api\\""').replace("[a, b]", "[a, c]").replace("burst: 20", 'burst: "20"')
+    assert yaml.safe_load(out)["limits"]["burst"] == "20"
+
+
+@pytest.mark.parametrize("pointer", ["/server", "/nope", "/features/7"])
+def test_structural_edits_are_refused(pointer: str) -> None:
+    with pytest.raises(NotSurgical):
+        replace_scalars(LIVE, 0, [(pointer, 1)])
+
+
+def _repo(tmp_path: Path) -> Path:
+    for name in ("trueup.yaml", "templates", "values", "policy", "examples"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    return tmp_path
+
+
+def test_patches_apply_with_git_and_remove_the_drift(trueup, tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    before = trueup("drift", "--env", "prod", "--env", "dev", "--format", "json", "--patches", "out", cwd=repo)
+    assert before.code == 1
+    assert "trueup: wrote 9 patch files to out" in before.err
+    patches = sorted(str(p.relative_to(repo)) for p in (repo / "out").rglob("*.patch"))
+    assert patches == ["out/examples/live/dev/compose.yaml.patch", "out/examples/live/prod/app.yaml.patch",
+                       "out/examples/live/prod/k8s/all.yaml.patch"]
+    original = {p: (repo / p).read_bytes() for p in ("examples/live/prod/k8s/all.yaml", "examples/live/prod/app.yaml")}
+    subprocess.run(["git", "apply", *patches], cwd=repo, check=True)
+    after = trueup("drift", "--env", "prod", "--env", "dev", "--format", "json", "--patches", "out2", cwd=repo)
+    left = sorted((f["target"], f["path"]) for f in after.json()["findings"] if f["rule"].startswith("drift."))
+    assert left == [("ConfigMap/shop/api-config", "/data/app.yaml"), ("compose/compose.yaml", "/services/api/environment/LOG_LEVEL")]
+    assert not list((repo / "out2").rglob("*.patch"))
+    for path, old in original.items():
+        new = (repo / path).read_bytes().splitlines()
+        changed = [i for i, (a, b) in enumerate(zip(old.splitlines(), new)) if a != b]
+        assert len(new) == len(old.splitlines()) and len(changed) <= 2
+
+
+def test_kubernetes_json_patch_and_full_object(trueup, tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    trueup("drift", "--env", "prod", "--patches", "out", cwd=repo)
+    ops = json.loads((repo / "out/kubernetes/Deployment_shop_api.jsonpatch.json").read_text())
+    assert ops == [{"op": "replace", "path": "/spec/replicas", "value": 4}]
+    full = yaml.safe_load((repo / "out/kubernetes/Deployment_shop_api.yaml").read_text())
+    assert (full["kind"], full["metadata"]["name"], full["spec"]["replicas"]) == ("Deployment", "api", 4)
+
+
+def test_secret_patches_are_owner_only_and_never_printed(trueup, tmp_path: Path) -> None:
+    noise = EXAMPLES / "drift" / "k8s-noise"
+    live = tmp_path / "live"
+    shutil.copytree(noise / "live", live)
+    secret = live / "config-and-secret.yaml"
+    secret.write_text(secret.read_text().replace("WnE4IXZSMiNwTDlAdFg0dw==", "b2xkLXNlY3JldC0xMjM="))
+    result = trueup("drift", "--desired", noise / "desired", "--live", live, "--patches", tmp_path / "out", cwd=tmp_path)
+    assert result.code == 1
+    printed = result.out + result.err
+    assert "Zq8!vR2#pL9@tX4w" not in printed and "old-secret-123" not in printed and "WnE4IXZSMiNwTDlAdFg0dw==" not in printed
+    files = {p.name: p for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    for name in ("Secret_default_db.jsonpatch.json", "Secret_default_db.yaml", "config-and-secret.yaml.patch"):
+        assert stat.S_IMODE(files[name].stat().st_mode) == 0o600, name
+    assert json.loads(files["Secret_default_db.jsonpatch.json"].read_text()) == [
+        {"op": "replace", "path": "/data/password", "value": "WnE4IXZSMiNwTDlAdFg0dw=="}]
+    assert "+  password: WnE4IXZSMiNwTDlAdFg0dw==" in files["config-and-secret.yaml.patch"].read_text()
+
+
+leaf = st.one_of(st.integers(-999, 999), st.booleans(), st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=12))
+config = st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True),
+                         st.one_of(leaf, st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True), leaf, min_size=1, max_size=3)),
+                         min_size=1, max_size=5)
+
+
+@settings(max_examples=150, deadline=None)
+@given(config, st.data())
+def test_patched_scalars_read_back_as_desired(live: dict, data: st.DataObject) -> None:
+    """Drift invariant for scalar drift: after the patch, the file parses to the desired data."""
+    text = yaml.safe_dump(live, sort_keys=False, default_flow_style=False)
+    live = load_text(text, file="l.yaml", name="l.yaml", fmt="yaml").documents[0].data
+    leaves = [(f"/{k}", v) for k, v in live.items() if not isinstance(v, dict)] + [
+        (f"/{k}/{k2}", v2) for k, v in live.items() if isinstance(v, dict) for k2, v2 in v.items()]
+    pointer, _ = data.draw(st.sampled_from(leaves))
+    value = data.draw(leaf)
+    desired = copy.deepcopy(live)
+    parts = pointer.strip("/").split("/")
+    (desired[parts[0]] if len(parts) == 2 else desired)[parts[-1]] = value
+    patched = replace_scalars(text, 0, [(pointer, value)])
+    assert load_text(patched, file="p.yaml", name="p.yaml", fmt="yaml").documents[0].data == desired
+    assert sum(a != b for a, b in zip(text.splitlines(), patched.splitlines())) <= 1
