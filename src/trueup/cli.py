@@ -103,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     update.add_argument("--expires", metavar="YYYY-MM-DD", help="expiry of new entries (default and limit: baselines.max_days from today)")
     baseline.set_defaults(handler=commands.baseline)
 
+    fix = sub.add_parser("fix", help="make live files match the desired state (a dry run unless --apply)")
+    _common(fix, report=False)
+    fix.add_argument("--env", metavar="ENV", action="append", default=[], help="environment (repeatable; default: all)")
+    fix.add_argument("--apply", action="store_true", help="write the changes (atomically, with a backup)")
+    fix.set_defaults(handler=commands.fix)
+
     audit = sub.add_parser("audit", help="read and verify the audit log")
     _common(audit, report=False)
     audit.add_argument("--log", metavar="FILE", help="the audit log (default: audit.path in trueup.yaml, or .trueup/audit.jsonl)")

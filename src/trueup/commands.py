@@ -95,8 +95,57 @@ def report(
     return code
 
 
+def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    """Dry run by default: what fixing the live files would change; ``--apply`` writes it, safely."""
+    from .model import Summary
+    from .patch import plan_file_edits
+    from .patch.apply import apply_edit
+
+    config = _find_config(args, required=True)
+    envs = _environments(args, config)
+    summary = Summary()
+    changes: list = []
+    findings = list(_rendered_findings(config, envs, None, summary, drift=True, changes=changes))
+    broken = [f for f in findings if f.rule.startswith("input.")]
+    for finding in broken:
+        print(f"trueup: {finding.file}:{finding.line or ''}: {finding.message}", file=stderr)
+    if broken:
+        return 2
+    edits, notes = plan_file_edits(changes)
+    failed = 0
+    applied = []
+    for edit in edits:
+        count = sum(1 for c in changes if relative_name(c.live.source.file) == edit.name)
+        if not args.apply:
+            shown = "holds a secret; diff not shown" if edit.secret else ""
+            print(f"would fix {edit.name} ({count} {'value' if count == 1 else 'values'}){': ' + shown if shown else ':'}",
+                  file=stdout)
+            if not edit.secret:
+                stdout.write(edit.diff)
+            continue
+        result = apply_edit(edit)
+        applied.append(result)
+        failed += not result.ok
+        print(f"{'fixed' if result.ok else 'refused'} {edit.name}: {result.message}", file=stdout)
+    for note in notes:
+        print(f"not fixed here: {note} (a structural edit, made by hand)", file=stdout)
+    failed += bool(args.apply and notes)
+    if not args.apply:
+        print(f"dry run: {len(edits)} {'file' if len(edits) == 1 else 'files'} would change; "
+              "run with --apply to write them", file=stdout)
+    audit_run(args, config, envs, summary, findings, 1 if failed else 0,
+              changes=[{"file": a.name, "sha256_before": a.before, "sha256_after": a.after} for a in applied if a.ok])
+    return 1 if failed else 0
+
+
+def relative_name(name: str) -> str:
+    from .patch import relative_name as relative
+
+    return relative(name)
+
+
 def audit_run(args: argparse.Namespace, config: Any, environments: Sequence[str], summary: Any,
-              findings: Sequence[Any], code: int) -> None:
+              findings: Sequence[Any], code: int, changes: Sequence[dict] = ()) -> None:
     """One audit record for this run, when auditing is on (by default: in CI)."""
     from . import audit
 
@@ -105,6 +154,7 @@ def audit_run(args: argparse.Namespace, config: Any, environments: Sequence[str]
         return
     record = audit.build_record(command=args.command, argv=getattr(args, "argv", []), root=config.root,
                                 environments=environments, summary=summary, findings=findings, exit_code=code)
+    record["changes"] = list(changes)
     audit.append(config.root / settings.get("path", audit.DEFAULT_PATH), record)
 
 

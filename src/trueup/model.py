@@ -59,6 +59,12 @@ class Source:
     locator_factory: Callable[[str], Locator] | None = None
     line_map: list[int] | None = None
     _locator: Locator | None = field(default=None, repr=False)
+    # For files read from disk (live files): where they are, the root they must stay in, and the
+    # sha256 of their bytes when read (so an edit can refuse a file that changed since).
+    path: Any = None
+    root: Any = None
+    digest: str | None = None
+    bom: bool = False
 
     def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
         if self.locator_factory is None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..mask import is_secret_path
-from ..model import Document, kubernetes_target
+from ..model import Document, Source, kubernetes_target
 from .yaml_edit import NotSurgical, replace_scalars
 
 
@@ -78,46 +78,66 @@ def relative_name(name: str) -> str:
         return path.relative_to(path.anchor).as_posix()
 
 
-def write_patches(changes: list[Change], out: Path, *, prune: bool = False) -> Written:
-    written = Written()
+@dataclass
+class FileEdit:
+    """A live file's new text, and what is needed to write it safely."""
+
+    name: str
+    source: Source
+    text: str
+    secret: bool
+
+    @property
+    def diff(self) -> str:
+        return unified_diff(self.source.text, self.text, self.name)
+
+
+def plan_file_edits(changes: list[Change]) -> tuple[list[FileEdit], list[str]]:
+    """New texts for live files whose drift is changed scalars; notes for drift that needs more."""
     by_file: dict[str, list[Change]] = defaultdict(list)
-    by_object: dict[str, list[Change]] = defaultdict(list)
     for change in changes:
         by_file[change.live.source.file].append(change)
+    edits: list[FileEdit] = []
+    notes: list[str] = []
+    for file, file_changes in sorted(by_file.items()):
+        name = relative_name(file)
+        source = file_changes[0].live.source
+        if source.format != "yaml":
+            notes.append(f"{name}: {source.format} files get no file diff yet")
+            continue
+        by_doc: dict[int, list[tuple[str, Any]]] = defaultdict(list)
+        for change in file_changes:
+            if change.kind != "changed" or not change.exact or isinstance(change.desired_value, (dict, list)) \
+                    or isinstance(change.live_value, (dict, list)):
+                notes.append(f"{name}: {change.kind} at {change.live.base + change.live_path}")
+                continue
+            by_doc[change.live.index].append((change.live.base + change.live_path, change.desired_value))
+        if not by_doc:
+            continue
+        text = source.text
+        try:
+            for index, doc_edits in sorted(by_doc.items()):
+                text = replace_scalars(text, index, doc_edits)
+        except NotSurgical as exc:
+            notes.append(f"{name}: {exc}")
+            continue
+        if text != source.text:
+            edits.append(FileEdit(name, source, text, any(_secret(c) for c in file_changes)))
+    return edits, notes
+
+
+def write_patches(changes: list[Change], out: Path, *, prune: bool = False) -> Written:
+    written = Written()
+    edits, written.not_in_file_diffs = plan_file_edits(changes)
+    for edit in edits:
+        written.files.append(_write(out / f"{edit.name}.patch", edit.diff, edit.secret))
+    by_object: dict[str, list[Change]] = defaultdict(list)
+    for change in changes:
         if change.desired.kind == "kubernetes" and isinstance(change.desired.data, dict):
             by_object[kubernetes_target(change.desired.data)].append(change)
-    for name, file_changes in sorted(by_file.items()):
-        _file_diff(relative_name(name), file_changes, out, written)
     for target, object_changes in sorted(by_object.items()):
         _kubernetes(target, object_changes, out, written, prune)
     return written
-
-
-def _file_diff(name: str, changes: list[Change], out: Path, written: Written) -> None:
-    source = changes[0].live.source
-    if source.format != "yaml":
-        written.not_in_file_diffs.extend(f"{name}: {source.format} files get no file diff yet" for _ in changes[:1])
-        return
-    text = source.text
-    by_doc: dict[int, list[tuple[str, Any]]] = defaultdict(list)
-    for change in changes:
-        if change.kind != "changed" or not change.exact or isinstance(change.desired_value, (dict, list)) or isinstance(
-            change.live_value, (dict, list)
-        ):
-            written.not_in_file_diffs.append(f"{name}: {change.kind} at {change.live.base + change.live_path}")
-            continue
-        by_doc[change.live.index].append((change.live.base + change.live_path, change.desired_value))
-    if not by_doc:
-        return
-    try:
-        for index, edits in sorted(by_doc.items()):
-            text = replace_scalars(text, index, edits)
-    except NotSurgical as exc:
-        written.not_in_file_diffs.append(f"{name}: {exc}")
-        return
-    if text != source.text:
-        secret = any(_secret(c) for c in changes)
-        written.files.append(_write(out / f"{name}.patch", unified_diff(source.text, text, name), secret))
 
 
 def _kubernetes(target: str, changes: list[Change], out: Path, written: Written, prune: bool) -> None:

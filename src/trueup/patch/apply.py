@@ -1,0 +1,81 @@
+"""Apply file edits to live files, safely.
+
+Each file is written atomically (a temporary file beside it, fsync, rename) after a
+timestamped backup; a file whose bytes changed since trueup read it, or whose real
+path leaves its target's live root (symlinks resolved), is refused and left
+untouched; mode and ownership are kept, and so is a UTF-8 byte-order mark.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import FileEdit
+
+
+@dataclass
+class Applied:
+    name: str
+    ok: bool
+    message: str
+    before: str | None = None
+    after: str | None = None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    real, real_root = path.resolve(), root.resolve()
+    return real == real_root or real_root in real.parents
+
+
+def apply_edit(edit: FileEdit, now: dt.datetime | None = None) -> Applied:
+    source = edit.source
+    path, root = source.path, source.root
+    if path is None or root is None or source.digest is None:
+        return Applied(edit.name, False, "not a file read from a live root; refused")
+    path, root = Path(path), Path(root)
+    if not _inside(path, root):
+        return Applied(edit.name, False, f"resolves outside its live root {root}; refused, left untouched")
+    try:
+        current = path.read_bytes()
+    except OSError as exc:
+        return Applied(edit.name, False, f"cannot read it again: {exc.strerror}; left untouched")
+    if hashlib.sha256(current).hexdigest() != source.digest:
+        return Applied(edit.name, False, "changed since trueup read it; refused, left untouched (run again)")
+    data = (b"\xef\xbb\xbf" if source.bom else b"") + edit.text.encode("utf-8")
+    real = path.resolve()
+    stat = real.stat()
+    stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    backup = real.with_name(f"{real.name}.{stamp}.trueup-bak")
+    fd, temp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".trueup-tmp", dir=real.parent)
+    try:
+        shutil.copy2(real, backup)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, stat.st_mode & 0o7777)
+        try:
+            os.chown(temp, stat.st_uid, stat.st_gid)
+        except PermissionError:
+            pass
+        if hashlib.sha256(real.read_bytes()).hexdigest() != source.digest:
+            raise _Changed
+        os.replace(temp, real)
+    except _Changed:
+        os.unlink(temp)
+        backup.unlink(missing_ok=True)
+        return Applied(edit.name, False, "changed while trueup was writing; refused, left untouched (run again)")
+    except OSError as exc:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        return Applied(edit.name, False, f"could not write: {exc.strerror or exc}; left untouched")
+    return Applied(edit.name, True, f"backup {backup.name}", source.digest, hashlib.sha256(data).hexdigest())
+
+
+class _Changed(Exception):
+    pass

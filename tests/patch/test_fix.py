@@ -1,0 +1,126 @@
+"""trueup fix: a dry run by default; --apply writes atomically, keeps backups and modes, refuses
+files that changed since they were read or that leave their live root."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from trueup.config import load_config
+from trueup.drift import Context, drift
+from trueup.patch import plan_file_edits
+from trueup.patch.apply import apply_edit
+from trueup.targets import load_tree
+
+CONFIG = """\
+version: 1
+environments:
+  prod:
+    values: [values.yaml]
+targets:
+  - {name: app, kind: config, desired: "app.yaml", live: "live/app.yaml"}
+  - {name: db, kind: config, desired: "db.yaml", live: "live/db.yaml"}
+policy: {packs: []}
+"""
+
+
+@pytest.fixture
+def repo(write, tmp_path: Path) -> Path:
+    write("trueup.yaml", CONFIG)
+    write("values.yaml", "port: 8080\nlevel: info\ndb_password: n3w-pa55\n")
+    write("templates/app.yaml.j2", "# app\nport: {{ port }}\nlog:\n  level: {{ level }}  # keep me\n")
+    write("templates/db.yaml.j2", "host: db\npassword: {{ db_password }}\n")
+    write("live/app.yaml", "# app\nport: 9090\nlog:\n  level: debug  # keep me\n")
+    write("live/db.yaml", "host: db\npassword: old-pa55\n")
+    os.chmod(tmp_path / "live/app.yaml", 0o640)
+    return tmp_path
+
+
+def test_dry_run_shows_and_writes_nothing(trueup, repo: Path) -> None:
+    before = (repo / "live/app.yaml").read_bytes()
+    result = trueup("fix", cwd=repo)
+    assert result.code == 0
+    assert "would fix live/app.yaml (2 values):\n--- a/live/app.yaml\n+++ b/live/app.yaml\n" in result.out
+    assert "-port: 9090\n+port: 8080\n" in result.out
+    assert "would fix live/db.yaml (1 value): holds a secret; diff not shown" in result.out
+    assert "n3w-pa55" not in result.out and "old-pa55" not in result.out
+    assert result.out.endswith("dry run: 2 files would change; run with --apply to write them\n")
+    assert (repo / "live/app.yaml").read_bytes() == before
+
+
+def test_apply_fixes_keeps_backup_mode_and_comments_and_is_idempotent(trueup, repo: Path) -> None:
+    original = (repo / "live/app.yaml").read_bytes()
+    result = trueup("fix", "--apply", cwd=repo)
+    assert result.code == 0, result.out
+    assert result.lines[0].startswith("fixed live/app.yaml: backup app.yaml.") and result.lines[0].endswith(".trueup-bak")
+    assert (repo / "live/app.yaml").read_text() == "# app\nport: 8080\nlog:\n  level: info  # keep me\n"
+    assert stat.S_IMODE((repo / "live/app.yaml").stat().st_mode) == 0o640
+    [backup] = (repo / "live").glob("app.yaml.*.trueup-bak")
+    assert backup.read_bytes() == original
+    assert trueup("drift", cwd=repo).code == 0
+    again = trueup("fix", "--apply", cwd=repo)
+    assert (again.code, again.out) == (0, "")
+
+
+def _plan(repo: Path):
+    """The edits fix would make, planned in process (so a test can act between planning and writing)."""
+    config = load_config(repo / "trueup.yaml")
+    (repo / "desired").mkdir()
+    (repo / "desired/app.yaml").write_text("# app\nport: 8080\nlog:\n  level: info\n")
+    (repo / "desired/db.yaml").write_text("host: db\npassword: n3w-pa55\n")
+    desired = load_tree(repo / "desired", "desired", config)
+    live = load_tree(repo / "live", "live", config)
+    changes: list = []
+    list(drift(desired.live, live.live, Context(changes=changes)))
+    edits, _ = plan_file_edits(changes)
+    return {e.name: e for e in edits}
+
+
+def test_a_file_changed_since_it_was_read_is_refused(repo: Path, write) -> None:
+    edits = _plan(repo)
+    write("live/app.yaml", "# app\nport: 7070\nlog:\n  level: debug  # keep me\n")
+    result = apply_edit(edits["live/app.yaml"])
+    assert not result.ok and "changed since trueup read it" in result.message
+    assert (repo / "live/app.yaml").read_text().startswith("# app\nport: 7070")
+    assert not list((repo / "live").glob("*.trueup-bak"))
+
+
+def test_a_path_that_leaves_the_live_root_is_refused(repo: Path, tmp_path_factory) -> None:
+    edits = _plan(repo)
+    outside = tmp_path_factory.mktemp("outside") / "app.yaml"
+    shutil.copy(repo / "live/app.yaml", outside)
+    (repo / "live/app.yaml").unlink()
+    os.symlink(outside, repo / "live/app.yaml")
+    result = apply_edit(edits["live/app.yaml"])
+    assert not result.ok and "outside its live root" in result.message
+    assert outside.read_text().startswith("# app\nport: 9090")
+
+
+def test_refusals_make_fix_exit_non_zero(trueup, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import trueup.patch.apply as apply_module
+
+    real = apply_module.apply_edit
+
+    def racing(edit):
+        Path(edit.source.path).write_text(Path(edit.source.path).read_text() + "# edited by someone else\n")
+        return real(edit)
+
+    monkeypatch.setattr(apply_module, "apply_edit", racing)
+    result = trueup("fix", "--apply", cwd=repo)
+    assert result.code == 1
+    assert "refused live/app.yaml: changed since trueup read it" in result.out
+
+
+def test_fix_is_audited_with_hashes(trueup, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    trueup("fix", "--apply", cwd=repo)
+    [record] = [json.loads(l) for l in (repo / ".trueup/audit.jsonl").read_text().splitlines()]
+    assert record["command"] == "fix"
+    assert sorted(c["file"] for c in record["changes"]) == ["live/app.yaml", "live/db.yaml"]
+    assert all(len(c["sha256_before"]) == 64 and c["sha256_before"] != c["sha256_after"] for c in record["changes"])
+    assert "n3w-pa55" not in (repo / ".trueup/audit.jsonl").read_text()
