@@ -57,6 +57,7 @@ class _Scanner:
         self.text = text
         self.lines = LineIndex(text)
         self.positions: dict[str, tuple[int, int]] = {}
+        self.spans: dict[str, tuple[int, int]] = {}  # scalar values: (start, end) offsets, for edits
         self.duplicates: list[Duplicate] = []
         self._scan()
 
@@ -104,7 +105,8 @@ class _Scanner:
                 pending = pointer
                 expect_key = False
                 continue
-            self._value_pointer(stack, pending, offset)
+            pointer = self._value_pointer(stack, pending, offset)
+            self.spans[pointer] = (match.start(kind), match.end(kind))
             pending = None
 
     def _value_pointer(self, stack: list[list[Any]], pending: str | None, offset: int) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..mask import is_secret_path
 from ..model import Document, Source, kubernetes_target
+from .line_edit import replace_values
 from .yaml_edit import NotSurgical, replace_scalars
 
 
@@ -102,9 +103,6 @@ def plan_file_edits(changes: list[Change]) -> tuple[list[FileEdit], list[str]]:
     for file, file_changes in sorted(by_file.items()):
         name = relative_name(file)
         source = file_changes[0].live.source
-        if source.format != "yaml":
-            notes.append(f"{name}: {source.format} files get no file diff yet")
-            continue
         by_doc: dict[int, list[tuple[str, Any]]] = defaultdict(list)
         for change in file_changes:
             if change.kind != "changed" or not change.exact or isinstance(change.desired_value, (dict, list)) \
@@ -117,7 +115,10 @@ def plan_file_edits(changes: list[Change]) -> tuple[list[FileEdit], list[str]]:
         text = source.text
         try:
             for index, doc_edits in sorted(by_doc.items()):
-                text = replace_scalars(text, index, doc_edits)
+                if source.format == "yaml":
+                    text = replace_scalars(text, index, doc_edits)
+                else:
+                    text = replace_values(text, source.format, doc_edits)
         except NotSurgical as exc:
             notes.append(f"{name}: {exc}")
             continue
