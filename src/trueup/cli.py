@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import IO, Callable, Sequence
 
-from . import __version__, commands
+from . import __version__, commands, maintenance
 from .errors import TrueupError
 
 
@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("rule_id", metavar="ID")
     docs = rules_do.add_parser("docs", help="a Markdown page of every rule")
     docs.add_argument("--output", "-o", metavar="FILE", help="write it to FILE (default: standard output)")
-    rules.set_defaults(handler=commands.rules)
+    rules.set_defaults(handler=maintenance.rules)
 
     baseline = sub.add_parser("baseline", help="accept today's findings, each with a reason, an owner and an expiry")
     _common(baseline, report=False)
@@ -101,13 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     update.add_argument("--owner", help="owner recorded for new entries (default: git user.email)")
     update.add_argument("--ticket", help="ticket recorded for new entries")
     update.add_argument("--expires", metavar="YYYY-MM-DD", help="expiry of new entries (default and limit: baselines.max_days from today)")
-    baseline.set_defaults(handler=commands.baseline)
+    baseline.set_defaults(handler=maintenance.baseline)
 
     fix = sub.add_parser("fix", help="make live files match the desired state (a dry run unless --apply)")
     _common(fix, report=False)
     fix.add_argument("--env", metavar="ENV", action="append", default=[], help="environment (repeatable; default: all)")
     fix.add_argument("--apply", action="store_true", help="write the changes (atomically, with a backup)")
-    fix.set_defaults(handler=commands.fix)
+    fix.set_defaults(handler=maintenance.fix)
 
     audit = sub.add_parser("audit", help="read and verify the audit log")
     _common(audit, report=False)
@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--since", metavar="YYYY-MM-DD")
     show.add_argument("--rule", metavar="ID", help="only runs with findings of this rule")
     show.add_argument("--target", metavar="TARGET", help="only runs with findings on this target")
-    audit.set_defaults(handler=commands.audit_command)
+    audit.set_defaults(handler=maintenance.audit_command)
 
     drift = sub.add_parser("drift", help="compare desired state with live files; exit 1 when they differ")
     _common(drift)

@@ -95,47 +95,18 @@ def report(
     return code
 
 
-def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-    """Dry run by default: what fixing the live files would change; ``--apply`` writes it, safely."""
-    from .model import Summary
-    from .patch import plan_file_edits
-    from .patch.apply import apply_edit
+def _baseline_settings(config: Any) -> tuple[str, int]:
+    from .policy.baseline import DEFAULT_FILE, DEFAULT_MAX_DAYS
 
-    config = _find_config(args, required=True)
-    envs = _environments(args, config)
-    summary = Summary()
-    changes: list = []
-    findings = list(_rendered_findings(config, envs, None, summary, drift=True, changes=changes))
-    broken = [f for f in findings if f.rule.startswith("input.")]
-    for finding in broken:
-        print(f"trueup: {finding.file}:{finding.line or ''}: {finding.message}", file=stderr)
-    if broken:
-        return 2
-    edits, notes = plan_file_edits(changes)
-    failed = 0
-    applied = []
-    for edit in edits:
-        count = sum(1 for c in changes if relative_name(c.live.source.file) == edit.name)
-        if not args.apply:
-            shown = "holds a secret; diff not shown" if edit.secret else ""
-            print(f"would fix {edit.name} ({count} {'value' if count == 1 else 'values'}){': ' + shown if shown else ':'}",
-                  file=stdout)
-            if not edit.secret:
-                stdout.write(edit.diff)
-            continue
-        result = apply_edit(edit)
-        applied.append(result)
-        failed += not result.ok
-        print(f"{'fixed' if result.ok else 'refused'} {edit.name}: {result.message}", file=stdout)
-    for note in notes:
-        print(f"not fixed here: {note} (a structural edit, made by hand)", file=stdout)
-    failed += bool(args.apply and notes)
-    if not args.apply:
-        print(f"dry run: {len(edits)} {'file' if len(edits) == 1 else 'files'} would change; "
-              "run with --apply to write them", file=stdout)
-    audit_run(args, config, envs, summary, findings, 1 if failed else 0,
-              changes=[{"file": a.name, "sha256_before": a.before, "sha256_after": a.after} for a in applied if a.ok])
-    return 1 if failed else 0
+    raw = config.raw.get("baselines") or {}
+    return raw.get("file", DEFAULT_FILE), raw.get("max_days", DEFAULT_MAX_DAYS)
+
+def _load_baseline(config: Any, given: str) -> Any:
+    from .policy.baseline import load_baseline
+
+    default, max_days = _baseline_settings(config)
+    name = given or default
+    return load_baseline(config.root / name, name, max_days)
 
 
 def relative_name(name: str) -> str:
@@ -156,45 +127,6 @@ def audit_run(args: argparse.Namespace, config: Any, environments: Sequence[str]
                                 environments=environments, summary=summary, findings=findings, exit_code=code)
     record["changes"] = list(changes)
     audit.append(config.root / settings.get("path", audit.DEFAULT_PATH), record)
-
-
-def audit_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-    import datetime as dt
-
-    from . import audit
-
-    config = _find_config(args, required=False)
-    name = args.log or (config.raw.get("audit") or {}).get("path", audit.DEFAULT_PATH)
-    path = Path(name) if Path(name).is_absolute() else config.root / name
-    if not path.is_file():
-        raise UsageError("no audit log here", name)
-    if args.audit_command == "verify":
-        count, problem = audit.verify(path)
-        if problem is not None:
-            print(f"{name}:{problem.line}: {problem.message}", file=stdout)
-            return 1
-        print(f"{name}: {count} records, chain intact", file=stdout)
-        return 0
-    since = None
-    if args.since:
-        try:
-            since = dt.date.fromisoformat(args.since)
-        except ValueError:
-            raise UsageError(f"--since must be a date (YYYY-MM-DD), not {args.since!r}") from None
-    for record in audit.records(path):
-        if since and dt.datetime.fromisoformat(record["time"]).date() < since:
-            continue
-        matches = [f for f in record.get("findings", [])
-                   if (not args.rule or f["rule"] == args.rule) and (not args.target or f["target"] == args.target)]
-        if (args.rule or args.target) and not matches:
-            continue
-        actor = record.get("actor", {}).get("ci") or record.get("actor", {}).get("email") or "?"
-        envs = ",".join(record.get("environments", [])) or "-"
-        print(f"{record['time']}  #{record['seq']}  {record['command']:<8} env {envs:<12} exit {record['exit_code']}  "
-              f"{len(record.get('findings', []))} findings  by {actor}", file=stdout)
-        for finding in matches if (args.rule or args.target) else []:
-            print(f"    {finding['rule']} {finding['target']} {finding['path'] or '(whole)'}", file=stdout)
-    return 0
 
 
 def _validator(args: argparse.Namespace, config: Any) -> Any:
@@ -307,91 +239,6 @@ def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary:
     yield from drift(trees["desired"].live, trees["live"].live, Context(namespace=namespace, changes=changes))
 
 
-def _baseline_settings(config: Any) -> tuple[str, int]:
-    from .policy.baseline import DEFAULT_FILE, DEFAULT_MAX_DAYS
-
-    raw = config.raw.get("baselines") or {}
-    return raw.get("file", DEFAULT_FILE), raw.get("max_days", DEFAULT_MAX_DAYS)
-
-
-def _load_baseline(config: Any, given: str) -> Any:
-    from .policy.baseline import load_baseline
-
-    default, max_days = _baseline_settings(config)
-    name = given or default
-    return load_baseline(config.root / name, name, max_days)
-
-
-def _git_email(root: Path) -> str | None:
-    try:
-        import git
-
-        return git.Repo(root, search_parent_directories=True).config_reader().get_value("user", "email", None)
-    except Exception:  # not a repository, no git, no email set: the caller asks for --owner
-        return None
-
-
-def baseline(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-    import datetime as dt
-
-    from .model import Summary
-    from .policy.baseline import update_baseline, write_baseline
-    from .policy.suppress import Suppressions
-
-    config = _find_config(args, required=True)
-    name, max_days = _baseline_settings(config)
-    previous = _load_baseline(config, name)
-    today = dt.date.today()
-    limit = today + dt.timedelta(days=max_days)
-    expires = limit
-    if args.expires:
-        try:
-            expires = dt.date.fromisoformat(args.expires)
-        except ValueError:
-            raise UsageError(f"--expires must be a date (YYYY-MM-DD), not {args.expires!r}") from None
-        if not today < expires <= limit:
-            raise UsageError(f"--expires must be after today and at most {max_days} days away ({limit})")
-    owner = args.owner or _git_email(config.root)
-    if not owner:
-        raise UsageError("give --owner (no git user.email to default to)")
-    args.verbose, args.kubernetes_version, args.strict = False, None, None
-    envs = _environments(args, config)
-    summary = Summary()
-    findings = Suppressions(config.root).apply(
-        _rendered_findings(config, envs, _validator(args, config), summary, drift=True)
-    )
-    entries, counts = update_baseline(previous, findings, reason=args.reason, owner=owner, ticket=args.ticket,
-                                      expires=expires)
-    write_baseline(config.root / name, entries)
-    audit_run(args, config, envs, summary, [], 0)
-    print(f"baseline {name}: {len(entries)} entries ({counts.added} new, {counts.kept} kept, {counts.removed} resolved)",
-          file=stdout)
-    return 0
-
-
-def rules(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-    from .policy import docs
-    from .policy.packs import load_policy, settings_from_config
-
-    config = _find_config(args, required=False)
-    policy = load_policy(settings_from_config(config.raw.get("policy")), config.root)
-    rules = [*policy.rules, *policy.cross_file]
-    if args.rules_command == "list":
-        stdout.write(docs.listing(rules))
-    elif args.rules_command == "show":
-        found = {r.id: r for r in rules}.get(args.rule_id.upper())
-        if found is None:
-            raise UsageError(f"no rule {args.rule_id!r} (see `trueup rules list`)")
-        stdout.write(docs.show(found))
-    else:
-        page = docs.markdown(rules)
-        if args.output:
-            Path(args.output).write_text(page, encoding="utf-8")
-        else:
-            stdout.write(page)
-    return 0
-
-
 def render(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     from .pipeline import environment_render, render_env
 
@@ -433,3 +280,12 @@ def _write_tree(out: Path, outputs: Sequence[Any]) -> None:
             target.write_text(output.text, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot write rendered output: {exc.strerror or exc}", str(target)) from None
+
+
+def parse_date(value: str, flag: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{flag} must be a date (YYYY-MM-DD), not {value!r}") from None
