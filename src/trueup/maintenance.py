@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from .commands import (
     _baseline_settings, _environments, _find_config, _load_baseline, _rendered_findings, _validator, audit_run,
