@@ -155,3 +155,16 @@ def test_missing_log(trueup, tmp_path: Path) -> None:
     result = trueup("audit", "verify", cwd=tmp_path)
     assert result.code == 2
     assert result.err == "trueup: .trueup/audit.jsonl: no audit log here\n"
+
+
+def test_patches_written_are_recorded_with_hashes(trueup, write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    monkeypatch.setenv("CI", "true")
+    write("d/app.yaml", "port: 8080\n")
+    write("l/app.yaml", "port: 9090\n")
+    trueup("drift", "--desired", "d", "--live", "l", "--patches", "out", cwd=tmp_path)
+    [record] = [json.loads(l) for l in (tmp_path / ".trueup/audit.jsonl").read_text().splitlines()]
+    [patch] = record["patches"]
+    assert patch["path"] == "out/l/app.yaml.patch"
+    assert patch["sha256"] == hashlib.sha256((tmp_path / "out/l/app.yaml.patch").read_bytes()).hexdigest()

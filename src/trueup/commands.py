@@ -6,6 +6,7 @@ code; stages are imported inside them, so a command loads only what it needs.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 from pathlib import Path
 from typing import IO, Any, Iterable, Sequence
@@ -126,6 +127,10 @@ def audit_run(args: argparse.Namespace, config: Any, environments: Sequence[str]
     record = audit.build_record(command=args.command, argv=getattr(args, "argv", []), root=config.root,
                                 environments=environments, summary=summary, findings=findings, exit_code=code)
     record["changes"] = list(changes)
+    record["patches"] = [
+        {"path": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+        for p in getattr(args, "patches_written", [])
+    ]
     audit.append(config.root / settings.get("path", audit.DEFAULT_PATH), record)
 
 
@@ -169,6 +174,7 @@ def _with_patches(args: argparse.Namespace, findings: Iterable[Any], changes: li
         from .patch import write_patches
 
         written = write_patches(changes, Path(args.patches), prune=args.prune)
+        args.patches_written = written.files
         if not args.quiet:
             print(f"trueup: wrote {len(written.files)} patch files to {args.patches}", file=stderr)
             for note in written.not_in_file_diffs:
