@@ -120,3 +120,33 @@ def test_patched_scalars_read_back_as_desired(live: dict, data: st.DataObject) -
     patched = replace_scalars(text, 0, [(pointer, value)])
     assert load_text(patched, file="p.yaml", name="p.yaml", fmt="yaml").documents[0].data == desired
     assert sum(a != b for a, b in zip(text.splitlines(), patched.splitlines())) <= 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True),
+                       st.one_of(leaf, st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True), leaf, min_size=1, max_size=4)),
+                       min_size=2, max_size=6), st.data())
+def test_patch_restores_missing_keys_and_changed_values(desired: dict, data: st.DataObject) -> None:
+    """The invariant through the whole pipeline: drift, patch the live file, drift again: nothing left."""
+    from trueup.drift import Context, drift
+    from trueup.drift.pair import Side
+    from trueup.patch import plan_file_edits
+
+    live = copy.deepcopy(desired)
+    keys = sorted(live)
+    for key in data.draw(st.lists(st.sampled_from(keys), max_size=len(keys) - 1, unique=True)):
+        if isinstance(live[key], dict) and len(live[key]) > 1 and data.draw(st.booleans()):
+            del live[key][sorted(live[key])[0]]
+        elif data.draw(st.booleans()):
+            live[key] = data.draw(leaf) if not isinstance(live[key], dict) else live[key]
+        elif len(live) > 1:
+            del live[key]
+    live_text = yaml.safe_dump(live, sort_keys=False, default_flow_style=False)
+    desired_doc = load_text(json.dumps(desired), file="d/app.yaml", name="app.yaml", fmt="yaml")
+    live_doc = load_text(live_text, file="l/app.yaml", name="app.yaml", fmt="yaml")
+    changes: list = []
+    list(drift([Side("app.yaml", desired_doc.documents)], [Side("app.yaml", live_doc.documents)], Context(changes=changes)))
+    edits, notes = plan_file_edits(changes)
+    assert notes == []
+    patched = edits[0].text if edits else live_text
+    assert load_text(patched, file="p", name="app.yaml", fmt="yaml").documents[0].data == desired

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..mask import is_secret_path
+from ..pointer import value_at
 from ..model import Document, Source, kubernetes_target
 from .line_edit import replace_values
 from .yaml_edit import NotSurgical, replace_scalars
@@ -104,27 +105,39 @@ def plan_file_edits(changes: list[Change]) -> tuple[list[FileEdit], list[str]]:
         name = relative_name(file)
         source = file_changes[0].live.source
         by_doc: dict[int, list[tuple[str, Any]]] = defaultdict(list)
+        additions: dict[int, list[tuple[str, Any]]] = defaultdict(list)
         for change in file_changes:
-            if change.kind != "changed" or not change.exact or isinstance(change.desired_value, (dict, list)) \
+            where = change.live.base + change.live_path
+            if source.format == "yaml" and _adds_a_key(change):
+                additions[change.live.index].append((where, change.desired_value))
+            elif change.kind != "changed" or not change.exact or isinstance(change.desired_value, (dict, list)) \
                     or isinstance(change.live_value, (dict, list)):
-                notes.append(f"{name}: {change.kind} at {change.live.base + change.live_path}")
-                continue
-            by_doc[change.live.index].append((change.live.base + change.live_path, change.desired_value))
-        if not by_doc:
+                notes.append(f"{name}: {change.kind} at {where}")
+            else:
+                by_doc[change.live.index].append((where, change.desired_value))
+        if not by_doc and not additions:
             continue
         text = source.text
         try:
-            for index, doc_edits in sorted(by_doc.items()):
+            for index in sorted(set(by_doc) | set(additions)):
                 if source.format == "yaml":
-                    text = replace_scalars(text, index, doc_edits)
+                    text = replace_scalars(text, index, by_doc[index], additions[index])
                 else:
-                    text = replace_values(text, source.format, doc_edits)
+                    text = replace_values(text, source.format, by_doc[index])
         except NotSurgical as exc:
             notes.append(f"{name}: {exc}")
             continue
         if text != source.text:
             edits.append(FileEdit(name, source, text, any(_secret(c) for c in file_changes)))
     return edits, notes
+
+
+def _adds_a_key(change: Change) -> bool:
+    """A key missing from a mapping that exists live (not a list item): a block insertion."""
+    if change.kind != "missing" or not change.exact:
+        return False
+    parent = change.live_path.rpartition("/")[0]
+    return isinstance(value_at(change.live.data, parent), dict)
 
 
 def write_patches(changes: list[Change], out: Path, *, prune: bool = False) -> Written:

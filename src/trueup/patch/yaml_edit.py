@@ -60,14 +60,38 @@ def _plain_ok(value: str) -> bool:
     return _plain_scalar(value) == value
 
 
-def replace_scalars(text: str, doc_index: int, edits: Sequence[tuple[str, Any]]) -> str:
-    """``text`` with each (pointer, value) of document ``doc_index`` replaced in place."""
+def _block(key: str, value: Any, indent: int) -> str:
+    """``key: value`` as block YAML lines at ``indent``: a scalar inline, a collection below it."""
+    name = key if _plain_ok(key) else json.dumps(key, ensure_ascii=False)
+    if not isinstance(value, (dict, list)) or not value:
+        inline = scalar_text(value, None) if not isinstance(value, (dict, list)) else ("{}" if isinstance(value, dict) else "[]")
+        return f"{' ' * indent}{name}: {inline}\n"
+    import yaml
+
+    body = yaml.safe_dump(value, default_flow_style=False, sort_keys=False, allow_unicode=True, width=10**6)
+    return f"{' ' * indent}{name}:\n" + "".join(f"{' ' * (indent + 2)}{line}\n" for line in body.splitlines())
+
+
+def replace_scalars(text: str, doc_index: int, edits: Sequence[tuple[str, Any]],
+                    additions: Sequence[tuple[str, Any]] = ()) -> str:
+    """``text`` with each (pointer, value) of document ``doc_index`` replaced in place, and each
+    (pointer, value) of ``additions`` (a key missing from a block mapping) inserted after its siblings."""
     nodes = list(iter_nodes(text, ""))
     if doc_index >= len(nodes) or nodes[doc_index] is None:
         raise NotSurgical("no such document")
     lines = LineIndex(text)
     starts = [0] + [n + 1 for n in lines.newlines]
     spans = []
+    inserts: dict[int, list[tuple[int, str]]] = {}
+    for pointer, value in additions:
+        parent_pointer, _, key = pointer.rpartition("/")
+        parent = _value_node(nodes[doc_index], parent_pointer)
+        if not isinstance(parent, MappingNode) or parent.flow_style or not parent.value:
+            raise NotSurgical(f"{pointer}: its parent is not a block mapping")
+        end = parent.value[-1][1].end_mark
+        at = starts[end.line] if end.column == 0 else (starts[end.line + 1] if end.line + 1 < len(starts) else len(text))
+        indent = parent.value[0][0].start_mark.column
+        inserts.setdefault(at, []).append((indent, _block(split_pointer("/" + key)[0], value, indent)))
     for pointer, value in edits:
         node = _value_node(nodes[doc_index], pointer)
         if not isinstance(node, ScalarNode) or node.style in ("|", ">"):
@@ -77,6 +101,12 @@ def replace_scalars(text: str, doc_index: int, edits: Sequence[tuple[str, Any]])
         if node.start_mark.line != node.end_mark.line:
             raise NotSurgical(f"{pointer}: a scalar over several lines")
         spans.append((start, end, scalar_text(value, node.style or None)))
+    for at, blocks in inserts.items():
+        # At one place, deeper mappings end first: their new keys go before the shallower ones'.
+        joined = "".join(block for _, block in sorted(blocks, key=lambda b: -b[0]))
+        if "\r\n" in text:
+            joined = joined.replace("\n", "\r\n")
+        spans.append((at, at, ("" if at < len(text) or text.endswith("\n") else "\n") + joined))
     for start, end, new in sorted(spans, reverse=True):
         text = text[:start] + new + text[end:]
     return text
