@@ -150,3 +150,31 @@ def test_patch_restores_missing_keys_and_changed_values(desired: dict, data: st.
     assert notes == []
     patched = edits[0].text if edits else live_text
     assert load_text(patched, file="p", name="app.yaml", fmt="yaml").documents[0].data == desired
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.from_regex(r"[a-m]{1,6}", fullmatch=True),
+                       st.one_of(leaf, st.dictionaries(st.from_regex(r"[a-m]{1,6}", fullmatch=True), leaf, min_size=1, max_size=4)),
+                       min_size=1, max_size=5),
+       st.dictionaries(st.from_regex(r"[n-z]{1,6}", fullmatch=True), leaf, min_size=1, max_size=3), st.data())
+def test_prune_removes_keys_only_live_has(desired: dict, extra: dict, data: st.DataObject) -> None:
+    from trueup.drift import Context, drift
+    from trueup.drift.pair import Side
+    from trueup.patch import plan_file_edits
+
+    live = copy.deepcopy(desired)
+    nested = [k for k, v in live.items() if isinstance(v, dict)]
+    for key, value in extra.items():
+        if nested and data.draw(st.booleans()):
+            live[data.draw(st.sampled_from(nested))][key] = value
+        else:
+            live[key] = value
+    live_text = yaml.safe_dump(live, sort_keys=False, default_flow_style=False)
+    desired_doc = load_text(json.dumps(desired), file="d/app.yaml", name="app.yaml", fmt="yaml")
+    live_doc = load_text(live_text, file="l/app.yaml", name="app.yaml", fmt="yaml")
+    changes: list = []
+    list(drift([Side("app.yaml", desired_doc.documents)], [Side("app.yaml", live_doc.documents)], Context(changes=changes)))
+    assert plan_file_edits(changes) == ([], [])
+    edits, notes = plan_file_edits(changes, prune=True)
+    assert notes == []
+    assert load_text(edits[0].text, file="p", name="app.yaml", fmt="yaml").documents[0].data == desired

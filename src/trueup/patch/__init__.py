@@ -94,8 +94,9 @@ class FileEdit:
         return unified_diff(self.source.text, self.text, self.name)
 
 
-def plan_file_edits(changes: list[Change]) -> tuple[list[FileEdit], list[str]]:
-    """New texts for live files whose drift is changed scalars; notes for drift that needs more."""
+def plan_file_edits(changes: list[Change], prune: bool = False) -> tuple[list[FileEdit], list[str]]:
+    """New texts for live files: changed values swapped, missing YAML keys added, and with ``prune``
+    live-only YAML keys removed; notes for drift that needs more."""
     by_file: dict[str, list[Change]] = defaultdict(list)
     for change in changes:
         by_file[change.live.source.file].append(change)
@@ -106,22 +107,29 @@ def plan_file_edits(changes: list[Change]) -> tuple[list[FileEdit], list[str]]:
         source = file_changes[0].live.source
         by_doc: dict[int, list[tuple[str, Any]]] = defaultdict(list)
         additions: dict[int, list[tuple[str, Any]]] = defaultdict(list)
+        removals: dict[int, list[str]] = defaultdict(list)
         for change in file_changes:
             where = change.live.base + change.live_path
             if source.format == "yaml" and _adds_a_key(change):
                 additions[change.live.index].append((where, change.desired_value))
+            elif change.kind == "extra" and not prune:
+                continue
+            elif source.format == "yaml" and change.kind == "extra" and change.exact and isinstance(
+                value_at(change.live.data, change.live_path.rpartition("/")[0]), dict
+            ):
+                removals[change.live.index].append(where)
             elif change.kind != "changed" or not change.exact or isinstance(change.desired_value, (dict, list)) \
                     or isinstance(change.live_value, (dict, list)):
                 notes.append(f"{name}: {change.kind} at {where}")
             else:
                 by_doc[change.live.index].append((where, change.desired_value))
-        if not by_doc and not additions:
+        if not by_doc and not additions and not removals:
             continue
         text = source.text
         try:
-            for index in sorted(set(by_doc) | set(additions)):
+            for index in sorted(set(by_doc) | set(additions) | set(removals)):
                 if source.format == "yaml":
-                    text = replace_scalars(text, index, by_doc[index], additions[index])
+                    text = replace_scalars(text, index, by_doc[index], additions[index], removals[index])
                 else:
                     text = replace_values(text, source.format, by_doc[index])
         except NotSurgical as exc:
@@ -142,7 +150,7 @@ def _adds_a_key(change: Change) -> bool:
 
 def write_patches(changes: list[Change], out: Path, *, prune: bool = False) -> Written:
     written = Written()
-    edits, written.not_in_file_diffs = plan_file_edits(changes)
+    edits, written.not_in_file_diffs = plan_file_edits(changes, prune)
     for edit in edits:
         written.files.append(_write(out / f"{edit.name}.patch", edit.diff, edit.secret))
     by_object: dict[str, list[Change]] = defaultdict(list)

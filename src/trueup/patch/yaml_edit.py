@@ -73,9 +73,10 @@ def _block(key: str, value: Any, indent: int) -> str:
 
 
 def replace_scalars(text: str, doc_index: int, edits: Sequence[tuple[str, Any]],
-                    additions: Sequence[tuple[str, Any]] = ()) -> str:
-    """``text`` with each (pointer, value) of document ``doc_index`` replaced in place, and each
-    (pointer, value) of ``additions`` (a key missing from a block mapping) inserted after its siblings."""
+                    additions: Sequence[tuple[str, Any]] = (), removals: Sequence[str] = ()) -> str:
+    """``text`` with each (pointer, value) of document ``doc_index`` replaced in place, each
+    (pointer, value) of ``additions`` (a key missing from a block mapping) inserted after its
+    siblings, and each pointer of ``removals`` (a key only live has) taken out with its lines."""
     nodes = list(iter_nodes(text, ""))
     if doc_index >= len(nodes) or nodes[doc_index] is None:
         raise NotSurgical("no such document")
@@ -92,6 +93,26 @@ def replace_scalars(text: str, doc_index: int, edits: Sequence[tuple[str, Any]],
         at = starts[end.line] if end.column == 0 else (starts[end.line + 1] if end.line + 1 < len(starts) else len(text))
         indent = parent.value[0][0].start_mark.column
         inserts.setdefault(at, []).append((indent, _block(split_pointer("/" + key)[0], value, indent)))
+    for pointer in removals:
+        parent_pointer, _, key = pointer.rpartition("/")
+        parent = _value_node(nodes[doc_index], parent_pointer)
+        token = split_pointer("/" + key)[0]
+        pairs = [(k, v) for k, v in getattr(parent, "value", []) if isinstance(k, ScalarNode) and k.value == token]
+        if not isinstance(parent, MappingNode) or parent.flow_style or len(pairs) != 1 or len(parent.value) < 2:
+            raise NotSurgical(f"{pointer}: not a key of its own in a block mapping")
+        key_node, value_node = pairs[0]
+        while isinstance(value_node, (MappingNode, SequenceNode)) and not value_node.flow_style and value_node.value:
+            last = value_node.value[-1]
+            value_node = last[1] if isinstance(value_node, MappingNode) else last
+        start = starts[key_node.start_mark.line]
+        if text[start:start + key_node.start_mark.column].strip():
+            raise NotSurgical(f"{pointer}: shares its line with another key")
+        end_mark = value_node.end_mark
+        end = starts[end_mark.line] if end_mark.column == 0 else text.find("\n", starts[end_mark.line] + end_mark.column)
+        end = len(text) if end == -1 else end + (0 if end_mark.column == 0 else 1)
+        if end_mark.column and text[starts[end_mark.line] + end_mark.column:end].strip(" \r\n").split("#")[0].strip():
+            raise NotSurgical(f"{pointer}: something else follows on its last line")
+        spans.append((start, end, ""))
     for pointer, value in edits:
         node = _value_node(nodes[doc_index], pointer)
         if not isinstance(node, ScalarNode) or node.style in ("|", ">"):
