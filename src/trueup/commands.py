@@ -155,7 +155,7 @@ def _environments(args: argparse.Namespace, config: Any) -> list[str]:
 
 def _rendered_findings(
     config: Any, envs: Sequence[str], validator: Any, summary: Any, *, drift: bool = False, verbose: bool = False,
-    changes: list | None = None,
+    changes: list | None = None, creations: list | None = None,
 ) -> Iterable[Any]:
     from .pipeline import check_rendered, environment_render
 
@@ -163,17 +163,18 @@ def _rendered_findings(
         rendered = environment_render(config, env)
         yield from check_rendered(
             rendered, validator, config, summary, config.templates.strip("/"), drift=drift, verbose=verbose,
-            changes=changes,
+            changes=changes, creations=creations,
         )
 
 
-def _with_patches(args: argparse.Namespace, findings: Iterable[Any], changes: list, stderr: IO[str]) -> Iterable[Any]:
+def _with_patches(args: argparse.Namespace, findings: Iterable[Any], changes: list, stderr: IO[str],
+                  creations: list | None = None) -> Iterable[Any]:
     """Pass findings through; once they are all out, write the patches (``--patches DIR``)."""
     yield from findings
     if args.patches:
         from .patch import write_patches
 
-        written = write_patches(changes, Path(args.patches), prune=args.prune)
+        written = write_patches(changes, Path(args.patches), prune=args.prune, creations=creations or [])
         args.patches_written = written.files
         if not args.quiet:
             print(f"trueup: wrote {len(written.files)} patch files to {args.patches}", file=stderr)
@@ -207,8 +208,10 @@ def check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     summary = Summary(fail_on=_threshold(args, config))
     validator = _validator(args, config)
     changes: list = []
-    findings = _rendered_findings(config, envs, validator, summary, drift=True, verbose=args.verbose, changes=changes)
-    return report(args, config, _with_patches(args, findings, changes, stderr), summary, envs, stdout, stderr)
+    creations: list = []
+    findings = _rendered_findings(config, envs, validator, summary, drift=True, verbose=args.verbose, changes=changes,
+                                  creations=creations)
+    return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, envs, stdout, stderr)
 
 
 def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
@@ -220,17 +223,21 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         config = _find_config(args, required=False)
         summary = Summary(fail_on=_threshold(args, config))
         changes: list = []
-        findings = _tree_drift(args.desired, args.live, args.namespace, config, summary, changes)
-        return report(args, config, _with_patches(args, findings, changes, stderr), summary, [], stdout, stderr)
+        creations: list = []
+        findings = _tree_drift(args.desired, args.live, args.namespace, config, summary, changes, creations)
+        return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, [], stdout, stderr)
     config = _find_config(args, required=True)
     envs = _environments(args, config)
     summary = Summary(fail_on=_threshold(args, config))
     changes: list = []
-    findings = _rendered_findings(config, envs, None, summary, drift=True, verbose=args.verbose, changes=changes)
-    return report(args, config, _with_patches(args, findings, changes, stderr), summary, envs, stdout, stderr)
+    creations: list = []
+    findings = _rendered_findings(config, envs, None, summary, drift=True, verbose=args.verbose, changes=changes,
+                                  creations=creations)
+    return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, envs, stdout, stderr)
 
 
-def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary: Any, changes: list) -> Iterable[Any]:
+def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary: Any, changes: list,
+                creations: list) -> Iterable[Any]:
     from .drift import Context, drift
     from .targets import load_tree
 
@@ -242,7 +249,8 @@ def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary:
         yield from trees[name].findings
     summary.files = len(trees["desired"].live) + len(trees["live"].live)
     summary.documents = sum(len(s.documents) for t in trees.values() for s in t.live)
-    yield from drift(trees["desired"].live, trees["live"].live, Context(namespace=namespace, changes=changes))
+    context = Context(namespace=namespace, changes=changes, creations=creations, live_root=live.as_posix().rstrip("/"))
+    yield from drift(trees["desired"].live, trees["live"].live, context)
 
 
 def render(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:

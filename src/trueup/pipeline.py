@@ -108,6 +108,7 @@ def check_rendered(
     drift: bool = False,
     verbose: bool = False,
     changes: list | None = None,
+    creations: list | None = None,
 ) -> Iterator[Finding]:
     """Load each rendered file once; validate it (unless ``validator`` is None), then drift the targets."""
     from .desired import load_rendered
@@ -133,16 +134,16 @@ def check_rendered(
         documents = [doc for _, docs in outputs for doc in docs]
         yield from (replace(f, environment=env) for f in validator.policy.cross(documents))
     if drift:
-        yield from drift_targets(config, env, outputs, verbose=verbose, changes=changes)
+        yield from drift_targets(config, env, outputs, verbose=verbose, changes=changes, creations=creations)
 
 
 def drift_targets(
     config: Config, env: str | None, outputs: list[tuple[str, list]], *, verbose: bool = False,
-    changes: list | None = None,
+    changes: list | None = None, creations: list | None = None,
 ) -> Iterator[Finding]:
     """Drift of every target of ``env`` that names a live side."""
     from .drift import Context, drift
-    from .targets import ignore_rules, target_trees
+    from .targets import ignore_rules, live_root, target_trees
 
     settings = config.environments.get(env or "")
     for target in config.targets:
@@ -151,8 +152,9 @@ def drift_targets(
         trees = target_trees(config, target, env, outputs)
         yield from trees.findings
         namespace = target.namespace or (settings.namespace if settings else None) or "default"
+        root, display = live_root(config, target, env)
         context = Context(namespace=namespace, ignore=ignore_rules(target), environment=env, verbose=verbose,
-                          changes=changes)
+                          changes=changes, creations=creations, live_root=display if root.is_dir() else None)
         yield from drift(trees.desired, trees.live, context)
 
 

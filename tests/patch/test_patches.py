@@ -178,3 +178,25 @@ def test_prune_removes_keys_only_live_has(desired: dict, extra: dict, data: st.D
     edits, notes = plan_file_edits(changes, prune=True)
     assert notes == []
     assert load_text(edits[0].text, file="p", name="app.yaml", fmt="yaml").documents[0].data == desired
+
+
+def test_missing_files_and_objects_become_creations(trueup, write, tmp_path: Path) -> None:
+    write("trueup.yaml", "version: 1\nenvironments:\n  prod: {}\ntargets:\n  - {name: cfg, kind: config, desired: 'conf/*.yaml', live: 'live/conf'}\n"
+          "  - {name: k8s, kind: kubernetes, desired: 'k8s/*.yaml', live: 'live/k8s', namespace: shop}\npolicy: {packs: []}\n")
+    write("templates/conf/app.yaml", "port: 80\n")
+    write("templates/conf/logging.yaml", "level: info  # new file\n")
+    write("templates/k8s/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: '1'}\n")
+    write("live/conf/app.yaml", "port: 80\n")
+    write("live/k8s/other.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other, namespace: shop}\n")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    result = trueup("drift", "--patches", "out", "--format", "json", cwd=tmp_path)
+    assert sorted((f["rule"], f["target"]) for f in result.json()["findings"]) == [
+        ("drift.extra", "ConfigMap/shop/other"), ("drift.missing", "ConfigMap/shop/settings"), ("drift.missing", "conf/logging.yaml")]
+    created = yaml.safe_load((tmp_path / "out/kubernetes/ConfigMap_shop_settings.yaml").read_text())
+    assert created["metadata"]["name"] == "settings"
+    patch = (tmp_path / "out/live/conf/logging.yaml.patch").read_text()
+    assert patch.startswith("--- /dev/null\n+++ b/live/conf/logging.yaml\n")
+    subprocess.run(["git", "apply", "out/live/conf/logging.yaml.patch"], cwd=tmp_path, check=True)
+    assert (tmp_path / "live/conf/logging.yaml").read_text() == "level: info  # new file\n"
+    after = trueup("drift", "--format", "json", cwd=tmp_path)
+    assert ("drift.missing", "conf/logging.yaml") not in [(f["rule"], f["target"]) for f in after.json()["findings"]]

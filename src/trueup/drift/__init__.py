@@ -53,15 +53,22 @@ class Context:
     ignored: list[Finding] = field(default_factory=list)
     # When a list, every (not ignored) difference is also collected here with its real values, for patches.
     changes: list[Any] | None = None
+    # Desired files and objects that are missing live, for creation patches; and where live files live.
+    creations: list[Any] | None = None
+    live_root: str | None = None
 
 
 def drift(desired: list[Side], live: list[Side], context: Context | None = None) -> Iterator[Finding]:
     ctx = context or Context()
     pairs = pair(desired, live, ctx.namespace)
     for d, l in pairs.objects:
+        if l is None and d is not None and ctx.creations is not None:
+            ctx.creations.append(("object", d, ctx.namespace))
         yield from _documents(d, l, ctx)
     for d_side, l_side in pairs.files:
         if d_side is None or l_side is None:
+            if l_side is None and d_side is not None and ctx.creations is not None and ctx.live_root is not None:
+                ctx.creations.append(("file", d_side.documents[0], f"{ctx.live_root}/{d_side.rel}"))
             yield _whole_file(d_side, l_side, ctx)
             continue
         for d, l in by_index(d_side, l_side):
@@ -107,7 +114,9 @@ def _documents(d: Document | None, l: Document | None, ctx: Context) -> Iterator
         finding = _finding(diff, desired_path, live_path, d, l, ctx)
         ignored = any(rule.applies(d, finding.path) for rule in ctx.ignore)
         if ctx.changes is not None and not ignored:
-            ctx.changes.append(_change(diff, d, l, desired_path, live_path, exact=diff.live_path == live_path))
+            change = _change(diff, d, l, desired_path, live_path, exact=diff.live_path == live_path)
+            change.namespace = ctx.namespace
+            ctx.changes.append(change)
         if ignored:
             if ctx.verbose:
                 reason = next(r.reason for r in ctx.ignore if r.applies(d, finding.path))

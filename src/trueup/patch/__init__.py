@@ -36,6 +36,7 @@ class Change:
     desired_value: Any
     live_value: Any
     exact: bool = True
+    namespace: str = "default"
 
 
 @dataclass
@@ -148,15 +149,34 @@ def _adds_a_key(change: Change) -> bool:
     return isinstance(value_at(change.live.data, parent), dict)
 
 
-def write_patches(changes: list[Change], out: Path, *, prune: bool = False) -> Written:
+def write_creations(creations: list[tuple[str, Document, str | None]], out: Path, written: Written) -> None:
+    """A missing file: a new-file diff (``git apply`` creates it). A missing object: its manifest."""
+    import yaml
+
+    for what, doc, where in creations:
+        secret = isinstance(doc.data, dict) and (doc.data.get("kind") == "Secret" or doc.kind == "config" and any(
+            is_secret_path(doc.data, "/" + str(k), doc.kind) for k in doc.data))
+        if what == "object":
+            stem = out / "kubernetes" / kubernetes_target(doc.data, where or "default").replace("/", "_")
+            text = yaml.safe_dump(doc.data, sort_keys=False, allow_unicode=True)
+            written.files.append(_write(stem.with_suffix(".yaml"), text, secret))
+        elif where is not None:
+            name = relative_name(where)
+            text = unified_diff("", doc.source.text, name).replace(f"--- a/{name}", "--- /dev/null", 1)
+            written.files.append(_write(out / f"{name}.patch", text, secret))
+
+
+def write_patches(changes: list[Change], out: Path, *, prune: bool = False,
+                  creations: list[tuple[str, Document, str | None]] = ()) -> Written:
     written = Written()
+    write_creations(list(creations), out, written)
     edits, written.not_in_file_diffs = plan_file_edits(changes, prune)
     for edit in edits:
         written.files.append(_write(out / f"{edit.name}.patch", edit.diff, edit.secret))
     by_object: dict[str, list[Change]] = defaultdict(list)
     for change in changes:
         if change.desired.kind == "kubernetes" and isinstance(change.desired.data, dict):
-            by_object[kubernetes_target(change.desired.data)].append(change)
+            by_object[kubernetes_target(change.desired.data, change.namespace)].append(change)
     for target, object_changes in sorted(by_object.items()):
         _kubernetes(target, object_changes, out, written, prune)
     return written
