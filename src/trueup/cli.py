@@ -16,6 +16,7 @@ from typing import IO, Callable, Sequence
 
 from . import __version__, commands, maintenance
 from .errors import TrueupError
+from .report import FORMATS
 
 
 def _common(parser: argparse.ArgumentParser, *, report: bool = True) -> None:
@@ -26,7 +27,7 @@ def _common(parser: argparse.ArgumentParser, *, report: bool = True) -> None:
         "--baseline", nargs="?", const="", metavar="FILE",
         help="waive findings accepted in the baseline (default file: baselines.file in trueup.yaml); fail on expired entries",
     )
-    parser.add_argument("--format", "-f", choices=("text", "json"), default="text", help="report format (default: text)")
+    parser.add_argument("--format", "-f", choices=FORMATS, default="text", help="report format (default: text)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     parser.add_argument(
         "--fail-on", metavar="SEVERITY",

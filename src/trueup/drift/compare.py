@@ -132,6 +132,3 @@ class Walker:
             if j not in matched:
                 self.out.append(Difference("extra", f"{dp}/{j}", f"{lp}/{j}", None, item))
 
-
-def differences(desired: Any, live: Any, rules: Rules | None = None) -> list[Difference]:
-    return Walker(rules or Rules()).run(desired, live)

@@ -8,7 +8,6 @@ from typing import Any
 KUBERNETES = "kubernetes"
 COMPOSE = "compose"
 CONFIG = "config"
-KINDS = (KUBERNETES, COMPOSE, CONFIG)
 
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$")
 

@@ -146,9 +146,6 @@ class Policy:
         for rule in self.cross_file:
             yield from rule.run(documents, self.settings)
 
-    def by_id(self) -> dict[str, Rule]:
-        return {r.id: r for r in self.rules}
-
 
 def load_policy(settings: PolicySettings, root: Path) -> Policy:
     """Pack rules and cross-file rules, with the config's ``disable`` and ``severity`` applied to both."""
@@ -176,6 +173,3 @@ def settings_from_config(raw: dict[str, Any] | None) -> PolicySettings:
         raw=raw,
     )
 
-
-def known_packs() -> Sequence[str]:
-    return [p.stem for p in _pack_files(builtin_dir())]

@@ -23,7 +23,6 @@ POD_SPEC = {
     "ReplicationController": "/spec/template/spec",
     "CronJob": "/spec/jobTemplate/spec/template/spec",
 }
-WORKLOAD_KINDS = tuple(POD_SPEC)
 
 
 def expand(pattern: str, kind: str | None) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from ...errors import ConfigError
 from ...model import Document, Finding, Severity
@@ -59,7 +59,3 @@ def all_rules(entry_points: bool = True) -> list[CrossFileRule]:
                 rules[rule.id] = rule
     return list(rules.values())
 
-
-def run_all(rules: Iterable[CrossFileRule], documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
-    for rule in rules:
-        yield from rule.run(documents, settings)
