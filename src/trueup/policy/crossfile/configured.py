@@ -63,17 +63,6 @@ def version_groups(rule: CrossFileRule, documents: Sequence[Document], settings:
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?+][^}]*)?\}|(?<!\$)\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def _strings(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield pointer, value
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            yield from _strings(child, f"{pointer}/{escape_token(str(key))}")
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from _strings(child, f"{pointer}/{index}")
-
-
 @register(
     "COMPOSE-VARIABLE-DEFINED", "Every ${VAR} a compose file uses is defined", "medium",
     "Compose replaces an undefined ${VAR} with an empty string (and a warning), which starts services "
@@ -89,7 +78,9 @@ def variables_defined(rule: CrossFileRule, documents: Sequence[Document], settin
         if doc.kind != "compose" or not isinstance(doc.data, dict):
             continue
         known = defined.get(str(PurePosixPath(doc.source.name).parent), set())
-        for pointer, text in _strings(doc.data, ""):
+        for pointer, text in select(doc.data, "/**"):
+            if not isinstance(text, str):
+                continue
             for match in _VARIABLE.finditer(text.replace("$$", "")):
                 name, modifier = match.group(1) or match.group(3), match.group(2) or ""
                 if modifier or name in known or _service_defines(doc.data, pointer, name):
