@@ -59,8 +59,8 @@ class Source:
     locator_factory: Callable[[str], Locator] | None = None
     line_map: list[int] | None = None
     _locator: Locator | None = field(default=None, repr=False)
-    # For files read from disk (live files): where they are, the root they must stay in, and the
-    # sha256 of their bytes when read (so an edit can refuse a file that changed since).
+    # For files read from disk: where they are and the sha256 of their bytes when read (so an edit
+    # can refuse a file that changed since); for live files also the root they must stay in.
     path: Any = None
     root: Any = None
     digest: str | None = None

@@ -6,7 +6,6 @@ file against a single live file pairs directly, whatever the two are called.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Sequence
@@ -64,10 +63,7 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
         except ParseError as exc:
             trees.findings.append(parse_finding(exc, file, environment))
             continue
-        raw = path.read_bytes()
-        loaded.source.path, loaded.source.root = path, root
-        loaded.source.digest = hashlib.sha256(raw).hexdigest()
-        loaded.source.bom = raw.startswith(b"\xef\xbb\xbf")
+        loaded.source.root = root
         trees.findings.extend(loaded.findings)
         trees.live.append(Side(rel, loaded.documents))
     return trees

@@ -7,6 +7,7 @@ encoding checks), picks the format, and turns parsed data into Documents.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
 from dataclasses import dataclass, field
@@ -92,6 +93,11 @@ def format_module(fmt: str) -> Any:
 
 def read_text(path: Path, file: str, limits: Limits = Limits()) -> str:
     """The file's text as str: refuses oversized, binary and non-UTF-8 files; drops a BOM."""
+    return decode(read_bytes(path, file, limits), file)
+
+
+def read_bytes(path: Path, file: str, limits: Limits = Limits()) -> bytes:
+    """The file's bytes, refused with a ParseError when missing, unreadable or over the size cap."""
     try:
         size = path.stat().st_size
         if size > limits.max_bytes:
@@ -106,7 +112,7 @@ def read_text(path: Path, file: str, limits: Limits = Limits()) -> str:
         raise ParseError("no such file", file) from None
     except OSError as exc:
         raise ParseError(f"cannot read: {exc.strerror or exc}", file) from None
-    return decode(data, file)
+    return data
 
 
 def decode(data: bytes, file: str) -> str:
@@ -156,7 +162,12 @@ def load_path(
     kind: str | None = None,
 ) -> Loaded:
     fmt = fmt or detect_format(name) or "yaml"
-    return load_text(read_text(path, file, limits), file=file, name=name, fmt=fmt, limits=limits, kind=kind)
+    data = read_bytes(path, file, limits)
+    loaded = load_text(decode(data, file), file=file, name=name, fmt=fmt, limits=limits, kind=kind)
+    loaded.source.path = path
+    loaded.source.digest = hashlib.sha256(data).hexdigest()
+    loaded.source.bom = data.startswith(b"\xef\xbb\xbf")
+    return loaded
 
 
 def _as_yaml11_booleans(data: Any, places: list[tuple[tuple[str, ...], bool]]) -> None:
