@@ -92,12 +92,18 @@ def enabled(settings: dict[str, Any]) -> bool:
     return bool(os.environ.get("CI") or os.environ.get("GITHUB_ACTIONS"))
 
 
-def build_record(
-    *, command: str, argv: Sequence[str], root: Path, environments: Sequence[str], summary: Summary,
-    findings: Iterable[Finding], exit_code: int,
-) -> dict[str, Any]:
+def entry(finding: Finding) -> dict[str, Any]:
+    """What the log keeps of a finding: where and which rule, never a value."""
     from .policy.baseline import fingerprint
 
+    return {"fingerprint": fingerprint(finding), "rule": finding.rule, "target": finding.target,
+            "path": finding.path, "waived": finding.waived}
+
+
+def build_record(
+    *, command: str, argv: Sequence[str], root: Path, environments: Sequence[str], summary: Summary,
+    entries: Iterable[dict[str, Any]], exit_code: int,
+) -> dict[str, Any]:
     actor, repository = _git(root)
     if os.environ.get("GITHUB_ACTOR"):
         actor["ci"] = os.environ["GITHUB_ACTOR"]
@@ -112,8 +118,7 @@ def build_record(
         "environments": list(environments),
         "counts": {"by_rule": dict(sorted(summary.by_rule.items())),
                    "by_severity": {k: v for k, v in summary.by_severity.items() if v}, "waived": summary.waived},
-        "findings": [{"fingerprint": fingerprint(f), "rule": f.rule, "target": f.target, "path": f.path,
-                      "waived": f.waived} for f in findings],
+        "findings": list(entries),
         "patches": [],
         "changes": [],
         "exit_code": exit_code,

@@ -77,13 +77,18 @@ def report(
     findings = Suppressions(config.root).apply(findings)
     if getattr(args, "baseline", None) is not None:
         findings = _load_baseline(config, args.baseline).apply(findings)
+    from . import audit
+
+    # Findings stream to the reporter; only an audit record needs them kept (as small entries).
+    auditing = audit.enabled(config.raw.get("audit") or {})
     error: TrueupError | None = None
     seen: list = []
     try:
         for finding in findings:
             summary.add(finding)
             reporter.write(finding)
-            seen.append(finding)
+            if auditing:
+                seen.append(audit.entry(finding))
     except TrueupError as exc:
         error = exc
     reporter.finish(summary, error)
@@ -102,6 +107,7 @@ def _baseline_settings(config: Any) -> tuple[str, int]:
     raw = config.raw.get("baselines") or {}
     return raw.get("file", DEFAULT_FILE), raw.get("max_days", DEFAULT_MAX_DAYS)
 
+
 def _load_baseline(config: Any, given: str) -> Any:
     from .policy.baseline import load_baseline
 
@@ -117,15 +123,16 @@ def relative_name(name: str) -> str:
 
 
 def audit_run(args: argparse.Namespace, config: Any, environments: Sequence[str], summary: Any,
-              findings: Sequence[Any], code: int, changes: Sequence[dict] = ()) -> None:
-    """One audit record for this run, when auditing is on (by default: in CI)."""
+              entries: Sequence[dict], code: int, changes: Sequence[dict] = ()) -> None:
+    """One audit record for this run, when auditing is on (by default: in CI). ``entries``: audit.entry of
+    each finding."""
     from . import audit
 
     settings = config.raw.get("audit") or {}
     if not audit.enabled(settings):
         return
     record = audit.build_record(command=args.command, argv=getattr(args, "argv", []), root=config.root,
-                                environments=environments, summary=summary, findings=findings, exit_code=code)
+                                environments=environments, summary=summary, entries=entries, exit_code=code)
     record["changes"] = list(changes)
     record["patches"] = [
         {"path": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}

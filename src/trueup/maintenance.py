@@ -51,7 +51,9 @@ def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     if not args.apply:
         print(f"dry run: {len(edits)} {'file' if len(edits) == 1 else 'files'} would change; "
               "run with --apply to write them", file=stdout)
-    audit_run(args, config, envs, summary, findings, 1 if failed else 0,
+    from .audit import entry
+
+    audit_run(args, config, envs, summary, [entry(f) for f in findings], 1 if failed else 0,
               changes=[{"file": a.name, "sha256_before": a.before, "sha256_after": a.after} for a in applied if a.ok])
     return 1 if failed else 0
 
