@@ -125,23 +125,34 @@ def build_record(
     }
 
 
+def _last_line(handle: Any, block: int = 8192) -> bytes | None:
+    """The file's last non-empty line, read from its end (appends stay cheap as the log grows)."""
+    position = handle.seek(0, os.SEEK_END)
+    data = b""
+    while position > 0:
+        step = min(block, position)
+        position -= step
+        handle.seek(position)
+        data = handle.read(step) + data
+        body = data.rstrip(b"\r\n")
+        if b"\n" in body:
+            return body.rsplit(b"\n", 1)[1]
+    return data.rstrip(b"\r\n") or None
+
+
 def append(path: Path, record: dict[str, Any]) -> dict[str, Any]:
     """Append under an exclusive lock: read the last hash, chain, write, fsync, unlock."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+", encoding="utf-8") as handle:
+    with open(path, "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            handle.seek(0)
-            last = None
-            for line in handle:
-                if line.strip():
-                    last = line
+            last = _last_line(handle)
             previous = json.loads(last) if last else None
             record = {**record, "seq": (previous["seq"] + 1) if previous else 1,
                       "prev": previous["hash"] if previous else GENESIS}
             record["hash"] = seal(record, _key())
             handle.seek(0, os.SEEK_END)
-            handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+            handle.write((json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         finally:
