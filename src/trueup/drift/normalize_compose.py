@@ -42,7 +42,8 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _port(item: Any) -> dict[str, Any]:
+def parse_port(item: Any) -> dict[str, Any]:
+    """A compose port, short (``[host_ip:][published:]target[/protocol]``) or long, as the long form."""
     if isinstance(item, dict):
         port = {k: v for k, v in item.items() if v is not None}
         port["target"] = _text(port.get("target"))
@@ -124,7 +125,7 @@ class _Builder:
     def service(self, base: str, service: dict[str, Any]) -> dict[str, Any]:
         out = dict(service)
         if "ports" in out:
-            out["ports"] = self.keyed(f"{base}/ports", out["ports"], lambda p, _: _port_key(p), _port)
+            out["ports"] = self.keyed(f"{base}/ports", out["ports"], lambda p, _: _port_key(p), parse_port)
         if "volumes" in out:
             out["volumes"] = self.keyed(f"{base}/volumes", out["volumes"], lambda v, _: str(v.get("target")), _volume)
         for name in ("environment", "labels", "annotations", "extra_hosts"):

@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 from typing import Any, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
+from ...drift.normalize_compose import parse_port
 from ...pointer import escape_token
 from . import Check, CrossFileRule, register
 
@@ -68,18 +69,10 @@ def depends_on_exists(rule: CrossFileRule, documents: Sequence[Document], settin
 
 
 def _host_ports(service: dict[str, Any]) -> Iterator[tuple[int, tuple[str, str, str]]]:
-    for i, port in enumerate(service.get("ports") or []):
-        if isinstance(port, dict):
-            published, ip = port.get("published"), str(port.get("host_ip") or "")
-            protocol = str(port.get("protocol") or "tcp")
-        else:
-            text, _, protocol = str(port).partition("/")
-            parts = text.rsplit(":", 2)
-            published = parts[-2] if len(parts) >= 2 else None
-            ip = parts[0] if len(parts) == 3 else ""
-            protocol = protocol or "tcp"
-        if published not in (None, ""):
-            yield i, (ip, str(published), protocol.lower())
+    for i, item in enumerate(service.get("ports") or []):
+        port = parse_port(item)
+        if port.get("published") not in (None, ""):
+            yield i, (str(port.get("host_ip") or ""), str(port["published"]), port["protocol"])
 
 
 @register(

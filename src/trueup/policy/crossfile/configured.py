@@ -10,6 +10,7 @@ from ...model import Document, Finding, finding_at
 from ...pointer import escape_token, value_at
 from ..select import expand, select
 from . import CrossFileRule, register
+from ...drift.normalize_compose import parse_port
 from .compose import _services
 
 
@@ -125,10 +126,7 @@ def _exposed(documents: Sequence[Document], pairing: dict[str, Any]) -> Iterator
     if service:
         for _, name, spec in _services(documents):
             if name == service:
-                ports = set()
-                for port in spec.get("ports") or []:
-                    target = port.get("target") if isinstance(port, dict) else str(port).split("/")[0].rsplit(":", 1)[-1]
-                    ports.add(str(target))
+                ports = {str(parse_port(port)["target"]) for port in spec.get("ports") or []}
                 ports.update(str(p) for p in spec.get("expose") or [])
                 yield f"compose service {name}", ports
     workload = pairing.get("kubernetes")
