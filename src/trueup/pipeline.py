@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 
 from .config import Config
 from .errors import ParseError, RenderError, TrueupError
-from .load import WALKED_FORMATS, Loaded, detect_format, load_path
+from .load import Loaded, detect_format, known_files, load_path
 from .model import Finding, Severity, Summary
-from .tree import iter_files
 from .validate import SchemaValidator
 
 if TYPE_CHECKING:
@@ -171,9 +170,8 @@ def plain_files(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:
     """Files named on the command line, and the known-format files under named directories."""
     for path in paths:
         if path.is_dir():
-            for full, rel in iter_files(path, path.as_posix()):
-                if detect_format(rel) in WALKED_FORMATS:
-                    yield full, (path / rel).as_posix()
+            for full, rel in known_files(path, path.as_posix()):
+                yield full, (path / rel).as_posix()
         else:
             yield path, path.as_posix()
 

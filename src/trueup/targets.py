@@ -14,9 +14,8 @@ from .config import Config, Target
 from .drift import IgnoreRule, Side
 from .errors import InputError, ParseError, TrueupError
 from .globs import match_any
-from .load import WALKED_FORMATS, detect_format, load_path
+from .load import known_files, load_path
 from .model import Finding, Severity
-from .tree import iter_files
 
 
 @dataclass
@@ -55,7 +54,7 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
     if root.is_file():
         entries = [(root, root.name)]
     else:
-        entries = [(p, rel) for p, rel in iter_files(root, display) if detect_format(rel) in WALKED_FORMATS]
+        entries = list(known_files(root, display))
     for path, rel in entries:
         file = f"{display}/{rel}" if root.is_dir() else display
         try:

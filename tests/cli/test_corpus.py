@@ -41,7 +41,7 @@ def test_corpus_run_finishes_with_a_report(corpus_run, valid_report) -> None:
     valid_report(json.dumps(report))
     manifest = json.loads((CORPUS / "manifest.json").read_text())["files"]
     from trueup.load import detect_format
-    from trueup.pipeline import WALKED_FORMATS
+    from trueup.load import WALKED_FORMATS
 
     walked = sum(1 for f in manifest if detect_format(f["path"]) in WALKED_FORMATS)
     assert report["summary"]["files"] == walked + 1  # manifest.json itself

@@ -12,7 +12,7 @@ import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Iterator
 
 from ..errors import ParseError
 from ..model import Document, Finding, Severity, Source
@@ -85,6 +85,13 @@ def detect_format(name: str) -> str | None:
         return "dotenv"
     suffix = PurePosixPath(base).suffix.lower()
     return _SUFFIX_FORMATS.get(suffix)
+
+
+def known_files(root: Path, display: str) -> Iterator[tuple[Path, str]]:
+    """(path, path under ``root``) of the files under ``root`` whose names are walked formats."""
+    from ..tree import iter_files
+
+    return ((path, rel) for path, rel in iter_files(root, display) if detect_format(rel) in WALKED_FORMATS)
 
 
 def format_module(fmt: str) -> Any:
