@@ -94,5 +94,12 @@ def mask(value: Any, secret: bool = False) -> Any:
     return value
 
 
+def holds_secret(data: Any, kind: str = "config") -> bool:
+    """Whether showing this document would mask anything: then no part of it may be shown or shared."""
+    if kind == "kubernetes" and isinstance(data, dict) and data.get("kind") == "Secret":
+        return True
+    return mask(data) != data
+
+
 def display_value(root: Any, pointer: str, value: Any, kind: str = "config") -> Any:
     return mask(value, is_secret_path(root, pointer, kind))

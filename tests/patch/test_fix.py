@@ -124,3 +124,17 @@ def test_fix_is_audited_with_hashes(trueup, repo: Path, monkeypatch: pytest.Monk
     assert sorted(c["file"] for c in record["changes"]) == ["live/app.yaml", "live/db.yaml"]
     assert all(len(c["sha256_before"]) == 64 and c["sha256_before"] != c["sha256_after"] for c in record["changes"])
     assert "n3w-pa55" not in (repo / ".trueup/audit.jsonl").read_text()
+
+
+def test_a_secret_in_the_diffs_context_lines_is_never_shown(trueup, write, tmp_path: Path) -> None:
+    """Only `port` drifted, but the line next to it holds a password: the diff would show it."""
+    write("trueup.yaml", "version: 1\nenvironments:\n  prod: {}\ntargets:\n  - {name: app, kind: config, desired: app.yaml, live: live/app.yaml}\npolicy: {packs: []}\n")
+    write("templates/app.yaml", "port: 8080\npassword: ctx-hunter2-secret\n")
+    write("live/app.yaml", "port: 9090\npassword: ctx-hunter2-secret\n")
+    dry = trueup("fix", cwd=tmp_path)
+    assert "would fix live/app.yaml (1 value): holds a secret; diff not shown" in dry.out
+    assert "ctx-hunter2-secret" not in dry.out + dry.err
+    trueup("drift", "--patches", "out", cwd=tmp_path)
+    patch = tmp_path / "out/live/app.yaml.patch"
+    assert "ctx-hunter2-secret" in patch.read_text()
+    assert stat.S_IMODE(patch.stat().st_mode) == 0o600

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..mask import is_secret_path
+from ..errors import TrueupError
+from ..load import load_text
+from ..mask import holds_secret
 from ..pointer import value_at
 from ..model import Document, Source, kubernetes_target
 from .line_edit import replace_values
@@ -45,10 +47,17 @@ class Written:
     not_in_file_diffs: list[str] = field(default_factory=list)
 
 
-def _secret(change: Change) -> bool:
-    data = change.desired.data
-    return (isinstance(data, dict) and data.get("kind") == "Secret") or is_secret_path(
-        data, change.desired_path, change.desired.kind)
+def _secret(doc: Document) -> bool:
+    return holds_secret(doc.data, doc.kind)
+
+
+def _text_holds_secret(text: str, source: Source) -> bool:
+    """Whether any document of the text would be masked on display (unreadable text counts as yes)."""
+    try:
+        loaded = load_text(text, file=source.file, name=source.name, fmt=source.format)
+    except TrueupError:
+        return True
+    return any(_secret(doc) for doc in loaded.documents)
 
 
 def _write(path: Path, text: str, secret: bool) -> Path:
@@ -137,7 +146,8 @@ def plan_file_edits(changes: list[Change], prune: bool = False) -> tuple[list[Fi
             notes.append(f"{name}: {exc}")
             continue
         if text != source.text:
-            edits.append(FileEdit(name, source, text, any(_secret(c) for c in file_changes)))
+            secret = _text_holds_secret(source.text, source) or _text_holds_secret(text, source)
+            edits.append(FileEdit(name, source, text, secret))
     return edits, notes
 
 
@@ -154,8 +164,7 @@ def write_creations(creations: list[tuple[str, Document, str | None]], out: Path
     import yaml
 
     for what, doc, where in creations:
-        secret = isinstance(doc.data, dict) and (doc.data.get("kind") == "Secret" or doc.kind == "config" and any(
-            is_secret_path(doc.data, "/" + str(k), doc.kind) for k in doc.data))
+        secret = _secret(doc)
         if what == "object":
             stem = out / "kubernetes" / kubernetes_target(doc.data, where or "default").replace("/", "_")
             text = yaml.safe_dump(doc.data, sort_keys=False, allow_unicode=True)
@@ -192,7 +201,7 @@ def _kubernetes(target: str, changes: list[Change], out: Path, written: Written,
         elif prune:
             ops.append({"op": "remove", "path": change.live_path})
     stem = out / "kubernetes" / target.replace("/", "_")
-    secret = any(_secret(c) for c in changes)
+    secret = _secret(changes[0].desired) or any(_secret(c.live) for c in changes)
     if ops:
         written.files.append(_write(stem.with_suffix(".jsonpatch.json"), json.dumps(ops, indent=2) + "\n", secret))
     import yaml
