@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from trueup import audit
-from trueup.model import Summary
 
 CONFIG = "version: 1\nenvironments:\n  prod:\n    values: [values.yaml]\npolicy:\n  packs: [secrets]\n"
 

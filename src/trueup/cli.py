@@ -48,6 +48,9 @@ def _schema_options(parser: argparse.ArgumentParser) -> None:
 def _patch_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--patches", metavar="DIR", help="write remediation patches for the drift into DIR")
     parser.add_argument("--prune", action="store_true", help="patches also remove what exists only live")
+    parser.add_argument("--direction", choices=("remediate", "adopt"), default="remediate",
+                        help="remediate: patches make live match git (default); adopt: patches make plain desired "
+                             "files in git match live, for drift you keep")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(fix, report=False)
     fix.add_argument("--env", metavar="ENV", action="append", default=[], help="environment (repeatable; default: all)")
     fix.add_argument("--apply", action="store_true", help="write the changes (atomically, with a backup)")
+    fix.add_argument("--prune", action="store_true", help="also remove what exists only live (objects, keys, whole files)")
     fix.set_defaults(handler=maintenance.fix)
 
     audit = sub.add_parser("audit", help="read and verify the audit log")
@@ -157,6 +161,9 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stder
         return int(exc.code or 0)
     if not getattr(args, "handler", None):
         parser.print_help(stdout)
+        return 2
+    if getattr(args, "direction", None) == "adopt" and not args.patches:
+        print("trueup: --direction adopt writes patches: give --patches DIR", file=stderr)
         return 2
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 4000))
     # Loaded documents are acyclic trees, millions of objects in a large run: full collections

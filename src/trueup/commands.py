@@ -181,13 +181,14 @@ def _with_patches(args: argparse.Namespace, findings: Iterable[Any], changes: li
     if args.patches:
         from .patch import write_patches
 
-        written = write_patches(changes, Path(args.patches), prune=args.prune, creations=creations or [])
+        written = write_patches(changes, Path(args.patches), prune=args.prune, creations=creations or [],
+                                direction=args.direction)
         args.patches_written = written.files
         if not args.quiet:
             print(f"trueup: wrote {len(written.files)} patch files to {args.patches}", file=stderr)
             for note in written.not_in_file_diffs:
-                print(f"trueup: no file diff for {note}: a structural edit, made by hand (Kubernetes objects also get "
-                      "a JSON Patch and the full object)", file=stderr)
+                hint = "" if args.direction == "adopt" else " (Kubernetes objects also get a JSON Patch and the full object)"
+                print(f"trueup: no file diff for {note}{hint}", file=stderr)
 
 
 def validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:

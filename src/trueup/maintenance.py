@@ -16,37 +16,40 @@ from .errors import UsageError
 def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     """Dry run by default: what fixing the live files would change; ``--apply`` writes it, safely."""
     from .model import Summary
-    from .patch import plan_file_edits
+    from .patch import deletions, plan_file_edits
     from .patch.apply import apply_edit
 
     config = _find_config(args, required=True)
     envs = _environments(args, config)
     summary = Summary()
     changes: list = []
-    findings = list(_rendered_findings(config, envs, None, summary, drift=True, changes=changes))
+    creations: list = []
+    findings = list(_rendered_findings(config, envs, None, summary, drift=True, changes=changes, creations=creations))
     broken = [f for f in findings if f.rule.startswith("input.")]
     for finding in broken:
         print(f"trueup: {finding.file}:{finding.line or ''}: {finding.message}", file=stderr)
     if broken:
         return 2
-    edits, notes = plan_file_edits(changes)
+    edits, notes = plan_file_edits(changes, args.prune, deletions(creations))
     failed = 0
     applied = []
     for edit in edits:
         count = sum(1 for c in changes if relative_name(c.live.source.file) == edit.name)
         if not args.apply:
             shown = "holds a secret; diff not shown" if edit.secret else ""
-            print(f"would fix {edit.name} ({count} {'value' if count == 1 else 'values'}){': ' + shown if shown else ':'}",
-                  file=stdout)
+            what = "remove" if edit.deleted else "fix"
+            counted = f" ({count} {'value' if count == 1 else 'values'})" if count else ""
+            print(f"would {what} {edit.name}{counted}{': ' + shown if shown else ':'}", file=stdout)
             if not edit.secret:
                 stdout.write(edit.diff)
             continue
         result = apply_edit(edit)
         applied.append(result)
         failed += not result.ok
-        print(f"{'fixed' if result.ok else 'refused'} {edit.name}: {result.message}", file=stdout)
+        done = "removed" if edit.deleted else "fixed"
+        print(f"{done if result.ok else 'refused'} {edit.name}: {result.message}", file=stdout)
     for note in notes:
-        print(f"not fixed here: {note} (a structural edit, made by hand)", file=stdout)
+        print(f"not fixed: {note}; left untouched, edit it by hand", file=stdout)
     failed += bool(args.apply and notes)
     if not args.apply:
         print(f"dry run: {len(edits)} {'file' if len(edits) == 1 else 'files'} would change; "

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
 from trueup.config import load_config
 from trueup.drift import Context, drift
 from trueup.patch import plan_file_edits
@@ -138,3 +137,27 @@ def test_a_secret_in_the_diffs_context_lines_is_never_shown(trueup, write, tmp_p
     patch = tmp_path / "out/live/app.yaml.patch"
     assert "ctx-hunter2-secret" in patch.read_text()
     assert stat.S_IMODE(patch.stat().st_mode) == 0o600
+
+
+def test_prune_removes_live_only_objects_and_files_only_when_asked(trueup, write, tmp_path: Path) -> None:
+    write("trueup.yaml", "version: 1\nenvironments:\n  prod: {}\ntargets:\n"
+          "  - {name: k8s, kind: kubernetes, desired: 'k8s/*.yaml', live: 'live/k8s', namespace: shop}\n"
+          "  - {name: conf, kind: config, desired: 'conf/*.yaml', live: 'live/conf'}\npolicy: {packs: []}\n")
+    write("templates/k8s/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: '1'}\n")
+    write("templates/conf/app.yaml", "port: 80\n")
+    write("live/conf/app.yaml", "port: 80\n")
+    write("live/conf/old.yaml", "# gone from git\nlevel: debug\n")
+    stream = ("# objects\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: shop}\ndata: {x: '1'}\n"
+              "---\n# left over\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: stale, namespace: shop}\n")
+    write("live/k8s/all.yaml", stream)
+    without = trueup("fix", "--apply", cwd=tmp_path)
+    assert (without.code, without.out) == (0, "")
+    assert (tmp_path / "live/conf/old.yaml").exists() and (tmp_path / "live/k8s/all.yaml").read_text() == stream
+    result = trueup("fix", "--apply", "--prune", cwd=tmp_path)
+    assert result.code == 0, result.out
+    assert [line.split(":")[0] for line in result.lines] == ["removed live/conf/old.yaml", "fixed live/k8s/all.yaml"]
+    assert not (tmp_path / "live/conf/old.yaml").exists()
+    assert len(list((tmp_path / "live/conf").glob("old.yaml.*.trueup-bak"))) == 1
+    assert (tmp_path / "live/k8s/all.yaml").read_text() == stream.split("---\n")[0]
+    again = trueup("drift", "--format", "json", cwd=tmp_path)
+    assert (again.code, again.json()["findings"]) == (0, [])

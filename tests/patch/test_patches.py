@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from conftest import EXAMPLES, REPO
 from trueup.load import load_text
 from trueup.load.yaml_ import _plain_scalar as yaml_plain_scalar
-from trueup.patch.yaml_edit import NotSurgical, replace_scalars
+from trueup.patch.ops import Op, apply_ops
+from trueup.patch.yaml_edit import NotSurgical, edit_document
 
 LIVE = """\
 # live settings, hand-edited on the host
@@ -30,6 +31,12 @@ limits:
 """
 
 
+def replace_scalars(text: str, index: int, edits: list) -> str:
+    data = load_text(text, file="l.yaml", name="l.yaml", fmt="yaml").documents[index].data
+    ops = [Op("set", pointer, value) for pointer, value in edits]
+    return edit_document(text, index, "", ops, apply_ops(data, ops))
+
+
 def test_scalars_are_swapped_in_place_keeping_style_and_comments() -> None:
     out = replace_scalars(LIVE, 0, [("/server/port", 9090), ("/server/host", "127.0.0.1"),
                                     ("/server/name", 'shop "api"'), ("/features/1", "c"), ("/limits/burst", "20")])
@@ -38,10 +45,10 @@ def test_scalars_are_swapped_in_place_keeping_style_and_comments() -> None:
     assert yaml.safe_load(out)["limits"]["burst"] == "20"
 
 
-@pytest.mark.parametrize("pointer", ["/server", "/nope", "/features/7"])
-def test_structural_edits_are_refused(pointer: str) -> None:
+@pytest.mark.parametrize("pointer", ["/nope/x", "/features/7", "/server/port/x"])
+def test_places_not_in_the_file_are_refused(pointer: str) -> None:
     with pytest.raises(NotSurgical):
-        replace_scalars(LIVE, 0, [(pointer, 1)])
+        edit_document(LIVE, 0, "", [Op("set", pointer, 1)], {})
 
 
 def _repo(tmp_path: Path) -> Path:
@@ -56,16 +63,17 @@ def test_patches_apply_with_git_and_remove_the_drift(trueup, tmp_path: Path) -> 
     repo = _repo(tmp_path)
     before = trueup("drift", "--env", "prod", "--env", "dev", "--format", "json", "--patches", "out", cwd=repo)
     assert before.code == 1
-    assert "trueup: wrote 9 patch files to out" in before.err
+    assert "trueup: wrote 10 patch files to out" in before.err
     patches = sorted(str(p.relative_to(repo)) for p in (repo / "out").rglob("*.patch"))
     assert patches == ["out/examples/live/dev/compose.yaml.patch", "out/examples/live/prod/app.yaml.patch",
-                       "out/examples/live/prod/k8s/all.yaml.patch"]
+                       "out/examples/live/prod/k8s/all.yaml.patch",
+                       "out/examples/live/prod/k8s/configmap-api-config.yaml.patch"]
     original = {p: (repo / p).read_bytes() for p in ("examples/live/prod/k8s/all.yaml", "examples/live/prod/app.yaml")}
     subprocess.run(["git", "apply", *patches], cwd=repo, check=True)
     after = trueup("drift", "--env", "prod", "--env", "dev", "--format", "json", "--patches", "out2", cwd=repo)
-    left = sorted((f["target"], f["path"]) for f in after.json()["findings"] if f["rule"].startswith("drift."))
-    assert left == [("ConfigMap/shop/api-config", "/data/app.yaml"), ("compose/compose.yaml", "/services/api/environment/LOG_LEVEL")]
-    assert not list((repo / "out2").rglob("*.patch"))
+    assert [f for f in after.json()["findings"] if f["rule"].startswith("drift.")] == []
+    assert after.code == 0
+    assert not (repo / "out2").exists()
     for path, old in original.items():
         new = (repo / path).read_bytes().splitlines()
         changed = [i for i, (a, b) in enumerate(zip(old.splitlines(), new)) if a != b]
@@ -204,3 +212,25 @@ def test_missing_files_and_objects_become_creations(trueup, write, tmp_path: Pat
     assert (tmp_path / "live/conf/logging.yaml").read_text() == "level: info  # new file\n"
     after = trueup("drift", "--format", "json", cwd=tmp_path)
     assert ("drift.missing", "conf/logging.yaml") not in [(f["rule"], f["target"]) for f in after.json()["findings"]]
+
+
+def test_adopt_edits_plain_desired_files_and_names_templates(trueup, write, tmp_path: Path) -> None:
+    write("trueup.yaml", "version: 1\nenvironments:\n  prod:\n    values: [values.yaml]\ntargets:\n"
+          "  - {name: plain, kind: config, desired: 'plain.yaml', live: 'live/plain.yaml'}\n"
+          "  - {name: tpl, kind: config, desired: 'tpl.yaml', live: 'live/tpl.yaml'}\npolicy: {packs: []}\n")
+    write("values.yaml", "port: 80\n")
+    write("templates/plain.yaml", "# kept by hand\nworkers: 4   # per core\n")
+    write("templates/tpl.yaml.j2", "port: {{ port }}\n")
+    write("live/plain.yaml", "workers: 8\n")
+    write("live/tpl.yaml", "port: 81\n")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    assert trueup("drift", "--direction", "adopt", cwd=tmp_path).code == 2
+    result = trueup("drift", "--direction", "adopt", "--patches", "out", cwd=tmp_path)
+    assert result.code == 1
+    assert "trueup: no file diff for templates/tpl.yaml.j2: rendered from a template; adopt edits plain files only" in result.err
+    assert sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "out").rglob("*")) == [
+        "out/templates", "out/templates/plain.yaml.patch"]
+    subprocess.run(["git", "apply", "out/templates/plain.yaml.patch"], cwd=tmp_path, check=True)
+    assert (tmp_path / "templates/plain.yaml").read_text() == "# kept by hand\nworkers: 8   # per core\n"
+    after = trueup("drift", "--format", "json", cwd=tmp_path)
+    assert [f["target"] for f in after.json()["findings"]] == ["tpl.yaml"]

@@ -10,14 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Optional, Sequence
 
 from ..globs import match
 from ..mask import display_value
 from ..model import Document, Finding, Severity, kubernetes_target
 from ..pointer import escape_token, split_pointer
 from .compare import Difference, Rules, Walker
-from .normalize_compose import canonical
+from .normalize_compose import Canonical, canonical
 from .normalize_k8s import KubernetesRules
 from .pair import Side, by_index, pair
 
@@ -62,13 +62,15 @@ def drift(desired: list[Side], live: list[Side], context: Context | None = None)
     ctx = context or Context()
     pairs = pair(desired, live, ctx.namespace)
     for d, l in pairs.objects:
-        if l is None and d is not None and ctx.creations is not None:
-            ctx.creations.append(("object", d, ctx.namespace))
+        if ctx.creations is not None and (d is None) != (l is None):
+            ctx.creations.append(("object", d, ctx.namespace) if l is None else ("delete-object", l, ctx.namespace))
         yield from _documents(d, l, ctx)
     for d_side, l_side in pairs.files:
         if d_side is None or l_side is None:
             if l_side is None and d_side is not None and ctx.creations is not None and ctx.live_root is not None:
                 ctx.creations.append(("file", d_side.documents[0], f"{ctx.live_root}/{d_side.rel}"))
+            if d_side is None and l_side is not None and ctx.creations is not None:
+                ctx.creations.append(("delete-file", l_side.documents[0], None))
             yield _whole_file(d_side, l_side, ctx)
             continue
         for d, l in by_index(d_side, l_side):
@@ -110,13 +112,11 @@ def _documents(d: Document | None, l: Document | None, ctx: Context) -> Iterator
                       l.source.file, line[0] if line else None, line[1] if line else None,
                       environment=ctx.environment, live_file=l.source.file, live_line=line[0] if line else None)
         return
-    for diff, desired_path, live_path in _differences(d, l):
+    for diff, desired_path, live_path, canon in _differences(d, l):
         finding = _finding(diff, desired_path, live_path, d, l, ctx)
         ignored = any(rule.applies(d, finding.path) for rule in ctx.ignore)
         if ctx.changes is not None and not ignored:
-            change = _change(diff, d, l, desired_path, live_path, exact=diff.live_path == live_path)
-            change.namespace = ctx.namespace
-            ctx.changes.append(change)
+            ctx.changes.append(_change(diff, d, l, desired_path, live_path, canon, ctx))
         if ignored:
             if ctx.verbose:
                 reason = next(r.reason for r in ctx.ignore if r.applies(d, finding.path))
@@ -127,38 +127,66 @@ def _documents(d: Document | None, l: Document | None, ctx: Context) -> Iterator
         yield finding
 
 
-def _differences(d: Document, l: Document) -> Iterator[tuple[Difference, str, str]]:
+Canon = Optional[tuple[Canonical, Canonical]]
+
+
+def _differences(d: Document, l: Document) -> Iterator[tuple[Difference, str, str, Canon]]:
+    """Each difference with its pointers into the two files (compose: and both canonical forms)."""
     if d.kind == "kubernetes" and isinstance(d.data, dict):
         kind = str(d.data.get("kind"))
         for diff in Walker(KubernetesRules(kind)).run(d.data, l.data):
-            yield diff, diff.desired_path, diff.live_path
+            yield diff, diff.desired_path, diff.live_path, None
         if kind == "Secret":
-            yield from _secret_payload(d.data, l.data)
+            for diff, dp, lp in _secret_payload(d.data, l.data):
+                yield diff, dp, lp, None
         return
     if d.kind == "compose" and l.kind == "compose":
         cd, cl = canonical(d.data), canonical(l.data)
         for diff in Walker(Rules()).run(cd.data, cl.data):
-            yield diff, cd.original(diff.desired_path), cl.original(diff.live_path)
+            yield diff, cd.original(diff.desired_path), cl.original(diff.live_path), (cd, cl)
         return
     for diff in Walker(Rules()).run(d.data, l.data):
-        yield diff, diff.desired_path, diff.live_path
+        yield diff, diff.desired_path, diff.live_path, None
 
 
-def _change(diff: Difference, d: Document, l: Document, desired_path: str, live_path: str, exact: bool) -> Any:
-    """The difference with real values; a Secret's payload as the base64 its ``data`` holds.
-
-    ``exact``: the live pointer addresses the compared value itself, not a short-syntax
-    element it was read from (compose ``- KEY=value``), so a file edit may swap it in place.
-    """
+def _change(diff: Difference, d: Document, l: Document, desired_path: str, live_path: str, canon: Canon,
+            ctx: Context) -> Any:
+    """The difference with real values, as an edit of the live file (a Secret's payload as the
+    base64 its ``data`` holds; compose in the live file's own syntax). ``change.reverse()`` is
+    the edit of the desired file that makes it say what live says, for ``--direction adopt``."""
     from ..patch import Change
 
-    desired, live = diff.desired, diff.live
-    if isinstance(desired, bytes) or isinstance(live, bytes):
-        desired = base64.b64encode(desired).decode() if isinstance(desired, bytes) else desired
-        live = base64.b64encode(live).decode() if isinstance(live, bytes) else live
-        if live_path.startswith("/stringData/"):
-            live_path = "/data/" + live_path[len("/stringData/"):]
-    return Change(diff.kind, d, l, desired_path, live_path, desired, live, exact)
+    if canon is not None:
+        from ..patch.compose_ops import compose_change
+
+        cd, cl = canon
+        flipped = Difference(_FLIP[diff.kind], diff.live_path, diff.desired_path, diff.live, diff.desired)
+        change = compose_change(diff, cd, cl, d, l)
+        change.reverse = lambda: compose_change(flipped, cl, cd, l, d)
+    else:
+        forward_path, forward = _payload(live_path, diff.desired)
+        back_path, back = _payload(desired_path, diff.live)
+        change = Change(diff.kind, d, l, desired_path, forward_path, forward, _payload(live_path, diff.live)[1])
+        change.reverse = lambda: Change(_FLIP[diff.kind], l, d, live_path, back_path, back,
+                                        _payload(desired_path, diff.desired)[1], namespace=ctx.namespace)
+    change.namespace = ctx.namespace
+    return change
+
+
+_FLIP = {"changed": "changed", "missing": "extra", "extra": "missing"}
+
+
+def _payload(pointer: str, value: Any) -> tuple[str, Any]:
+    """A Secret payload value as the file at ``pointer`` writes it: plain text under ``stringData``
+    when it is text, else base64 under ``data``; other values as they are."""
+    if not isinstance(value, bytes):
+        return pointer, value
+    if pointer.startswith("/stringData/"):
+        try:
+            return pointer, value.decode("utf-8")
+        except UnicodeDecodeError:
+            pointer = "/data/" + pointer[len("/stringData/"):]
+    return pointer, base64.b64encode(value).decode()
 
 
 def _secret_payload(d: dict, l: dict) -> Iterator[tuple[Difference, str, str]]:

@@ -23,15 +23,22 @@ class Canonical:
     origins: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
     def original(self, pointer: str) -> str:
+        element = self.element(pointer)
+        if element is None:
+            return pointer
+        canonical, where, scalar = element
+        return where if scalar else where + pointer[len(canonical):]
+
+    def element(self, pointer: str) -> tuple[str, str, bool] | None:
+        """The list element ``pointer`` falls in: its canonical pointer, its pointer in the
+        file, and whether it is written in short syntax; None outside such elements."""
         probe = pointer
-        while True:
+        while probe:
             found = self.origins.get(probe)
             if found is not None:
-                where, scalar = found
-                return where if scalar else where + pointer[len(probe):]
-            if not probe:
-                return pointer
+                return probe, found[0], found[1]
             probe = probe.rsplit("/", 1)[0]
+        return None
 
 
 def _text(value: Any) -> str | None:

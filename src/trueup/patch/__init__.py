@@ -15,15 +15,16 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from ..errors import TrueupError
 from ..load import load_text
 from ..mask import holds_secret
-from ..pointer import value_at
 from ..model import Document, Source, kubernetes_target
-from .line_edit import replace_values
-from .yaml_edit import NotSurgical, replace_scalars
+from .ops import ordered
+from .plan import change_op, plan_file_edits
+
+__all__ = ["Change", "FileEdit", "Written", "plan_file_edits", "unified_diff", "write_patches"]
 
 
 @dataclass
@@ -37,8 +38,8 @@ class Change:
     live_path: str
     desired_value: Any
     live_value: Any
-    exact: bool = True
     namespace: str = "default"
+    reverse: Any = None  # () -> Change: the edit of the desired file instead, for --direction adopt
 
 
 @dataclass
@@ -51,7 +52,7 @@ def _secret(doc: Document) -> bool:
     return holds_secret(doc.data, doc.kind)
 
 
-def _text_holds_secret(text: str, source: Source) -> bool:
+def text_holds_secret(text: str, source: Source) -> bool:
     """Whether any document of the text would be masked on display (unreadable text counts as yes)."""
     try:
         loaded = load_text(text, file=source.file, name=source.name, fmt=source.format)
@@ -98,88 +99,59 @@ class FileEdit:
     source: Source
     text: str
     secret: bool
+    deleted: bool = False  # nothing is left in it: the file goes
 
     @property
     def diff(self) -> str:
-        return unified_diff(self.source.text, self.text, self.name)
+        diff = unified_diff(self.source.text, self.text, self.name)
+        return diff.replace(f"+++ b/{self.name}\n", "+++ /dev/null\n", 1) if self.deleted else diff
 
 
-def plan_file_edits(changes: list[Change], prune: bool = False) -> tuple[list[FileEdit], list[str]]:
-    """New texts for live files: changed values swapped, missing YAML keys added, and with ``prune``
-    live-only YAML keys removed; notes for drift that needs more."""
-    by_file: dict[str, list[Change]] = defaultdict(list)
-    for change in changes:
-        by_file[change.live.source.file].append(change)
-    edits: list[FileEdit] = []
-    notes: list[str] = []
-    for file, file_changes in sorted(by_file.items()):
-        name = relative_name(file)
-        source = file_changes[0].live.source
-        by_doc: dict[int, list[tuple[str, Any]]] = defaultdict(list)
-        additions: dict[int, list[tuple[str, Any]]] = defaultdict(list)
-        removals: dict[int, list[str]] = defaultdict(list)
-        for change in file_changes:
-            where = change.live.base + change.live_path
-            if source.format == "yaml" and _adds_a_key(change):
-                additions[change.live.index].append((where, change.desired_value))
-            elif change.kind == "extra" and not prune:
-                continue
-            elif source.format == "yaml" and change.kind == "extra" and change.exact and isinstance(
-                value_at(change.live.data, change.live_path.rpartition("/")[0]), dict
-            ):
-                removals[change.live.index].append(where)
-            elif change.kind != "changed" or not change.exact or isinstance(change.desired_value, (dict, list)) \
-                    or isinstance(change.live_value, (dict, list)):
-                notes.append(f"{name}: {change.kind} at {where}")
-            else:
-                by_doc[change.live.index].append((where, change.desired_value))
-        if not by_doc and not additions and not removals:
-            continue
-        text = source.text
-        try:
-            for index in sorted(set(by_doc) | set(additions) | set(removals)):
-                if source.format == "yaml":
-                    text = replace_scalars(text, index, by_doc[index], additions[index], removals[index])
-                else:
-                    text = replace_values(text, source.format, by_doc[index])
-        except NotSurgical as exc:
-            notes.append(f"{name}: {exc}")
-            continue
-        if text != source.text:
-            secret = _text_holds_secret(source.text, source) or _text_holds_secret(text, source)
-            edits.append(FileEdit(name, source, text, secret))
-    return edits, notes
-
-
-def _adds_a_key(change: Change) -> bool:
-    """A key missing from a mapping that exists live (not a list item): a block insertion."""
-    if change.kind != "missing" or not change.exact:
-        return False
-    parent = change.live_path.rpartition("/")[0]
-    return isinstance(value_at(change.live.data, parent), dict)
-
-
-def write_creations(creations: list[tuple[str, Document, str | None]], out: Path, written: Written) -> None:
-    """A missing file: a new-file diff (``git apply`` creates it). A missing object: its manifest."""
+def write_creations(creations: list[tuple[str, Document, str | None]], out: Path, written: Written,
+                    prune: bool = False) -> None:
+    """A missing file: a new-file diff (``git apply`` creates it). A missing object: its manifest.
+    With ``prune``, a live-only object: its identity, for ``kubectl delete -f``."""
     import yaml
 
     for what, doc, where in creations:
         secret = _secret(doc)
-        if what == "object":
+        if what == "delete-object" and prune:
+            stem = out / "kubernetes" / kubernetes_target(doc.data, where or "default").replace("/", "_")
+            meta = doc.data.get("metadata") or {}
+            ident = {"apiVersion": doc.data.get("apiVersion"), "kind": doc.data.get("kind"),
+                     "metadata": {k: meta[k] for k in ("name", "namespace") if k in meta}}
+            written.files.append(_write(stem.with_suffix(".delete.yaml"), yaml.safe_dump(ident, sort_keys=False), False))
+        elif what == "object":
             stem = out / "kubernetes" / kubernetes_target(doc.data, where or "default").replace("/", "_")
             text = yaml.safe_dump(doc.data, sort_keys=False, allow_unicode=True)
             written.files.append(_write(stem.with_suffix(".yaml"), text, secret))
-        elif where is not None:
+        elif what == "file" and where is not None:
             name = relative_name(where)
             text = unified_diff("", doc.source.text, name).replace(f"--- a/{name}", "--- /dev/null", 1)
             written.files.append(_write(out / f"{name}.patch", text, secret))
 
 
+def deletions(creations: Sequence[tuple[str, Document, str | None]]) -> list[Document]:
+    """Live-only objects and files, for ``--prune``."""
+    return [doc for what, doc, _ in creations if what in ("delete-object", "delete-file")]
+
+
 def write_patches(changes: list[Change], out: Path, *, prune: bool = False,
-                  creations: list[tuple[str, Document, str | None]] = ()) -> Written:
+                  creations: list[tuple[str, Document, str | None]] = (), direction: str = "remediate") -> Written:
+    """The patches for the drift under ``out``: file diffs for live files (or, ``adopt``, for the
+    desired files), and for remediation Kubernetes JSON Patches, manifests and deletions."""
     written = Written()
-    write_creations(list(creations), out, written)
-    edits, written.not_in_file_diffs = plan_file_edits(changes, prune)
+    if direction == "adopt":
+        from .adopt import adopt
+
+        changes, creations, notes = adopt(changes, creations)
+        edits, written.not_in_file_diffs = plan_file_edits(changes, prune, deletions(creations))
+        written.not_in_file_diffs += notes
+        for edit in edits:
+            written.files.append(_write(out / f"{edit.name}.patch", edit.diff, edit.secret))
+        return written
+    write_creations(list(creations), out, written, prune)
+    edits, written.not_in_file_diffs = plan_file_edits(changes, prune, deletions(creations))
     for edit in edits:
         written.files.append(_write(out / f"{edit.name}.patch", edit.diff, edit.secret))
     by_object: dict[str, list[Change]] = defaultdict(list)
@@ -192,14 +164,12 @@ def write_patches(changes: list[Change], out: Path, *, prune: bool = False,
 
 
 def _kubernetes(target: str, changes: list[Change], out: Path, written: Written, prune: bool) -> None:
-    ops = []
-    for change in changes:
-        if change.kind == "changed":
-            ops.append({"op": "replace", "path": change.live_path, "value": change.desired_value})
-        elif change.kind == "missing":
-            ops.append({"op": "add", "path": change.live_path, "value": change.desired_value})
-        elif prune:
-            ops.append({"op": "remove", "path": change.live_path})
+    """RFC 6902 operations in an order that keeps every index valid: replaces, adds (list items
+    appended with ``-``), then removals from the highest index down."""
+    edits = [op for op in (change_op(c, prune) for c in changes) if op is not None]
+    names = {"set": "replace", "add": "add"}
+    ops = [{"op": "remove", "path": op.pointer} if op.op == "remove" else
+           {"op": names[op.op], "path": op.pointer, "value": op.value} for op in ordered(edits)]
     stem = out / "kubernetes" / target.replace("/", "_")
     secret = _secret(changes[0].desired) or any(_secret(c.live) for c in changes)
     if ops:

@@ -3,7 +3,8 @@
 Each file is written atomically (a temporary file beside it, fsync, rename) after a
 timestamped backup; a file whose bytes changed since trueup read it, or whose real
 path leaves its target's live root (symlinks resolved), is refused and left
-untouched; mode and ownership are kept, and so is a UTF-8 byte-order mark.
+untouched; mode and ownership are kept, and so is a UTF-8 byte-order mark. A file
+that ``--prune`` empties is removed, after the same checks and backup.
 """
 from __future__ import annotations
 
@@ -65,7 +66,11 @@ def apply_edit(edit: FileEdit, now: dt.datetime | None = None) -> Applied:
             pass
         if hashlib.sha256(real.read_bytes()).hexdigest() != source.digest:
             raise _Changed
-        os.replace(temp, real)
+        if edit.deleted:
+            os.unlink(temp)
+            os.unlink(real)
+        else:
+            os.replace(temp, real)
     except _Changed:
         os.unlink(temp)
         backup.unlink(missing_ok=True)
@@ -74,7 +79,8 @@ def apply_edit(edit: FileEdit, now: dt.datetime | None = None) -> Applied:
         if os.path.exists(temp):
             os.unlink(temp)
         return Applied(edit.name, False, f"could not write: {exc.strerror or exc}; left untouched")
-    return Applied(edit.name, True, f"backup {backup.name}", source.digest, hashlib.sha256(data).hexdigest())
+    after = None if edit.deleted else hashlib.sha256(data).hexdigest()
+    return Applied(edit.name, True, f"backup {backup.name}", source.digest, after)
 
 
 class _Changed(Exception):

@@ -1,133 +1,218 @@
-"""Surgical edits of YAML text: replace a scalar value's exact characters, touch nothing else.
+"""Edits of YAML text that touch only what drifted.
 
-Comments, key order, quoting and indentation of everything but the edited values
-stay byte-identical, so the unified diff changes only the drifted lines. The new
-value keeps the old one's quoting style where it can (a plain scalar stays plain
-when it would read back as the same value).
+A changed one-line scalar has its characters swapped in the original's quoting
+style; a key or list item missing from a block collection is inserted after its
+siblings in the file's indentation; a live-only key or item (with ``--prune``) is
+taken out with its lines. Anything else (a multi-line value, a flow collection, a
+value whose type changed, the last key of a mapping) rewrites the smallest block
+around it from the target data. Every other byte stays as it was.
 """
 from __future__ import annotations
 
-import json
+from collections import Counter
 from typing import Any, Sequence
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..load.positions import LineIndex
-from ..load.yaml_ import MERGE, _plain_scalar, iter_nodes
+from ..load.yaml_ import MERGE, iter_nodes
 from ..pointer import split_pointer
+from .ops import Op
+from .yaml_emit import (NotSurgical, after_dash, after_key, flow_text, key_text, scalar_text, sequences_indented,
+                        top_level)
+
+__all__ = ["NotSurgical", "edit_document"]
+
+Span = tuple[int, int, str]
 
 
-class NotSurgical(Exception):
-    """The edit needs structure (a new key, a list item, a block value): not a scalar swap."""
+def _quoted_like(sibling: Node, value: Any) -> str | None:
+    """A new one-line string quoted as its sibling is (``- "8080:80"`` after ``- "443:443"``), else None."""
+    if isinstance(value, str) and "\n" not in value and isinstance(sibling, ScalarNode) and sibling.style in ("'", '"'):
+        return scalar_text(value, sibling.style)
+    return None
 
 
-def _value_node(node: Node, pointer: str) -> Node:
-    for token in split_pointer(pointer):
-        if isinstance(node, SequenceNode) and token.isdigit() and int(token) < len(node.value):
-            node = node.value[int(token)]
-        elif isinstance(node, MappingNode):
-            found = [v for k, v in node.value if isinstance(k, ScalarNode) and k.tag != MERGE and k.value == token]
-            if not found:
-                raise NotSurgical(f"{pointer}: {token!r} is not in the file (merged or missing)")
-            node = found[-1]
-        else:
-            raise NotSurgical(f"{pointer}: no such place in the file")
-    return node
+def _parent(pointer: str) -> str:
+    return pointer.rsplit("/", 1)[0] if pointer else ""
 
 
-def scalar_text(value: Any, style: str | None) -> str:
-    """YAML text for ``value``, in the original's style where that reads back the same."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value) if isinstance(value, float) else str(value)
-    if not isinstance(value, str):
-        raise NotSurgical(f"cannot write {type(value).__name__} as a scalar")
-    if not style and _plain_ok(value):
+def _inside(pointer: str, outer: str) -> bool:
+    return pointer == outer or pointer.startswith(outer + "/") or outer == ""
+
+
+class _Document:
+    def __init__(self, text: str, root: Node, base: str, target: Any) -> None:
+        self.text, self.root, self.base, self.target = text, root, base, target
+        lines = LineIndex(text)
+        self.starts = [0] + [n + 1 for n in lines.newlines]
+        self.indented = sequences_indented(root)
+
+    def offset(self, mark: Any) -> int:
+        return self.starts[mark.line] + mark.column
+
+    def locate(self, pointer: str) -> tuple[Node | None, ScalarNode | None, Node]:
+        """(parent node, key node when the parent is a mapping, node) at ``pointer``."""
+        parent: Node | None = None
+        key: ScalarNode | None = None
+        node = self.root
+        for token in split_pointer(pointer):
+            parent = node
+            if isinstance(node, SequenceNode) and token.isdigit() and int(token) < len(node.value):
+                key, node = None, node.value[int(token)]
+            elif isinstance(node, MappingNode):
+                found = [(k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.tag != MERGE and k.value == token]
+                if not found:
+                    raise NotSurgical(f"{pointer}: not in the file as written (merged or missing)")
+                key, node = found[-1]
+            else:
+                raise NotSurgical(f"{pointer}: no such place in the file")
+        return parent, key, node
+
+    def value(self, pointer: str) -> Any:
+        if not pointer.startswith(self.base):
+            raise NotSurgical(f"{pointer}: outside the object")
+        value = self.target
+        for token in split_pointer(pointer[len(self.base):]):
+            value = value[int(token)] if isinstance(value, list) else value[token]
         return value
-    if style == "'" and "\n" not in value:
-        return "'" + value.replace("'", "''") + "'"
-    return json.dumps(value, ensure_ascii=False)
+
+    def end(self, node: Node) -> int:
+        """Where the node's last character ends (a block collection: its last leaf's)."""
+        while isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value:
+            last = node.value[-1]
+            node = last[1] if isinstance(node, MappingNode) else last
+        at = self.offset(node.end_mark)
+        if node.end_mark.column == 0 and at > 0:
+            at -= 1
+            if at > 0 and self.text[at - 1] == "\r":
+                at -= 1
+        return at
+
+    def line_after(self, node: Node) -> int:
+        newline = self.text.find("\n", self.end(node))
+        return len(self.text) if newline < 0 else newline + 1
+
+    def dash(self, item: Node) -> int | None:
+        """The column of the ``-`` that opens ``item`` when it stands alone before it on the line."""
+        start = self.starts[item.start_mark.line]
+        at = self.text.rfind("-", start, self.offset(item.start_mark))
+        if at < 0 or self.text[start:at].strip():
+            return None
+        return at - start
+
+    def whole_lines(self, first: Node, node: Node, item: bool) -> Span | None:
+        """The lines from ``first`` (a key, or a list item after its dash) through ``node``'s end,
+        if nothing else is on them."""
+        start = self.starts[first.start_mark.line]
+        head = self.text[start:self.offset(first.start_mark)].strip()
+        if head != ("-" if item else ""):
+            return None
+        end = self.end(node)
+        rest_end = self.line_after(node)
+        if self.text[end:rest_end].split("#")[0].strip():
+            return None
+        return start, rest_end, ""
+
+    # Plans: a span to change, or None when the op needs the block around it rewritten.
+
+    def plan(self, op: Op, removals: Counter) -> Span | None:
+        parent, key, node = self.locate(op.pointer if op.op == "set" else _parent(op.pointer))
+        if op.op == "set":
+            flow = bool(getattr(parent, "flow_style", False))
+            if isinstance(node, ScalarNode) and node.style not in ("|", ">") \
+                    and node.start_mark.line == node.end_mark.line and not isinstance(op.value, (dict, list)):
+                try:
+                    return self.offset(node.start_mark), self.offset(node.end_mark), scalar_text(op.value, node.style, flow)
+                except NotSurgical:
+                    return None
+            return None
+        container = node
+        if isinstance(container, (MappingNode, SequenceNode)) and (container.flow_style or not container.value):
+            return None
+        token = split_pointer(op.pointer)[-1]
+        if op.op == "add" and isinstance(container, MappingNode):
+            indent = container.value[0][0].start_mark.column
+            quoted = _quoted_like(container.value[-1][1], op.value)
+            rest = f": {quoted}" if quoted else after_key(op.value, indent, self.indented)
+            line = " " * indent + key_text(token) + rest + "\n"
+            return self._insert(self.line_after(container), line)
+        if op.op == "add" and isinstance(container, SequenceNode) and token == "-":
+            column = self.dash(container.value[0])
+            if column is None:
+                return None
+            quoted = _quoted_like(container.value[-1], op.value)
+            line = " " * column + "- " + (quoted or after_dash(op.value, column, self.indented)) + "\n"
+            return self._insert(self.line_after(container), line)
+        if op.op == "remove" and isinstance(container, (MappingNode, SequenceNode)):
+            if removals[_parent(op.pointer)] >= len(container.value):
+                return None
+            _, key, value = self.locate(op.pointer)
+            item = isinstance(container, SequenceNode)
+            return self.whole_lines(value if item else key, value, item)
+        raise NotSurgical(f"{op.pointer}: no such place in the file")
+
+    def _insert(self, at: int, line: str) -> Span:
+        prefix = "" if at == 0 or self.text[at - 1] == "\n" else "\n"
+        return at, at, prefix + line
+
+    def writable(self, pointer: str) -> str:
+        """The nearest pointer at or above ``pointer`` whose value can be rewritten as a block."""
+        while pointer:
+            parent, key, node = self.locate(pointer)
+            if isinstance(parent, MappingNode) and not parent.flow_style and key is not None:
+                return pointer
+            if isinstance(parent, SequenceNode) and not parent.flow_style and self.dash(node) is not None:
+                return pointer
+            pointer = _parent(pointer)
+        return pointer
+
+    def rewrite(self, pointer: str) -> Span:
+        parent, key, node = self.locate(pointer)
+        value = self.value(pointer)
+        end = self.end(node)
+        if getattr(node, "flow_style", False) and isinstance(value, (dict, list)) and "\n" not in flow_text(value):
+            new = flow_text(value)
+            start = self.offset(node.start_mark)
+            return start, end, new
+        if not pointer:
+            return self.offset(node.start_mark), end, top_level(value, self.indented)
+        if isinstance(parent, MappingNode) and key is not None:
+            column = key.start_mark.column
+            return self.offset(key.end_mark), end, after_key(value, column, self.indented)
+        column = self.dash(node)
+        assert column is not None
+        return self.offset(node.start_mark), end, after_dash(value, column, self.indented)
 
 
-def _plain_ok(value: str) -> bool:
-    if not value or value != value.strip() or "\n" in value:
-        return False
-    if value[0] in "!&*-?{}[],#|>@`\"'%:" or ": " in value or " #" in value or value.endswith(":"):
-        return False
-    return _plain_scalar(value) == value
-
-
-def _block(key: str, value: Any, indent: int) -> str:
-    """``key: value`` as block YAML lines at ``indent``: a scalar inline, a collection below it."""
-    name = key if _plain_ok(key) else json.dumps(key, ensure_ascii=False)
-    if not isinstance(value, (dict, list)) or not value:
-        inline = scalar_text(value, None) if not isinstance(value, (dict, list)) else ("{}" if isinstance(value, dict) else "[]")
-        return f"{' ' * indent}{name}: {inline}\n"
-    import yaml
-
-    body = yaml.safe_dump(value, default_flow_style=False, sort_keys=False, allow_unicode=True, width=10**6)
-    return f"{' ' * indent}{name}:\n" + "".join(f"{' ' * (indent + 2)}{line}\n" for line in body.splitlines())
-
-
-def replace_scalars(text: str, doc_index: int, edits: Sequence[tuple[str, Any]],
-                    additions: Sequence[tuple[str, Any]] = (), removals: Sequence[str] = ()) -> str:
-    """``text`` with each (pointer, value) of document ``doc_index`` replaced in place, each
-    (pointer, value) of ``additions`` (a key missing from a block mapping) inserted after its
-    siblings, and each pointer of ``removals`` (a key only live has) taken out with its lines."""
+def edit_document(text: str, doc_index: int, base: str, ops: Sequence[Op], target: Any) -> str:
+    """``text`` with ``ops`` (pointers into the object at ``base`` of document ``doc_index``) made;
+    ``target`` is what that object must read as afterwards."""
     nodes = list(iter_nodes(text, ""))
     if doc_index >= len(nodes) or nodes[doc_index] is None:
         raise NotSurgical("no such document")
-    lines = LineIndex(text)
-    starts = [0] + [n + 1 for n in lines.newlines]
-    spans = []
-    inserts: dict[int, list[tuple[int, str]]] = {}
-    for pointer, value in additions:
-        parent_pointer, _, key = pointer.rpartition("/")
-        parent = _value_node(nodes[doc_index], parent_pointer)
-        if not isinstance(parent, MappingNode) or parent.flow_style or not parent.value:
-            raise NotSurgical(f"{pointer}: its parent is not a block mapping")
-        end = parent.value[-1][1].end_mark
-        at = starts[end.line] if end.column == 0 else (starts[end.line + 1] if end.line + 1 < len(starts) else len(text))
-        indent = parent.value[0][0].start_mark.column
-        inserts.setdefault(at, []).append((indent, _block(split_pointer("/" + key)[0], value, indent)))
-    for pointer in removals:
-        parent_pointer, _, key = pointer.rpartition("/")
-        parent = _value_node(nodes[doc_index], parent_pointer)
-        token = split_pointer("/" + key)[0]
-        pairs = [(k, v) for k, v in getattr(parent, "value", []) if isinstance(k, ScalarNode) and k.value == token]
-        if not isinstance(parent, MappingNode) or parent.flow_style or len(pairs) != 1 or len(parent.value) < 2:
-            raise NotSurgical(f"{pointer}: not a key of its own in a block mapping")
-        key_node, value_node = pairs[0]
-        while isinstance(value_node, (MappingNode, SequenceNode)) and not value_node.flow_style and value_node.value:
-            last = value_node.value[-1]
-            value_node = last[1] if isinstance(value_node, MappingNode) else last
-        start = starts[key_node.start_mark.line]
-        if text[start:start + key_node.start_mark.column].strip():
-            raise NotSurgical(f"{pointer}: shares its line with another key")
-        end_mark = value_node.end_mark
-        end = starts[end_mark.line] if end_mark.column == 0 else text.find("\n", starts[end_mark.line] + end_mark.column)
-        end = len(text) if end == -1 else end + (0 if end_mark.column == 0 else 1)
-        if end_mark.column and text[starts[end_mark.line] + end_mark.column:end].strip(" \r\n").split("#")[0].strip():
-            raise NotSurgical(f"{pointer}: something else follows on its last line")
-        spans.append((start, end, ""))
-    for pointer, value in edits:
-        node = _value_node(nodes[doc_index], pointer)
-        if not isinstance(node, ScalarNode) or node.style in ("|", ">"):
-            raise NotSurgical(f"{pointer}: not a one-line scalar")
-        start = starts[node.start_mark.line] + node.start_mark.column
-        end = starts[node.end_mark.line] + node.end_mark.column
-        if node.start_mark.line != node.end_mark.line:
-            raise NotSurgical(f"{pointer}: a scalar over several lines")
-        spans.append((start, end, scalar_text(value, node.style or None)))
-    for at, blocks in inserts.items():
-        # At one place, deeper mappings end first: their new keys go before the shallower ones'.
-        joined = "".join(block for _, block in sorted(blocks, key=lambda b: -b[0]))
-        if "\r\n" in text:
-            joined = joined.replace("\n", "\r\n")
-        spans.append((at, at, ("" if at < len(text) or text.endswith("\n") else "\n") + joined))
-    for start, end, new in sorted(spans, reverse=True):
-        text = text[:start] + new + text[end:]
+    doc = _Document(text, nodes[doc_index], base, target)
+    full = [Op(op.op, base + op.pointer, op.value) for op in ops]
+    removals = Counter(_parent(op.pointer) for op in full if op.op == "remove")
+    planned: list[tuple[str, Span]] = []
+    rewrites: set[str] = set()
+    for op in full:
+        span = doc.plan(op, removals)
+        if span is not None:
+            planned.append((op.pointer, span))
+        else:
+            rewrites.add(doc.writable(op.pointer if op.op == "set" else _parent(op.pointer)))
+    if base and any(not p.startswith(base) for p in rewrites):
+        raise NotSurgical(f"{base}: the object cannot be rewritten in place")
+    rewrites = {p for p in rewrites if not any(q != p and _inside(p, q) for q in rewrites)}
+    spans = [span for pointer, span in planned if not any(_inside(pointer, q) for q in rewrites)]
+    spans += [doc.rewrite(p) for p in sorted(rewrites)]
+    # At one place, deeper blocks end first: their new lines go before the shallower ones'.
+    spans.sort(key=lambda s: (s[0], s[1], -(len(s[2].lstrip("\n")) - len(s[2].lstrip("\n").lstrip(" ")))))
+    for before, after in zip(spans, spans[1:]):
+        if before[1] > after[0]:
+            raise NotSurgical("edits overlap")
+    crlf = "\r\n" in text
+    for start, end, new in reversed(spans):
+        text = text[:start] + (new.replace("\n", "\r\n") if crlf else new) + text[end:]
     return text

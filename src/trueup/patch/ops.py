@@ -1,0 +1,71 @@
+"""Edits of one document as data, and what the document reads as once they are made.
+
+Each format's editor turns a list of ``Op`` into text edits; ``apply_ops`` gives the
+data the edited text must read back as, which is both the value an editor emits when
+it has to rewrite a whole block and the check that an edit did what it meant.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from ..pointer import split_pointer
+
+
+@dataclass(frozen=True)
+class Op:
+    """``set`` a value (replacing or adding), ``add`` a key or, with a pointer ending ``/-``,
+    append a list item, or ``remove`` a key or list item. Pointers are into the document."""
+
+    op: str
+    pointer: str
+    value: Any = None
+
+
+def ordered(ops: Sequence[Op]) -> list[Op]:
+    """Sets, then adds, then removals, list items from the highest index, so indices stay valid."""
+    def key(op: Op) -> tuple:
+        if op.op != "remove":
+            return (0 if op.op == "set" else 1, 0, "")
+        tokens = split_pointer(op.pointer)
+        last = tokens[-1] if tokens else ""
+        return (2, -int(last) if last.isdigit() else 0, op.pointer)
+    return sorted(ops, key=key)
+
+
+def outermost(ops: Sequence[Op]) -> list[Op]:
+    """Without the ops inside a value another op sets whole (it already holds what they would do)."""
+    whole = [op.pointer for op in ops if op.op == "set"]
+    return [op for op in ops if not any(op.pointer.startswith(p + "/") or (p == "" and op.pointer) for p in whole)]
+
+
+def apply_ops(data: Any, ops: Sequence[Op]) -> Any:
+    """A copy of ``data`` with ``ops`` applied; KeyError/IndexError/TypeError if one does not fit."""
+    result = copy.deepcopy(data)
+    for op in ordered(ops):
+        tokens = split_pointer(op.pointer)
+        if not tokens:
+            if op.op == "remove":
+                raise KeyError("cannot remove the whole document")
+            result = copy.deepcopy(op.value)
+            continue
+        parent = result
+        for token in tokens[:-1]:
+            parent = parent[int(token)] if isinstance(parent, list) else parent[token]
+        last = tokens[-1]
+        if isinstance(parent, list):
+            if op.op == "remove":
+                del parent[int(last)]
+            elif last == "-":
+                parent.append(copy.deepcopy(op.value))
+            else:
+                parent[int(last)] = copy.deepcopy(op.value)
+        elif isinstance(parent, dict):
+            if op.op == "remove":
+                del parent[last]
+            else:
+                parent[last] = copy.deepcopy(op.value)
+        else:
+            raise TypeError(f"{op.pointer}: its parent is not a collection")
+    return result
