@@ -62,7 +62,8 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
         except ParseError as exc:
             trees.findings.append(parse_finding(exc, file, environment))
             continue
-        loaded.source.root = root
+        # A live file's root is the directory that holds it: a symlink in its place must not carry the root away.
+        loaded.source.root = root if root.is_dir() else root.parent
         trees.findings.extend(loaded.findings)
         trees.live.append(Side(rel, loaded.documents))
     return trees

@@ -2,6 +2,7 @@
 files that changed since they were read or that leave their live root."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -98,6 +99,26 @@ def test_a_path_that_leaves_the_live_root_is_refused(repo: Path, tmp_path_factor
     result = apply_edit(edits["live/app.yaml"])
     assert not result.ok and "outside its live root" in result.message
     assert outside.read_text().startswith("# app\nport: 9090")
+
+
+def test_a_plain_path_outside_the_live_root_is_refused(repo: Path) -> None:
+    edit = _plan(repo)["live/app.yaml"]
+    elsewhere = dataclasses.replace(edit, source=dataclasses.replace(edit.source, root=str(repo / "templates")))
+    result = apply_edit(elsewhere)
+    assert not result.ok and "outside its live root" in result.message
+    assert (repo / "live/app.yaml").read_text().startswith("# app\nport: 9090")
+
+
+def test_a_directory_symlink_that_leaves_the_live_root_is_refused(trueup, repo: Path, tmp_path_factory) -> None:
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (outside / "app.yaml").write_text("# app\nport: 9090\nlog:\n  level: debug  # keep me\n")
+    (repo / "live/app.yaml").unlink()
+    os.symlink(outside / "app.yaml", repo / "live/app.yaml")
+    result = trueup("fix", "--apply", cwd=repo)
+    assert result.code == 1
+    assert "refused live/app.yaml: resolves outside its live root" in result.out
+    assert (outside / "app.yaml").read_text().startswith("# app\nport: 9090")
+    assert not list(outside.glob("*.trueup-bak"))
 
 
 def test_refusals_make_fix_exit_non_zero(trueup, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
