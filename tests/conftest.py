@@ -65,6 +65,17 @@ def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
     return put
 
 
+@pytest.fixture
+def reference_repo(tmp_path: Path) -> Path:
+    """A copy of this repository's reference platform (config, templates, values, policy, live snapshots)."""
+    import shutil
+
+    for name in ("trueup.yaml", "templates", "values", "policy", "examples"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def report_schema() -> dict[str, Any]:
     from importlib import resources

@@ -85,7 +85,10 @@ def _git(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def enabled(settings: dict[str, Any]) -> bool:
-    """Record when the config says so, or by default in CI (pre-commit runs on laptops stay read-only)."""
+    """Record when the config says so, or by default in CI. A pre-commit hook (``PRE_COMMIT`` set, by
+    pre-commit itself, in CI too) never records: a hook must not modify the files it checks."""
+    if os.environ.get("PRE_COMMIT"):
+        return False
     when = settings.get("enabled", "ci")
     if isinstance(when, bool):
         return when

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import IO, Any, Iterable, Sequence
 
+from . import progress
 from .errors import TrueupError, UsageError
 
 
@@ -61,44 +62,79 @@ def open_output(args: argparse.Namespace, stdout: IO[str]) -> IO[str]:
 
 def report(
     args: argparse.Namespace, config: Any, findings: Iterable[Any], summary: Any,
-    environments: Sequence[str], stdout: IO[str], stderr: IO[str],
+    environments: Sequence[str], stdout: IO[str], stderr: IO[str], *, merged_from: str | None = None,
+    history: dict[str, Any] | None = None,
 ) -> int:
+    """Stream findings through suppressions and the baseline to the reporter; ``merged_from``: the
+    command whose reports are being merged (already suppressed and baselined, and not a run to audit);
+    ``history``: RunInfo's ``previous`` and ``history``, for the HTML report."""
     from .report import RunInfo, make_reporter
 
     stream = open_output(args, stdout)
     color = args.color == "always" or (
         args.color == "auto" and stream is stdout and stream.isatty() and "NO_COLOR" not in os.environ
     )
-    info = RunInfo(args.command, tuple(environments), color=color, quiet=args.quiet, verbose=getattr(args, "verbose", False))
-    reporter = make_reporter(args.format, stream, info)
+    info = RunInfo(merged_from or args.command, tuple(environments), color=color, quiet=args.quiet,
+                   verbose=getattr(args, "verbose", False), **(history or {}))
+    reporter, summary_file = _in_github_actions(args, info, stream, stream is stdout,
+                                                make_reporter(args.format, stream, info))
     args.reported = True
     from .policy.suppress import Suppressions
 
-    findings = Suppressions(config.root).apply(findings)
+    if merged_from is None:
+        findings = Suppressions(config.root).apply(findings)
     if getattr(args, "baseline", None) is not None:
         findings = _load_baseline(config, args.baseline).apply(findings)
     from . import audit
 
     # Findings stream to the reporter; only an audit record needs them kept (as small entries).
-    auditing = audit.enabled(config.raw.get("audit") or {})
+    auditing = merged_from is None and audit.enabled(config.raw.get("audit") or {})
     error: TrueupError | None = None
     seen: list = []
     try:
         for finding in findings:
             summary.add(finding)
+            progress.clear()
             reporter.write(finding)
             if auditing:
                 seen.append(audit.entry(finding))
     except TrueupError as exc:
         error = exc
+    progress.clear()
     reporter.finish(summary, error)
     if stream is not stdout:
         stream.close()
+    if summary_file is not None:
+        summary_file.close()
     code = 2 if error is not None else summary.exit_code
-    audit_run(args, config, environments, summary, seen, code)
+    if merged_from is None:
+        audit_run(args, config, environments, summary, seen, code)
     if error is not None:
         print(f"trueup: {error}", file=stderr)
     return code
+
+
+def _in_github_actions(args: argparse.Namespace, info: Any, stream: IO[str], to_stdout: bool,
+                       reporter: Any) -> tuple[Any, IO[str] | None]:
+    """In GitHub Actions (``GITHUB_ACTIONS=true``) the default report (text on standard output)
+    also becomes annotations (workflow commands, which the log does not show) and appends its
+    Markdown form to the job summary (``GITHUB_STEP_SUMMARY``). A report asked for in a format
+    or a file is left alone: the action and workflows convert JSON reports themselves. Returns
+    the reporter to use and the summary file to close."""
+    if os.environ.get("GITHUB_ACTIONS") != "true" or args.format != "text" or not to_stdout:
+        return reporter, None
+    from .report import Tee, make_reporter
+
+    extra = [make_reporter("github", stream, info)]
+    handle = None
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if path:
+        try:
+            handle = open(path, "a", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write the job summary: {exc.strerror}", path) from None
+        extra.append(make_reporter("markdown", handle, info))
+    return Tee(reporter, *extra), handle
 
 
 def _baseline_settings(config: Any) -> tuple[str, int]:
@@ -228,6 +264,8 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     if args.desired is not None or args.live is not None:
         if args.desired is None or args.live is None:
             raise UsageError("give both --desired DIR and --live DIR (or --env ENV with a trueup.yaml)")
+        if args.shard:
+            raise UsageError("--shard splits the targets of trueup.yaml; it does not apply to --desired/--live")
         config = _find_config(args, required=False)
         summary = Summary(fail_on=_threshold(args, config))
         changes: list = []
@@ -235,6 +273,8 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         findings = _tree_drift(args.desired, args.live, args.namespace, config, summary, changes, creations)
         return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, [], stdout, stderr)
     config = _find_config(args, required=True)
+    if args.shard:
+        config.targets = shard(config.targets, *args.shard)
     envs = _environments(args, config)
     summary = Summary(fail_on=_threshold(args, config))
     changes: list = []
@@ -242,6 +282,13 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     findings = _rendered_findings(config, envs, None, summary, drift=True, verbose=args.verbose, changes=changes,
                                   creations=creations)
     return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, envs, stdout, stderr)
+
+
+def shard(targets: Sequence[Any], index: int, total: int) -> list[Any]:
+    """The ``index``-th of ``total`` slices (1-based): targets by name, dealt round-robin, so each
+    slice gets its share and every target exactly one slice, the same on every machine."""
+    ordered = sorted(targets, key=lambda t: t.name)
+    return [t for k, t in enumerate(ordered) if k % total == index - 1]
 
 
 def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary: Any, changes: list,

@@ -160,3 +160,76 @@ def rules(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         else:
             stdout.write(page)
     return 0
+
+
+def report_merge(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    """JSON reports (shards of one run, or one report) as one report in any format."""
+    from .commands import _threshold, report
+    from .model import Summary
+    from .report.merge import merge
+
+    if (args.previous or args.history) and args.format != "html":
+        raise UsageError("--previous and --history are for --format html")
+    config = _find_config(args, required=False)
+    paths = [Path(p) for p in args.reports]
+    merged = merge(paths)
+    extra: dict = {}
+    if args.previous or args.history:
+        from .report.html import history_points, previous_findings
+
+        if args.previous:
+            extra["previous"] = previous_findings(Path(args.previous))
+        # A history file that is one of the reports merged is this run, which is always the last point.
+        extra["history"] = history_points([Path(h) for h in args.history], skip=paths,
+                                          command=None if merged.command == "report merge" else merged.command)
+    summary = Summary(fail_on=_threshold(args, config))
+    summary.files, summary.documents = merged.files, merged.documents
+    return report(args, config, merged.findings, summary, merged.environments, stdout, stderr,
+                  merged_from=merged.command, history=extra)
+
+
+REPOSITORY = "https://github.com/trueup-dev/trueup"
+WORKFLOWS = ("pr-check.yml", "nightly-drift.yml")
+
+
+def _scaffold_files() -> dict[str, str]:
+    """Relative path -> text of every file ``trueup init`` writes (``dot-x`` is written ``.x``).
+
+    The two workflows are this repository's own, pointed at the published action and package."""
+    from importlib import resources
+
+    from . import __version__
+
+    root = Path(str(resources.files("trueup"))) / "scaffold"
+    files = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            rel = path.relative_to(root).as_posix()
+            name = "/".join("." + part[4:] if part.startswith("dot-") else part for part in rel.split("/"))
+            files[name] = path.read_text(encoding="utf-8").replace("{version}", __version__)
+    shipped = Path(str(resources.files("trueup"))) / "workflows"
+    workflows = shipped if shipped.is_dir() else Path(__file__).resolve().parents[2] / ".github" / "workflows"
+    install = f'"trueup @ git+{REPOSITORY}@v{__version__}"'
+    for name in WORKFLOWS:
+        text = (workflows / name).read_text(encoding="utf-8")
+        text = text.replace("uses: ./\n", f"uses: {REPOSITORY.removeprefix('https://github.com/')}@v{__version__}\n")
+        text = text.replace("pip install --disable-pip-version-check .\n", f"pip install --disable-pip-version-check {install}\n")
+        files[f".github/workflows/{name}"] = text
+    return files
+
+
+def init(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    """A working GitOps repository in DIR: config, a template, values, a policy, a baseline,
+    pre-commit hooks and the GitHub workflows. Nothing that exists is overwritten."""
+    target = Path(args.directory)
+    files = _scaffold_files()
+    taken = [name for name in files if (target / name).exists()]
+    if taken:
+        raise UsageError("exists; trueup init writes only files that are not there yet", str(target / taken[0]))
+    for name, text in files.items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    where = "" if target.resolve() == Path.cwd().resolve() else f"cd {args.directory} && "
+    print(f"trueup: wrote {len(files)} files; next: {where}trueup check", file=stdout)
+    return 0

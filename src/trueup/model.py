@@ -168,6 +168,17 @@ class Finding:
             out["live_line"] = self.live_line
         return out
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Finding:
+        """A finding as a JSON report holds it (values there are already masked)."""
+        return cls(
+            rule=data["rule"], severity=Severity.parse(data["severity"]), message=data["message"],
+            target=data["target"], path=data.get("path", ""), file=data.get("file"), line=data.get("line"),
+            column=data.get("column"), desired=data.get("desired"), live=data.get("live"),
+            waived=bool(data.get("waived")), environment=data.get("environment"),
+            live_file=data.get("live_file"), live_line=data.get("live_line"),
+        )
+
 
 def finding_at(
     doc: Document,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 from .config import Config
 from .errors import ParseError, RenderError, TrueupError
 from .load import Loaded, detect_format, known_files, load_path
+from . import progress
 from .model import Finding, Severity, Summary
 from .validate import SchemaValidator
 
@@ -116,7 +117,8 @@ def check_rendered(
     yield from rendered.value_findings
     yield from rendered.failures
     outputs: list[tuple[str, list]] = []
-    for output in rendered.outputs:
+    for number, output in enumerate(rendered.outputs, 1):
+        progress.step(f"validate {env}" if validator is not None else f"load {env}", number, len(rendered.outputs))
         summary.files += 1
         try:
             target = config.target_for(output.output, env)
@@ -145,7 +147,8 @@ def drift_targets(
     from .targets import ignore_rules, live_root, target_trees
 
     settings = config.environments.get(env or "")
-    for target in config.targets:
+    for number, target in enumerate(config.targets, 1):
+        progress.step(f"drift {env}", number, len(config.targets))
         if target.live is None or not target.applies_to(env):
             continue
         trees = target_trees(config, target, env, outputs)
@@ -181,10 +184,16 @@ def check_files(
 ) -> Iterator[Finding]:
     """Validate plain files (the pre-commit form): each file's name is relative to the config root.
 
-    Cross-file rules run once over every document of the files given together.
+    Cross-file rules run once over every document of the files given together; when files
+    (not only directories) are named, the set is partial and the rules that need a whole
+    environment do not run. Files under the configured templates directory are skipped:
+    they are templates, checked when they are rendered (``trueup validate`` with no paths).
     """
     documents: list = []
+    templates = (config.root / config.templates).resolve() if config.path is not None else None
     for path, shown in plain_files(paths):
+        if templates is not None and templates in path.resolve().parents:
+            continue
         fmt = detect_format(path.name)
         if fmt is None and not path.exists():
             fmt = "yaml"
@@ -200,7 +209,7 @@ def check_files(
         documents.extend(loaded.documents)
         yield from _check_loaded(loaded, validator, summary)
     if validator.policy is not None:
-        yield from validator.policy.cross(documents)
+        yield from validator.policy.cross(documents, partial=not all(p.is_dir() for p in paths))
 
 
 def _relative(path: Path, root: Path) -> str | None:

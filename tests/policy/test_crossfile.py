@@ -18,7 +18,8 @@ def _run(trueup, tmp_path: Path, files: dict[str, str], rule_id: str, config: st
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
-    result = trueup("validate", "--format", "json", *files, cwd=tmp_path)
+    # The directory: the whole set (named files are a partial set, as a pre-commit hook passes them).
+    result = trueup("validate", "--format", "json", ".", cwd=tmp_path)
     assert result.code in (0, 1), result.out + result.err
     return sorted([f["file"], f["line"], f["path"]] for f in result.json()["findings"] if f["rule"] == rule_id)
 
@@ -47,3 +48,16 @@ def test_disabled_and_reweighted_like_pack_rules(trueup, write, tmp_path: Path) 
     rules = {f["rule"]: f["severity"] for f in result.json()["findings"]}
     assert "COMPOSE-DEPENDS-ON-EXISTS" not in rules
     assert rules["COMPOSE-HOST-PORT-UNIQUE"] == "low"
+
+
+@pytest.mark.parametrize("rule_id", ["K8S-REFERENCE-EXISTS", "K8S-SERVICE-MATCHES-PODS"])
+def test_rules_that_need_the_whole_set_do_not_run_on_named_files(trueup, tmp_path: Path, rule_id: str) -> None:
+    """A hook passes only the changed files: a reference into an unchanged file is not a violation."""
+    case = CASES[rule_id]
+    for name, text in case["fail"].items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    named = trueup("validate", "--format", "json", *case["fail"], cwd=tmp_path)
+    assert [f for f in named.json()["findings"] if f["rule"] == rule_id] == []
+    whole = trueup("validate", "--format", "json", ".", cwd=tmp_path)
+    assert len([f for f in whole.json()["findings"] if f["rule"] == rule_id]) == len(case["expect"])

@@ -62,6 +62,11 @@ def _golden(name: str, text: str) -> str:
         ("clean.txt", "text", [], {}),
         ("findings.json", "json", FINDINGS, {}),
         ("clean.json", "json", [], {}),
+        ("findings.md", "markdown", FINDINGS, {}),
+        ("findings-verbose.md", "markdown", FINDINGS, {"verbose": True}),
+        ("clean.md", "markdown", [], {}),
+        ("findings.github", "github", FINDINGS, {}),
+        ("clean.github", "github", [], {}),
     ],
 )
 def test_reporter_matches_golden(name: str, fmt: str, findings: list[Finding], kwargs: dict) -> None:

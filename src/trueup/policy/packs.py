@@ -142,9 +142,11 @@ class Policy:
             if rule.applies(doc):
                 yield from rule.check(doc)
 
-    def cross(self, documents: Sequence[Document]) -> Iterator[Finding]:
+    def cross(self, documents: Sequence[Document], partial: bool = False) -> Iterator[Finding]:
+        """``partial``: the documents are some files of a repository, not a whole environment."""
         for rule in self.cross_file:
-            yield from rule.run(documents, self.settings)
+            if not (partial and rule.complete):
+                yield from rule.run(documents, self.settings)
 
 
 def load_policy(settings: PolicySettings, root: Path) -> Policy:

@@ -13,7 +13,7 @@ from typing import IO, Protocol
 from ..errors import TrueupError
 from ..model import Finding, Summary
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "junit", "markdown", "github", "html")
 
 
 @dataclass(frozen=True)
@@ -23,12 +23,43 @@ class RunInfo:
     color: bool = False
     quiet: bool = False
     verbose: bool = False
+    # A previous report's findings, (fingerprint, rule, environment, target, path) each; None: not given.
+    previous: tuple | None = None
+    # Earlier runs, oldest first, (label, drift, violations) each; the current run comes after them.
+    history: tuple = ()
+
+
+def context(finding: Finding) -> list[str]:
+    """Where a finding is, beyond its file: ``at /pointer``, ``in target``, ``(environment)``."""
+    parts = []
+    if finding.path:
+        parts.append(f"at {finding.path}")
+    if finding.target != finding.file:
+        parts.append(f"in {finding.target}")
+    if finding.environment:
+        parts.append(f"({finding.environment})")
+    return parts
 
 
 class Reporter(Protocol):
     def write(self, finding: Finding) -> None: ...
 
     def finish(self, summary: Summary, error: TrueupError | None = None) -> None: ...
+
+
+class Tee:
+    """One run, several reporters: each gets every finding and the summary."""
+
+    def __init__(self, *reporters: Reporter) -> None:
+        self.reporters = reporters
+
+    def write(self, finding: Finding) -> None:
+        for reporter in self.reporters:
+            reporter.write(finding)
+
+    def finish(self, summary: Summary, error: TrueupError | None = None) -> None:
+        for reporter in self.reporters:
+            reporter.finish(summary, error)
 
 
 def make_reporter(fmt: str, stream: IO[str], info: RunInfo) -> Reporter:

@@ -14,7 +14,7 @@ from typing import IO
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
-from . import RunInfo
+from . import RunInfo, context
 
 _COLORS = {
     Severity.CRITICAL: "\033[1;31m",
@@ -69,13 +69,7 @@ class TextReporter:
             if finding.column is not None:
                 where += f":{finding.column}"
         severity = self._paint(str(finding.severity), _COLORS[finding.severity])
-        parts = [f"{self._paint(where, _BOLD)}: {severity}: {finding.message} [{finding.rule}]"]
-        if finding.path:
-            parts.append(f"at {finding.path}")
-        if finding.target != finding.file:
-            parts.append(f"in {finding.target}")
-        if finding.environment:
-            parts.append(f"({finding.environment})")
+        parts = [f"{self._paint(where, _BOLD)}: {severity}: {finding.message} [{finding.rule}]", *context(finding)]
         if finding.desired is not None:
             parts.append(f"(value {_short(finding.desired)})")
         if finding.waived:

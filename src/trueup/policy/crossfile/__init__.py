@@ -27,6 +27,9 @@ class CrossFileRule:
     remediation: str
     check: Check
     pack: str = "crossfile"
+    # Needs every document of the environment: given only some files (a pre-commit hook's),
+    # a reference that resolves in a file not given is not a violation, so the rule does not run.
+    complete: bool = False
 
     def run(self, documents: Sequence[Document], settings: dict[str, Any] | None = None) -> Iterator[Finding]:
         """``settings``: the ``policy`` section of trueup.yaml (version groups, port pairings...)."""
@@ -36,9 +39,11 @@ class CrossFileRule:
 REGISTRY: dict[str, CrossFileRule] = {}
 
 
-def register(id: str, title: str, severity: str, description: str, remediation: str) -> Callable[[Check], Check]:
+def register(id: str, title: str, severity: str, description: str, remediation: str,
+             complete: bool = False) -> Callable[[Check], Check]:
     def add(check: Check) -> Check:
-        REGISTRY[id] = CrossFileRule(id, title, Severity.parse(severity), description, remediation, check)
+        REGISTRY[id] = CrossFileRule(id, title, Severity.parse(severity), description, remediation, check,
+                                     complete=complete)
         return check
 
     return add

@@ -21,7 +21,8 @@ def _services(documents: Sequence[Document]) -> Iterator[tuple[Document, str, di
 
 
 def per_project(check: Check) -> Check:
-    """Run ``check`` once per directory's compose files."""
+    """Run ``check`` once per directory's compose files, in the order compose merges them: the
+    base file, then ``*.override.*`` (whatever order the files were found or named in)."""
 
     @functools.wraps(check)
     def run(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
@@ -30,6 +31,7 @@ def per_project(check: Check) -> Check:
             if doc.kind == "compose":
                 projects.setdefault(str(PurePosixPath(doc.source.name).parent), []).append(doc)
         for docs in projects.values():
+            docs.sort(key=lambda d: (".override." in PurePosixPath(d.source.name).name, d.source.name, d.index))
             yield from check(rule, docs, settings)
 
     return run

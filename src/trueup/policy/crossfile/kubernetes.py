@@ -45,6 +45,7 @@ POD_REFERENCES = [
     "ContainerCreating (CreateContainerConfigError); a missing ServiceAccount stops the pod from being created.",
     "Add the object to the desired state, fix the name, or mark the reference optional. For objects made "
     "outside git (External Secrets, say), suppress with `# trueup: ignore[K8S-REFERENCE-EXISTS] reason`.",
+    complete=True,
 )
 def references_exist(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     objects = _objects(documents)
@@ -71,6 +72,7 @@ def references_exist(rule: CrossFileRule, documents: Sequence[Document], setting
     "K8S-SERVICE-MATCHES-PODS", "Every Service selector matches a pod template", "high",
     "A Service whose selector matches no pod template in its namespace has no endpoints: traffic goes nowhere.",
     "Make the Service's selector a subset of the pod template labels of the workload it fronts.",
+    complete=True,
 )
 def service_matches_pods(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     objects = _objects(documents)

@@ -1,0 +1,83 @@
+"""GitHub Actions workflow commands: each finding an annotation on its file and line.
+
+``::error file=templates/api.yaml.j2,line=12,col=5,title=K8S-NO-LATEST-TAG::message``;
+critical and high are errors, medium warnings, low and info notices. GitHub shows
+them on the pull request's changed lines and does not print them in the log, so a
+clean run prints nothing. Values are escaped as the runner expects (``%``, CR, LF;
+in properties also ``:`` and ``,``).
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from typing import IO
+
+from ..errors import TrueupError
+from ..model import Finding, Severity, Summary
+from . import RunInfo
+
+LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
+          Severity.LOW: "notice", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _value(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def message(finding: Finding) -> str:
+    parts = [finding.message]
+    if finding.path:
+        parts.append(f"at {finding.path}")
+    parts.append(f"in {finding.target}" + (f" ({finding.environment})" if finding.environment else ""))
+    multi = [v for v in (finding.live, finding.desired) if isinstance(v, str) and "\n" in v.strip("\n")]
+    if finding.rule == "drift.changed" and multi:
+        rows = difflib.unified_diff(str(finding.live or "").splitlines(), str(finding.desired or "").splitlines(),
+                                    lineterm="", n=0)
+        changed = [r for r in list(rows)[2:] if not r.startswith("@@")]
+        return " ".join(parts) + " (- live, + desired):\n" + "\n".join(changed[:20])
+    if finding.rule == "drift.changed":
+        parts.append(f"- live {_value(finding.live)}, desired {_value(finding.desired)}")
+    elif finding.rule == "drift.missing" and finding.path:
+        parts.append(f"- desired {_value(finding.desired)}")
+    elif finding.rule == "drift.extra" and finding.path:
+        parts.append(f"- live {_value(finding.live)}")
+    return " ".join(parts)
+
+
+class GithubReporter:
+    def __init__(self, stream: IO[str], info: RunInfo) -> None:
+        self.stream = stream
+        self.info = info
+
+    def write(self, finding: Finding) -> None:
+        if finding.waived and not self.info.verbose:
+            return
+        props = []
+        if finding.file:
+            props.append(f"file={escape_property(finding.file)}")
+            if finding.line is not None:
+                props.append(f"line={finding.line}")
+                if finding.column is not None:
+                    props.append(f"col={finding.column}")
+        props.append(f"title={escape_property(finding.rule)}")
+        level = "notice" if finding.waived else LEVELS[finding.severity]
+        self.stream.write(f"::{level} {','.join(props)}::{escape_data(message(finding))}\n")
+
+    def finish(self, summary: Summary, error: TrueupError | None = None) -> None:
+        if error is not None:
+            where = f"file={escape_property(error.file)}," if error.file else ""
+            line = f"line={error.line}," if error.file and error.line else ""
+            self.stream.write(f"::error {where}{line}title=trueup::{escape_data(error.cause)}\n")
+
+
+def make(stream: IO[str], info: RunInfo) -> GithubReporter:
+    return GithubReporter(stream, info)

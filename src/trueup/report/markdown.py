@@ -1,0 +1,114 @@
+"""Markdown for pull-request comments and GitHub job summaries.
+
+A verdict and the counts first, then the problems in files as a table, then the
+drift of each object as a ``diff`` block (``-`` live, ``+`` desired), folded into a
+``<details>`` when it is long. Counts are known only at the end, so the body is kept
+as lines until then; values are the report's (secrets already masked).
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from typing import IO
+
+from ..errors import TrueupError
+from ..model import Finding, Severity, Summary
+from . import RunInfo
+
+FOLD_AFTER = 15  # diff lines; a longer object diff is collapsed
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def _code(value: object) -> list[str]:
+    if isinstance(value, str) and "\n" in value.strip("\n"):
+        return value.splitlines()
+    return [json.dumps(value, ensure_ascii=False, default=str)]
+
+
+def _fence(lines: list[str]) -> str:
+    longest = max((len(line) - len(line.lstrip("`")) for line in lines), default=0)
+    return "`" * max(3, longest + 1)
+
+
+class MarkdownReporter:
+    def __init__(self, stream: IO[str], info: RunInfo) -> None:
+        self.stream = stream
+        self.info = info
+        self.problems: list[str] = []
+        self.objects: dict[tuple[str | None, str], list[str]] = {}
+        self.sources: dict[tuple[str | None, str], str] = {}
+
+    def write(self, finding: Finding) -> None:
+        if finding.waived and not self.info.verbose:
+            return
+        if finding.rule.startswith("drift."):
+            self._drift(finding)
+            return
+        where = finding.file or finding.target
+        if finding.line is not None:
+            where += f":{finding.line}"
+        at = f" at `{finding.path}`" if finding.path else ""
+        waived = " (waived)" if finding.waived else ""
+        self.problems.append(f"| {finding.severity} | `{_cell(where)}` | {_cell(finding.message)}{at}{waived} "
+                             f"| `{finding.rule}` |")
+
+    def _drift(self, finding: Finding) -> None:
+        key = (finding.environment, finding.target)
+        rows = self.objects.setdefault(key, [])
+        if key not in self.sources:
+            desired = finding.file if finding.rule != "drift.extra" else None
+            self.sources[key] = " vs ".join(f"`{f}`" for f in (desired, finding.live_file) if f)
+        kind = finding.rule.split(".", 1)[1]
+        place = f"line {finding.line}" if finding.line is not None and kind != "extra" else ""
+        if finding.live_line is not None:
+            place += (", " if place else "") + f"live line {finding.live_line}"
+        rows.append(f"@@ {kind} {finding.path or finding.message}{f' ({place})' if place else ''} @@")
+        if kind == "changed" and any(isinstance(v, str) and "\n" in v for v in (finding.live, finding.desired)):
+            diff = difflib.unified_diff(_code(finding.live), _code(finding.desired), lineterm="", n=1)
+            rows.extend(list(diff)[2:])
+        else:
+            if kind in ("changed", "extra") and finding.path:
+                rows.extend(f"- {line}" for line in _code(finding.live))
+            if kind in ("changed", "missing") and finding.path:
+                rows.extend(f"+ {line}" for line in _code(finding.desired))
+
+    def finish(self, summary: Summary, error: TrueupError | None = None) -> None:
+        out = self.stream
+        if error is not None:
+            out.write(f"## trueup {self.info.command}: error\n\n`{_cell(error)}`\n")
+            return
+        active = sum(summary.active_by_severity.values())
+        verdict = "✅ no findings" if not summary.total else (
+            f"❌ {summary.failing} failing" if summary.exit_code else f"⚠️ {active} below the failing severity")
+        envs = f" ({', '.join(self.info.environments)})" if self.info.environments else ""
+        out.write(f"## trueup {self.info.command}{envs}: {verdict}\n\n")
+        out.write(f"{summary.documents} documents in {summary.files} files; fail on: {summary.fail_label}.\n\n")
+        if summary.total:
+            out.write("| severity | findings |\n| --- | ---: |\n")
+            for severity in sorted(Severity, reverse=True):
+                if summary.by_severity.get(str(severity)):
+                    out.write(f"| {severity} | {summary.by_severity[str(severity)]} |\n")
+            if summary.waived:
+                out.write(f"| waived | {summary.waived} |\n")
+            out.write("\n")
+        if self.problems:
+            out.write("### Problems\n\n| severity | where | what | rule |\n| --- | --- | --- | --- |\n")
+            out.write("\n".join(self.problems) + "\n\n")
+        if self.objects:
+            out.write(f"### Drift ({len(self.objects)} {'object' if len(self.objects) == 1 else 'objects'})\n\n")
+        for (env, target), rows in self.objects.items():
+            title = f"`{target}`" + (f" ({env})" if env else "") + (f": {self.sources[(env, target)]}" if self.sources[(env, target)] else "")
+            fence = _fence(rows)
+            block = f"{fence}diff\n" + "\n".join(rows) + f"\n{fence}\n"
+            if len(rows) > FOLD_AFTER:
+                count = sum(1 for r in rows if r.startswith("@@"))
+                out.write(f"<details><summary>{title}: {count} differences</summary>\n\n{block}\n</details>\n\n")
+            else:
+                out.write(f"{title}\n\n{block}\n")
+
+
+def make(stream: IO[str], info: RunInfo) -> MarkdownReporter:
+    return MarkdownReporter(stream, info)

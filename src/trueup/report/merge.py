@@ -1,0 +1,79 @@
+"""``trueup report merge``: JSON reports (the shards of a nightly run, or one report to
+convert) read back as one run, for any reporter.
+
+Shards of one environment each render the whole environment, so findings that are
+not about one target (a template that fails to render, a values file) appear in
+every shard: an identical finding counts as often as the shard that has it most,
+which is what one unsharded run reports. File and document counts are each shard
+group's largest (every shard renders the same files), summed over environments.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..errors import InputError
+from ..model import Finding
+
+
+@dataclass
+class Merged:
+    findings: list[Finding] = field(default_factory=list)
+    command: str = "report merge"
+    environments: tuple[str, ...] = ()
+    files: int = 0
+    documents: int = 0
+
+
+def read_report(path: Path) -> dict[str, Any]:
+    """A trueup JSON report; one clear error naming the file for anything else."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read the report: {exc.strerror}", str(path)) from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"not a JSON report: {exc}", str(path)) from None
+    if not isinstance(data, dict) or data.get("tool") != "trueup" or not isinstance(data.get("findings"), list):
+        raise InputError("not a trueup JSON report (run with --format json)", str(path))
+    if data.get("error"):
+        raise InputError(f"that run failed: {data['error'].get('message')}", str(path))
+    return data
+
+
+def _key(finding: dict[str, Any]) -> str:
+    return json.dumps(finding, sort_keys=True, ensure_ascii=False)
+
+
+def merge(paths: Sequence[Path]) -> Merged:
+    reports = [read_report(p) for p in paths]
+    counts: Counter = Counter()
+    first: dict[str, dict[str, Any]] = {}
+    order: list[str] = []
+    for report in reports:
+        here = Counter(_key(f) for f in report["findings"])
+        for finding in report["findings"]:
+            key = _key(finding)
+            if key not in first:
+                first[key] = finding
+                order.append(key)
+        for key, n in here.items():
+            counts[key] = max(counts[key], n)
+    merged = Merged()
+    for key in order:
+        merged.findings.extend(Finding.from_json(first[key]) for _ in range(counts[key]))
+    groups: dict[tuple[str, ...], tuple[int, int]] = {}
+    for report in reports:
+        envs = tuple(report.get("environments") or ())
+        summary = report.get("summary") or {}
+        files, documents = groups.get(envs, (0, 0))
+        groups[envs] = (max(files, summary.get("files", 0)), max(documents, summary.get("documents", 0)))
+    merged.files = sum(f for f, _ in groups.values())
+    merged.documents = sum(d for _, d in groups.values())
+    merged.environments = tuple(sorted({e for envs in groups for e in envs}))
+    commands = {r.get("command") for r in reports}
+    merged.command = commands.pop() if len(commands) == 1 else "report merge"
+    return merged
+

@@ -1,0 +1,105 @@
+"""What a rule id means, for reporters that describe rules (SARIF's ``tool.driver.rules``).
+
+Policy rules come from the built-in packs (loaded once, on first use); trueup's own
+findings (unreadable input, schema errors, drift, expired baselines) from the table
+below. Any other id (a user's or a plugin's pack) gets a generic entry built from the id.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..model import Severity
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    title: str
+    description: str
+    severity: Severity
+    remediation: str = ""
+    # The built-in pack ("kubernetes", "crossfile"...), or the family of one of trueup's own rules
+    # ("input", "schema", "drift", "baseline", "config"); "policy" for a rule nobody here knows.
+    pack: str = "policy"
+
+
+_S = Severity
+# id: (family, title, severity, description, remediation)
+_OWN: dict[str, tuple[str, str, Severity, str, str]] = {
+    "input.parse": ("input", "Input files can be read", _S.CRITICAL,
+                    "The file is not valid YAML, JSON, TOML, INI or dotenv (or not UTF-8 text), so nothing in it "
+                    "was checked and the run is incomplete.",
+                    "Fix the syntax error at the reported line and column."),
+    "input.render": ("input", "Templates render", _S.CRITICAL,
+                     "A template failed to render for this environment (an undefined variable, a syntax error, a "
+                     "failing filter), so its output was not checked and the run is incomplete.",
+                     "Fix the template or the environment's values at the reported place."),
+    "input.duplicate-key": ("input", "Mappings have no duplicate keys", _S.HIGH,
+                            "A key appears twice in one mapping: parsers silently keep the later value, so the "
+                            "earlier one is dead text that readers take for configuration.",
+                            "Remove one of the two keys, keeping the value that is meant."),
+    "schema": ("schema", "Documents match their schema", _S.HIGH,
+               "The value does not match the JSON Schema for its document (the Kubernetes or compose schema, or one "
+               "mapped in trueup.yaml): the tool that reads it would reject it or misread it.",
+               "Change the value to what the schema expects (see the message), or fix the schema mapping."),
+    "schema.missing": ("schema", "Documents have a schema", _S.LOW,
+                       "No schema is known for this document (a custom resource, say), so it was not validated.",
+                       "Map a schema for it in trueup.yaml, or set kubernetes.missing_schemas to say how to treat it."),
+    "CONFIG-UNKNOWN-KEY": ("schema", "Config files use only known keys", _S.MEDIUM,
+                           "A key that the file's schema does not define: usually a typo, which the application "
+                           "ignores, so the setting it was meant to change keeps its default.",
+                           "Fix the key's spelling, or add it to the schema."),
+    "drift.changed": ("drift", "Live values match the desired state", _S.HIGH,
+                      "The value live differs from the value in git.",
+                      "Apply the desired state, or change git to match what is live (trueup drift --patches)."),
+    "drift.missing": ("drift", "What git declares exists live", _S.HIGH,
+                      "A value, object or file in the desired state is missing live.",
+                      "Apply the desired state, or remove it from git if it is gone on purpose."),
+    "drift.extra": ("drift", "Nothing exists live that git does not declare", _S.HIGH,
+                    "A value, object or file exists live but not in the desired state: a manual change, or "
+                    "something another controller writes.",
+                    "Add it to git, remove it live, or ignore the path in trueup.yaml with a reason."),
+    "drift.ignored": ("drift", "Ignored drift", _S.INFO,
+                      "A difference between live and desired state that trueup.yaml ignores, with the reason given "
+                      "(shown with --verbose only).",
+                      "Nothing to do; remove the ignore rule to have it checked again."),
+    "baseline.expired": ("baseline", "Baseline entries are current", _S.HIGH,
+                         "An accepted finding's baseline entry has expired, or reaches beyond the configured "
+                         "maximum lifetime.",
+                         "Fix the finding, or renew the entry with a new date (trueup baseline)."),
+}
+_FAMILIES = {
+    "input": "An input could not be read as trueup expects.",
+    "schema": "A document does not match its schema.",
+    "drift": "The live state differs from the desired state in git.",
+    "baseline": "A problem with the baseline of accepted findings.",
+    "config": "A problem with trueup's own configuration.",
+}
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> dict[str, RuleInfo]:
+    """Rules of the built-in packs and built-in cross-file rules: what ``trueup rules list`` shows
+    without a config, minus third-party plugins (whose ids get the generic entry)."""
+    from ..policy.packs import PolicySettings, load_policy
+
+    policy = load_policy(PolicySettings(entry_points=False), Path.cwd())
+    return {
+        rule.id: RuleInfo(rule.id, rule.title, rule.description, rule.severity, rule.remediation, rule.pack)
+        for rule in [*policy.rules, *policy.cross_file]
+    }
+
+
+def describe(rule_id: str) -> RuleInfo:
+    own = _OWN.get(rule_id)
+    if own is not None:
+        return RuleInfo(rule_id, own[1], own[3], own[2], own[4], own[0])
+    family = rule_id.split(".", 1)[0]
+    if "." in rule_id and family in _FAMILIES:
+        return RuleInfo(rule_id, rule_id, _FAMILIES[family], Severity.MEDIUM, "", family)
+    found = _builtin().get(rule_id)
+    if found is not None:
+        return found
+    return RuleInfo(rule_id, rule_id, f"Rule {rule_id}, from a check pack outside trueup.", Severity.MEDIUM)

@@ -1,0 +1,268 @@
+"""The HTML reporter: a golden file, no network, no secrets, ``report merge --previous/--history``
+end to end, and the page as a real headless Chromium renders it (screenshot and DOM after scripts).
+
+Regenerate the golden file with ``TRUEUP_UPDATE_GOLDEN=1 pytest tests/report``. The browser
+is ``$TRUEUP_CHROMIUM``, else ``chromium`` or ``chromium-browser`` on PATH (Debian:
+``apt-get install chromium``); without one the browser test fails under CI and is skipped
+elsewhere.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, REPO
+from test_reporters import FINDINGS, _golden, _render
+from trueup.model import Finding, Severity, Summary
+from trueup.policy.baseline import fingerprint
+from trueup.report import RunInfo, make_reporter
+
+NOISE = EXAMPLES / "drift" / "k8s-noise"
+IN_CI = bool(os.environ.get("CI"))  # read at import: an autouse fixture clears CI for every test
+PASSWORD, NEW_PASSWORD = "Zq8!vR2#pL9@tX4w", "n3w-Secr3t-77"
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+NETWORK = re.compile(r"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//"""
+                     r"""|@import)""", re.IGNORECASE)
+
+
+class Node:
+    def __init__(self, tag: str, attrs: dict[str, str], parent: Node | None) -> None:
+        self.tag, self.attrs, self.parent, self.children, self.texts = tag, attrs, parent, [], []
+
+    @property
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+    def all(self, cls: str | None = None, tag: str | None = None) -> list[Node]:
+        found = []
+        for child in self.children:
+            if (cls is None or cls in child.classes) and (tag is None or child.tag == tag):
+                found.append(child)
+            found += child.all(cls, tag)
+        return found
+
+    def by_id(self, ident: str) -> Node:
+        return next(n for n in self.all() if n.attrs.get("id") == ident)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.texts) + "".join(c.text for c in self.children)
+
+
+class Dom(HTMLParser):
+    """Just enough of a DOM to query the page (stdlib only)."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = self.node = Node("#document", {}, None)
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        node = Node(tag, {k: v or "" for k, v in attrs}, self.node)
+        self.node.children.append(node)
+        if tag not in VOID:
+            self.node = node
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.node.children.append(Node(tag, {k: v or "" for k, v in attrs}, self.node))
+
+    def handle_endtag(self, tag: str) -> None:
+        node = self.node
+        while node.parent is not None and node.tag != tag:
+            node = node.parent
+        if node.parent is not None:
+            self.node = node.parent
+
+    def handle_data(self, data: str) -> None:
+        self.node.texts.append(data)
+
+
+def _offline(page: str) -> None:
+    assert "http://" not in page and "https://" not in page
+    assert not NETWORK.search(page), NETWORK.search(page)
+
+
+def test_html_matches_golden_and_needs_no_network() -> None:
+    page, _ = _render("html", FINDINGS)
+    assert page == _golden("findings.html", page)
+    _offline(page)
+    dom = Dom(page).root
+    assert len(dom.all(tag="script")) == 1 and not dom.all(tag="link") and not dom.all(tag="img")
+    assert [d.attrs["data-target"] for d in dom.all("object", "details")] == [
+        "Deployment/shop/web", "ConfigMap/shop/api-config", "Service/shop/api"]
+    changed = dom.all("object")[1].all("diff-row")[0]
+    assert [r.attrs["class"] for r in changed.all("ld-row")] == ["ld-row eq", "ld-row chg", "ld-row eq"]
+    assert "verdict-failed" in dom.by_id("verdict").classes
+    statuses = {r.all(tag="td")[1].text: r.attrs["data-status"] for r in dom.all("status-row")}
+    assert statuses == {"Deployment/shop/web": "drifted", "Widget/default/w": "ok", "compose.yaml": "violations",
+                        "ConfigMap/shop/api-config": "drifted", "Deployment/shop/api": "violations",
+                        "Service/shop/api": "drifted"}
+    clean, _ = _render("html", [])
+    assert "ok: no findings (exit 0)" in clean and 'id="drift"' not in clean
+
+
+def test_every_value_is_escaped() -> None:
+    evil = "<script>alert(1)</script>"
+    page, _ = _render("html", [
+        Finding("drift.changed", Severity.HIGH, evil, f"ConfigMap/x/{evil}", f"/data/{evil}", evil, 1,
+                desired=evil, live=f"a\n{evil}\n", environment=evil),
+        Finding("policy.x", Severity.HIGH, evil, evil, evil, evil, 2),
+    ], previous=((fingerprint(FINDINGS[0]), "x", evil, evil, evil),), history=((evil, 1, 2),))
+    assert page.count("<script") == 1 and evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'alert(1)"' not in page.replace("&quot;", "")
+
+
+def test_write_keeps_compact_rows_not_findings() -> None:
+    reporter = make_reporter("html", io.StringIO(), RunInfo("drift"))
+    for finding in FINDINGS:
+        reporter.write(finding)
+    kept = [v for v in vars(reporter).values() if isinstance(v, (list, dict))]
+    assert not any(isinstance(x, Finding) for v in kept for x in (v.values() if isinstance(v, dict) else v))
+
+
+def test_cli_drift_never_shows_secret_values(trueup, tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    shutil.copytree(NOISE / "live", live)
+    secret = live / "config-and-secret.yaml"
+    old = base64.b64encode(PASSWORD.encode()).decode()
+    secret.write_text(secret.read_text().replace(old, base64.b64encode(NEW_PASSWORD.encode()).decode()))
+    result = trueup("drift", "--desired", NOISE / "desired", "--live", live, "--format", "html", cwd=tmp_path)
+    assert result.code == 1 and 'data-target="Secret/default/db"' in result.out
+    for value in (PASSWORD, NEW_PASSWORD, "c2hvcA=="):
+        assert value not in result.out + result.err
+        assert base64.b64encode(value.encode()).decode() not in result.out + result.err
+
+
+@pytest.fixture
+def nightly(trueup, tmp_path: Path) -> dict:
+    """The reference repository drifted, a previous report (one finding fewer, one fake more),
+    two earlier runs, and the merged HTML report of it all."""
+    for name in ("trueup.yaml", "templates", "values", "policy", "examples"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    assert trueup("drift", "--format", "json", "--output", "now.json", cwd=tmp_path).code == 1
+    now = json.loads((tmp_path / "now.json").read_text())
+    fake = {"rule": "drift.changed", "severity": "high", "message": "image differs live", "target": "Deployment/shop/gone",
+            "path": "/spec/replicas", "file": "templates/k8s/gone.yaml.j2", "line": 3, "column": 3, "desired": 2,
+            "live": 1, "waived": False, "environment": "prod"}
+    (tmp_path / "prev.json").write_text(json.dumps({**now, "findings": now["findings"][1:] + [fake]}))
+    for name, by_rule in (("h1.json", {"drift.changed": 2, "schema": 3}), ("h2.json", {"drift.changed": 9, "schema": 1})):
+        (tmp_path / name).write_text(json.dumps({**now, "summary": {**now["summary"], "by_rule": by_rule}}))
+    result = trueup("report", "merge", "now.json", "--previous", "prev.json", "--history", "h1.json", "h2.json",
+                    "now.json", "--format", "html", "--output", "report.html", cwd=tmp_path)
+    assert result.code == 1, result.err
+    return {"dir": tmp_path, "page": tmp_path / "report.html", "findings": [Finding.from_json(f) for f in now["findings"]],
+            "fake": Finding.from_json(fake)}
+
+
+def _check_report(dom: Node, nightly: dict) -> None:
+    findings = nightly["findings"]
+    assert [c.attrs["data-value"] for c in dom.all("pt-drift", "circle")] == ["2", "9", str(len(findings))]
+    assert [c.attrs["data-value"] for c in dom.all("pt-violations", "circle")] == ["3", "1", "0"]
+    assert [t.text for t in dom.all("xlabel")] == ["h1.json", "h2.json", "this run"]
+    assert len(dom.all("series-drift", "polyline")[0].attrs["points"].split()) == 3
+    objects = {(d.attrs["data-env"], d.attrs["data-target"]): d for d in dom.all("object", "details")}
+    for key in {(f.environment, f.target) for f in findings}:
+        rows = objects[key].all("diff-row")
+        assert len(rows) == sum((f.environment, f.target) == key for f in findings) > 0
+        assert all(r.all("live") and r.all("desired") or r.all("linediff") for r in rows)
+    assert [li.attrs["data-fingerprint"] for li in dom.by_id("new").all("fp")] == [fingerprint(findings[0])]
+    assert findings[0].target in dom.by_id("new").text
+    assert [li.attrs["data-fingerprint"] for li in dom.by_id("resolved").all("fp")] == [fingerprint(nightly["fake"])]
+    assert "Deployment/shop/gone" in dom.by_id("resolved").text
+
+
+def test_cli_report_merge_previous_and_history(nightly: dict) -> None:
+    page = nightly["page"].read_text("utf-8")
+    _offline(page)
+    _check_report(Dom(page).root, nightly)
+
+
+def test_history_from_an_audit_log_and_options_only_for_html(trueup, nightly: dict) -> None:
+    log = nightly["dir"] / "audit.jsonl"
+    records = [("2025-01-01T03:00:00+00:00", "drift", {"drift.changed": 4}),
+               ("2025-01-01T09:00:00+00:00", "validate", {"schema": 7}),
+               ("2025-01-02T03:00:00+00:00", "drift", {"drift.changed": 1, "policy.x": 2})]
+    log.write_text("".join(json.dumps({"time": t, "command": c, "counts": {"by_rule": r}}) + "\n" for t, c, r in records))
+    result = trueup("report", "merge", "now.json", "--history", "audit.jsonl", "--format", "html", cwd=nightly["dir"])
+    dom = Dom(result.out).root
+    assert [t.text for t in dom.all("xlabel")] == ["2025-01-01 03:00", "2025-01-02 03:00", "this run"]
+    assert [c.attrs["data-value"] for c in dom.all("pt-violations", "circle")] == ["0", "2", "0"]
+    wrong = trueup("report", "merge", "now.json", "--previous", "prev.json", "--format", "json", cwd=nightly["dir"])
+    assert wrong.code == 2 and "--previous and --history are for --format html" in wrong.err
+
+
+def _browser() -> str:
+    found = os.environ.get("TRUEUP_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        message = "no Chromium: set TRUEUP_CHROMIUM or install chromium (Debian: apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def _chromium(browser: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--disable-dev-shm-usage", "--hide-scrollbars", f"--user-data-dir={profile}"]
+    result = subprocess.run([browser, *flags, *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result
+
+
+def _png_rows(data: bytes) -> tuple[int, int, list[bytes]]:
+    """(width, height, the image's rows as stored: filter byte + pixels) of an 8-bit RGB(A) PNG."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height, depth, color = struct.unpack(">IIBB", data[16:26])
+    assert depth == 8 and color in (2, 6)
+    chunks, at = [], 8
+    while at < len(data):
+        size, kind = struct.unpack(">I4s", data[at:at + 8])
+        if kind == b"IDAT":
+            chunks.append(data[at + 8:at + 8 + size])
+        at += 12 + size
+    raw, stride = zlib.decompress(b"".join(chunks)), 1 + width * (3 if color == 2 else 4)
+    assert len(raw) == stride * height
+    return width, height, [raw[i:i + stride] for i in range(0, len(raw), stride)]
+
+
+def test_headless_chromium_renders_the_report(nightly: dict, tmp_path: Path) -> None:
+    browser = _browser()
+    url = nightly["page"].resolve().as_uri()
+    png = tmp_path / "report.png"
+    _chromium(browser, tmp_path / "profile", f"--screenshot={png}", "--window-size=1280,2000", url)
+    print(f"screenshot: {png}")
+    data = png.read_bytes()
+    width, height, rows = _png_rows(data)
+    assert (width, height) == (1280, 2000) and len(data) > 20_000
+    # Not blank: a blank page is a few distinct rows and byte values; text, tables and a chart are many.
+    assert len(set(rows)) > 300 and len(set(b"".join(rows))) > 128
+    dom = Dom(_chromium(browser, tmp_path / "profile", "--dump-dom", url).stdout).root
+    assert dom.all(tag="html")[0].attrs.get("data-ready") == "1"  # the inline script ran
+    _check_report(dom, nightly)
+    # A long object starts folded; a link to it opens it (inline script, on load).
+    long = [Finding("drift.changed", Severity.HIGH, "differs", "ConfigMap/a/b", f"/data/k{i}", desired=i, live=-i)
+            for i in range(20)]
+    page = tmp_path / "long.html"
+    with page.open("w", encoding="utf-8") as stream:
+        reporter = make_reporter("html", stream, RunInfo("drift"))
+        for finding in long:
+            reporter.write(finding)
+        reporter.finish(Summary(files=1, documents=1))
+    folded = Dom(page.read_text("utf-8")).root.all("object", "details")[0]
+    assert "open" not in folded.attrs
+    opened = Dom(_chromium(browser, tmp_path / "profile", "--dump-dom", f"{page.as_uri()}#{folded.attrs['id']}").stdout)
+    assert "open" in opened.root.by_id(folded.attrs["id"]).attrs

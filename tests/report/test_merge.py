@@ -1,0 +1,78 @@
+"""Shards and `trueup report merge`: n shards merged are the one unsharded run, in any format."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+
+
+@pytest.fixture
+def repo(reference_repo: Path) -> Path:
+    return reference_repo
+
+
+def _findings(path: Path) -> list[str]:
+    return sorted(json.dumps(f, sort_keys=True) for f in json.loads(path.read_text())["findings"])
+
+
+@pytest.mark.parametrize("shards", [1, 2, 3, 5])
+def test_merged_shards_equal_one_unsharded_run(trueup, repo: Path, shards: int, valid_report) -> None:
+    whole = trueup("drift", "--format", "json", "--output", "whole.json", cwd=repo)
+    names = []
+    for i in range(1, shards + 1):
+        part = trueup("drift", "--shard", f"{i}/{shards}", "--format", "json", "--output", f"s{i}.json", cwd=repo)
+        assert part.code in (0, 1), part.err
+        names.append(f"s{i}.json")
+    per_shard = [len(json.loads((repo / n).read_text())["findings"]) for n in names]
+    assert sum(per_shard) == len(_findings(repo / "whole.json"))
+    merged = trueup("report", "merge", *names, "--format", "json", cwd=repo)
+    report = valid_report(merged.out)
+    assert merged.code == whole.code == 1
+    assert sorted(json.dumps(f, sort_keys=True) for f in report["findings"]) == _findings(repo / "whole.json")
+    assert report["summary"] == json.loads((repo / "whole.json").read_text())["summary"]
+    assert report["environments"] == ["dev", "prod", "staging"]
+
+
+def test_every_target_is_in_exactly_one_shard(repo: Path) -> None:
+    from trueup.commands import shard
+    from trueup.config import load_config
+
+    targets = load_config(repo / "trueup.yaml").targets
+    for total in range(1, 6):
+        slices = [[t.name for t in shard(targets, i, total)] for i in range(1, total + 1)]
+        assert sorted(sum(slices, [])) == sorted(t.name for t in targets)
+        assert max(map(len, slices)) - min(map(len, slices)) <= 1
+        assert slices == [[t.name for t in shard(list(reversed(targets)), i, total)] for i in range(1, total + 1)]
+
+
+def test_merge_converts_one_report_to_every_format(trueup, repo: Path) -> None:
+    trueup("drift", "--env", "prod", "--format", "json", "--output", "prod.json", cwd=repo)
+    markdown = trueup("report", "merge", "prod.json", "--format", "markdown", cwd=repo)
+    assert markdown.code == 1
+    assert markdown.out.startswith("## trueup drift (prod): ❌ 4 failing\n")
+    assert "```diff\n@@ changed /spec/replicas (line 12, live line 189) @@\n- 6\n+ 4\n```" in markdown.out
+    github = trueup("report", "merge", "prod.json", "--format", "github", cwd=repo)
+    assert "::error file=templates/k8s/api-deployment.yaml.j2,line=12,col=3,title=drift.changed::" in github.out
+    lenient = trueup("report", "merge", "prod.json", "--fail-on", "never", cwd=repo)
+    assert lenient.code == 0
+
+
+@pytest.mark.parametrize("content, cause", [
+    ("not json", "not a JSON report"),
+    ('{"findings": []}', "not a trueup JSON report (run with --format json)"),
+    ('{"tool": "trueup", "findings": [], "error": {"message": "boom"}}', "that run failed: boom"),
+])
+def test_a_bad_report_is_one_line_and_exit_2(trueup, tmp_path: Path, content: str, cause: str) -> None:
+    (tmp_path / "r.json").write_text(content)
+    result = trueup("report", "merge", "r.json", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err.startswith("trueup: r.json: ") and cause in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_shard_must_be_i_of_n(trueup, repo: Path, capsys: pytest.CaptureFixture) -> None:
+    for bad in ("0/3", "4/3", "1", "a/b"):
+        assert trueup("drift", "--shard", bad, cwd=repo).code == 2
+        assert f"argument --shard: {bad!r}: expected I/N with 1 <= I <= N" in capsys.readouterr().err
