@@ -477,8 +477,11 @@ def test_nightly_merge_reports_the_exit_code(runner: Runner, rc: int) -> None:
     assert result.returncode == (2 if rc == 2 else 0), result.stderr  # 2: the HTML report failed too
     assert runner.outputs == {"complete": "true", "exit-code": str(rc)}
     formats = {call[call.index("--format") + 1]: call for call in runner.calls}
-    assert set(formats) == {"html", "markdown"}
-    assert formats["html"][-2:] == ["--output", "drift.html"] and formats["markdown"][-2:] == ["--output", "drift.md"]
+    assert set(formats) == {"json", "html", "markdown"}
+    outputs = {fmt: call[call.index("--output") + 1] for fmt, call in formats.items()}
+    assert outputs == {"json": "drift.json", "html": "drift.html", "markdown": "drift.md"}
+    history = formats["html"][formats["html"].index("--history") + 1:]
+    assert len(history) == 1 and history[0].startswith("history/") and "--previous" not in formats["html"]
     assert sorted(formats["html"][3:7]) == [f"reports/drift-prod-{i}.json" for i in range(1, 5)]
     assert runner.summary.read_text() == "report in markdown\n"
 
