@@ -60,6 +60,12 @@ def _shard(text: str) -> tuple[int, int]:
     return int(index), int(total)
 
 
+def _preview(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .preview import command
+
+    return command(args, stdout, stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trueup",
@@ -147,6 +153,14 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--rule", metavar="ID", help="only runs with findings of this rule")
     show.add_argument("--target", metavar="TARGET", help="only runs with findings on this target")
     audit.set_defaults(handler=maintenance.audit_command)
+
+    preview = sub.add_parser("preview", help="what a change to the desired state does to each environment, before it merges")
+    _common(preview)
+    _schema_options(preview)
+    preview.add_argument("--base", metavar="REF", required=True, help="the revision to compare with (e.g. origin/main, HEAD~1)")
+    preview.add_argument("--head", metavar="REF", help="the revision that changes it (default: the working tree)")
+    preview.add_argument("--env", metavar="ENV", action="append", default=[], help="environment (repeatable; default: all)")
+    preview.set_defaults(handler=_preview)
 
     drift = sub.add_parser("drift", help="compare desired state with live files; exit 1 when they differ")
     _common(drift)

@@ -109,14 +109,17 @@ def check_rendered(
     verbose: bool = False,
     changes: list | None = None,
     creations: list | None = None,
+    outputs: list[tuple[str, list]] | None = None,
 ) -> Iterator[Finding]:
-    """Load each rendered file once; validate it (unless ``validator`` is None), then drift the targets."""
+    """Load each rendered file once; validate it (unless ``validator`` is None), then drift the targets.
+
+    ``outputs``: when given, receives each rendered path with its loaded documents."""
     from .desired import load_rendered
 
     env = rendered.name
     yield from rendered.value_findings
     yield from rendered.failures
-    outputs: list[tuple[str, list]] = []
+    outputs = [] if outputs is None else outputs
     for number, output in enumerate(rendered.outputs, 1):
         progress.step(f"validate {env}" if validator is not None else f"load {env}", number, len(rendered.outputs))
         summary.files += 1

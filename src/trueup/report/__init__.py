@@ -29,6 +29,16 @@ class RunInfo:
     history: tuple = ()
 
 
+def is_difference(rule: str) -> bool:
+    """Drift (live against desired) and preview's changes (base against head) read as diffs."""
+    return rule.startswith("drift.") or rule in ("change.added", "change.removed", "change.changed")
+
+
+def sides(rule: str) -> tuple[str, str]:
+    """What a difference's two values are called: (``live``, ``desired``) or (``base``, ``head``)."""
+    return ("base", "head") if rule.startswith("change.") else ("live", "desired")
+
+
 def context(finding: Finding) -> list[str]:
     """Where a finding is, beyond its file: ``at /pointer``, ``in target``, ``(environment)``."""
     parts = []

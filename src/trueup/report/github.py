@@ -14,7 +14,7 @@ from typing import IO
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
-from . import RunInfo
+from . import RunInfo, is_difference, sides
 
 LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
           Severity.LOW: "notice", Severity.INFO: "notice"}
@@ -39,17 +39,19 @@ def message(finding: Finding) -> str:
         parts.append(f"at {finding.path}")
     parts.append(f"in {finding.target}" + (f" ({finding.environment})" if finding.environment else ""))
     multi = [v for v in (finding.live, finding.desired) if isinstance(v, str) and "\n" in v.strip("\n")]
-    if finding.rule == "drift.changed" and multi:
+    old, new = sides(finding.rule)
+    kind = finding.rule.split(".", 1)[1] if is_difference(finding.rule) else None
+    if kind == "changed" and multi:
         rows = difflib.unified_diff(str(finding.live or "").splitlines(), str(finding.desired or "").splitlines(),
                                     lineterm="", n=0)
         changed = [r for r in list(rows)[2:] if not r.startswith("@@")]
-        return " ".join(parts) + " (- live, + desired):\n" + "\n".join(changed[:20])
-    if finding.rule == "drift.changed":
-        parts.append(f"- live {_value(finding.live)}, desired {_value(finding.desired)}")
-    elif finding.rule == "drift.missing" and finding.path:
-        parts.append(f"- desired {_value(finding.desired)}")
-    elif finding.rule == "drift.extra" and finding.path:
-        parts.append(f"- live {_value(finding.live)}")
+        return " ".join(parts) + f" (- {old}, + {new}):\n" + "\n".join(changed[:20])
+    if kind == "changed":
+        parts.append(f"- {old} {_value(finding.live)}, {new} {_value(finding.desired)}")
+    elif kind in ("missing", "added") and finding.path:
+        parts.append(f"- {new} {_value(finding.desired)}")
+    elif kind in ("extra", "removed") and finding.path:
+        parts.append(f"- {old} {_value(finding.live)}")
     return " ".join(parts)
 
 

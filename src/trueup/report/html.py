@@ -22,7 +22,7 @@ from typing import IO, Sequence
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
 from ..policy.baseline import fingerprint
-from . import RunInfo
+from . import RunInfo, is_difference, sides
 
 ABSENT = '<span class="absent">absent</span>'
 FOLD_AFTER = 15  # differences; a longer object starts folded
@@ -105,11 +105,12 @@ class HtmlReporter:
         self.problems: list[str] = []
         self.objects: dict[tuple[str, str], list[str]] = {}
         self.sources: dict[tuple[str, str], str] = {}
+        self.columns = ("base", "head") if info.command == "preview" else ("live", "desired")
 
     def write(self, finding: Finding) -> None:
         f, key = finding, (finding.environment or "", finding.target)
         self.seen.setdefault(fingerprint(f), (f.rule, f.environment, f.target, f.path))
-        drift = f.rule.startswith("drift.")
+        drift = is_difference(f.rule)
         kind = "waived" if f.waived else "ignored" if f.rule == "drift.ignored" else "drift" if drift else "violations"
         self.status.setdefault(key, Counter())[kind] += 1
         if f.waived and not self.info.verbose:
@@ -125,20 +126,23 @@ class HtmlReporter:
 
     def _drift(self, key: tuple[str, str], f: Finding) -> None:
         rows = self.objects.setdefault(key, [])
-        if key not in self.sources:
-            desired = f.file if f.rule != "drift.extra" else None
-            self.sources[key] = " vs ".join(x for x in (desired, f.live_file and f"live {f.live_file}") if x)
+        old, _ = sides(f.rule)
         kind = f.rule.split(".", 1)[1]
-        place = [f"line {f.line}"] if f.line is not None and kind != "extra" else []
-        place += [f"live line {f.live_line}"] if f.live_line is not None else []
+        only_old = kind in ("extra", "removed")
+        if key not in self.sources:
+            desired = f.file if not only_old else None
+            other = f.live_file if f.live_file != desired else None
+            self.sources[key] = " vs ".join(x for x in (desired, other and f"{old} {other}") if x)
+        place = [f"line {f.line}"] if f.line is not None and not only_old else []
+        place += [f"{old} line {f.live_line}"] if f.live_line is not None else []
         head = (f'<td class="ptr"><code>{_e(f.path or "(whole object)")}</code><span class="kind {kind}">{kind}</span>'
                 f'<div class="msg">{_e(f.message)}</div><div class="where">{_e(", ".join(place))}</div></td>')
         lines = any(isinstance(v, str) and "\n" in v.strip("\n") for v in (f.live, f.desired))
         if kind in ("changed", "ignored") and lines:
             cells = f'<td class="lines" colspan="2">{_line_diff(str(f.live or ""), str(f.desired or ""))}</td>'
         else:
-            live = ABSENT if kind == "missing" else _value(f.live) if f.path else "(exists)"
-            desired = ABSENT if kind == "extra" else _value(f.desired) if f.path else "(declared)"
+            live = ABSENT if kind in ("missing", "added") else _value(f.live) if f.path else "(exists)"
+            desired = ABSENT if only_old else _value(f.desired) if f.path else "(declared)"
             cells = f'<td class="live">{live}</td><td class="desired">{desired}</td>'
         rows.append(f'<tr class="diff-row {kind}{" waived" * f.waived}" data-pointer="{_e(f.path)}">{head}{cells}</tr>')
 
@@ -181,7 +185,7 @@ class HtmlReporter:
     def _history(self, summary: Summary) -> str:
         if not self.info.history:
             return ""
-        drift = sum(n for rule, n in summary.by_rule.items() if rule.startswith("drift."))
+        drift = sum(n for rule, n in summary.by_rule.items() if is_difference(rule))
         points = [*self.info.history, ("this run", drift, summary.total - drift)]
         return f'<section id="history"><h2>Drift and violations over {len(points)} runs</h2>{_chart(points)}</section>'
 
@@ -238,7 +242,7 @@ class HtmlReporter:
                 f'<details class="object" id="{_anchor(env, target)}" data-target="{_e(target)}" data-env="{_e(env)}"'
                 f'{" open" * (len(rows) <= FOLD_AFTER)}><summary><strong>{_e(target)}</strong>'
                 f'{f" ({_e(env)})" if env else ""}: {len(rows)} {"difference" if len(rows) == 1 else "differences"}'
-                f'{files}</summary>{_table("diff", "pointer|live|desired", rows)}</details>')
+                f'{files}</summary>{_table("diff", "pointer|" + "|".join(self.columns), rows)}</details>')
         return "".join(out) + "</section>"
 
 
@@ -258,7 +262,7 @@ def history_points(paths: Sequence[Path], *, skip: Sequence[Path] = (), command:
     from .merge import read_report
 
     def point(label: str, by_rule: dict) -> tuple[str, int, int]:
-        drift = sum(n for rule, n in by_rule.items() if rule.startswith("drift."))
+        drift = sum(n for rule, n in by_rule.items() if is_difference(rule))
         return label, drift, sum(by_rule.values()) - drift
 
     current, points = {p.resolve() for p in skip}, []

@@ -13,7 +13,7 @@ from typing import IO
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
-from . import RunInfo
+from . import RunInfo, is_difference, sides
 
 FOLD_AFTER = 15  # diff lines; a longer object diff is collapsed
 
@@ -44,7 +44,7 @@ class MarkdownReporter:
     def write(self, finding: Finding) -> None:
         if finding.waived and not self.info.verbose:
             return
-        if finding.rule.startswith("drift."):
+        if is_difference(finding.rule):
             self._drift(finding)
             return
         where = finding.file or finding.target
@@ -58,21 +58,24 @@ class MarkdownReporter:
     def _drift(self, finding: Finding) -> None:
         key = (finding.environment, finding.target)
         rows = self.objects.setdefault(key, [])
-        if key not in self.sources:
-            desired = finding.file if finding.rule != "drift.extra" else None
-            self.sources[key] = " vs ".join(f"`{f}`" for f in (desired, finding.live_file) if f)
+        old, _ = sides(finding.rule)
         kind = finding.rule.split(".", 1)[1]
-        place = f"line {finding.line}" if finding.line is not None and kind != "extra" else ""
+        only_old = kind in ("extra", "removed")
+        if key not in self.sources:
+            desired = finding.file if not only_old else None
+            other = finding.live_file if finding.live_file != desired else None
+            self.sources[key] = " vs ".join(f"`{f}`" for f in (desired, other) if f)
+        place = f"line {finding.line}" if finding.line is not None and not only_old else ""
         if finding.live_line is not None:
-            place += (", " if place else "") + f"live line {finding.live_line}"
+            place += (", " if place else "") + f"{old} line {finding.live_line}"
         rows.append(f"@@ {kind} {finding.path or finding.message}{f' ({place})' if place else ''} @@")
         if kind == "changed" and any(isinstance(v, str) and "\n" in v for v in (finding.live, finding.desired)):
             diff = difflib.unified_diff(_code(finding.live), _code(finding.desired), lineterm="", n=1)
             rows.extend(list(diff)[2:])
         else:
-            if kind in ("changed", "extra") and finding.path:
+            if kind in ("changed", "extra", "removed") and finding.path:
                 rows.extend(f"- {line}" for line in _code(finding.live))
-            if kind in ("changed", "missing") and finding.path:
+            if kind in ("changed", "missing", "added") and finding.path:
                 rows.extend(f"+ {line}" for line in _code(finding.desired))
 
     def finish(self, summary: Summary, error: TrueupError | None = None) -> None:
@@ -83,6 +86,9 @@ class MarkdownReporter:
         active = sum(summary.active_by_severity.values())
         verdict = "✅ no findings" if not summary.total else (
             f"❌ {summary.failing} failing" if summary.exit_code else f"⚠️ {active} below the failing severity")
+        if self.info.command == "preview" and not summary.exit_code:
+            changed = sum(n for rule, n in summary.by_rule.items() if rule.startswith("change.") and rule != "change.fixed")
+            verdict = f"📝 {changed} {'change' if changed == 1 else 'changes'}, no new problems" if changed else "✅ no changes"
         envs = f" ({', '.join(self.info.environments)})" if self.info.environments else ""
         out.write(f"## trueup {self.info.command}{envs}: {verdict}\n\n")
         out.write(f"{summary.documents} documents in {summary.files} files; fail on: {summary.fail_label}.\n\n")
@@ -98,7 +104,9 @@ class MarkdownReporter:
             out.write("### Problems\n\n| severity | where | what | rule |\n| --- | --- | --- | --- |\n")
             out.write("\n".join(self.problems) + "\n\n")
         if self.objects:
-            out.write(f"### Drift ({len(self.objects)} {'object' if len(self.objects) == 1 else 'objects'})\n\n")
+            title = "Changes" if self.info.command == "preview" else "Drift"
+            noun = "object" if len(self.objects) == 1 else "objects"
+            out.write(f"### {title} ({len(self.objects)} {noun}; `-` {'base, `+` head' if title == 'Changes' else 'live, `+` desired'})\n\n")
         for (env, target), rows in self.objects.items():
             title = f"`{target}`" + (f" ({env})" if env else "") + (f": {self.sources[(env, target)]}" if self.sources[(env, target)] else "")
             fence = _fence(rows)

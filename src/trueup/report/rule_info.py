@@ -69,6 +69,18 @@ _OWN: dict[str, tuple[str, str, Severity, str, str]] = {
                          "An accepted finding's baseline entry has expired, or reaches beyond the configured "
                          "maximum lifetime.",
                          "Fix the finding, or renew the entry with a new date (trueup baseline)."),
+    "change.added": ("change", "What the change adds to an environment", _S.INFO,
+                     "An object, file or value that the head revision renders and the base did not (trueup preview).",
+                     "Review it: this is what merging the change adds."),
+    "change.removed": ("change", "What the change removes from an environment", _S.INFO,
+                       "An object, file or value that the base revision rendered and the head does not (trueup preview).",
+                       "Review it: this is what merging the change removes."),
+    "change.changed": ("change", "What the change alters in an environment", _S.INFO,
+                       "A value the head revision renders differently from the base (trueup preview).",
+                       "Review it: this is what merging the change alters."),
+    "change.fixed": ("change", "Problems the change fixes", _S.INFO,
+                     "A finding the base revision had that the head no longer has (trueup preview).",
+                     "Nothing to do."),
 }
 _FAMILIES = {
     "input": "An input could not be read as trueup expects.",
@@ -76,6 +88,7 @@ _FAMILIES = {
     "drift": "The live state differs from the desired state in git.",
     "baseline": "A problem with the baseline of accepted findings.",
     "config": "A problem with trueup's own configuration.",
+    "change": "What a change to the desired state does to an environment (trueup preview).",
 }
 
 

@@ -14,7 +14,7 @@ from typing import IO
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
-from . import RunInfo, context
+from . import RunInfo, context, is_difference, sides
 
 _COLORS = {
     Severity.CRITICAL: "\033[1;31m",
@@ -56,7 +56,7 @@ class TextReporter:
         if finding.waived and not self.info.verbose:
             return
         self.files.add(finding.file or finding.target)
-        if finding.rule.startswith("drift."):
+        if is_difference(finding.rule):
             self._drift(finding)
         else:
             self.object = None
@@ -77,19 +77,23 @@ class TextReporter:
         self._print(" ".join(parts))
 
     def _drift(self, finding: Finding) -> None:
-        desired_file = finding.file if finding.rule != "drift.extra" else None
+        """Drift (live against desired), or a change (base against head, from ``preview``)."""
+        old, new = sides(finding.rule)
+        only_old = finding.rule in ("drift.extra", "change.removed")
+        desired_file = finding.file if not only_old else None
         key = (finding.target, finding.environment)
         if key != self.object or finding.path == "":
             self.object = key
             env = f" ({finding.environment})" if finding.environment else ""
-            files = " vs ".join(f for f in (desired_file, finding.live_file and f"live {finding.live_file}") if f)
+            other = finding.live_file if finding.live_file != desired_file else None
+            files = " vs ".join(f for f in (desired_file, other and f"{old} {other}") if f)
             self._print(self._paint(f"{finding.target}{env}", _BOLD) + (f": {files}" if files else ""))
         kind = finding.rule.split(".", 1)[1]
         where = []
-        if finding.line is not None and finding.rule != "drift.extra":
+        if finding.line is not None and not only_old:
             where.append(f"line {finding.line}")
         if finding.live_line is not None:
-            where.append(f"live line {finding.live_line}")
+            where.append(f"{old} line {finding.live_line}")
         place = f" ({', '.join(where)})" if where else ""
         label = f"  {kind:<8}{finding.path or finding.message}{place}"
         if finding.waived:
@@ -100,11 +104,11 @@ class TextReporter:
             self._print(label + ":")
             self._lines(str(finding.live or ""), str(finding.desired or ""))
         elif kind == "changed":
-            self._print(f"{label}: live {_short(finding.live)}, desired {_short(finding.desired)}")
-        elif kind == "missing":
-            self._print(label if finding.path == "" else f"{label}: desired {_short(finding.desired)}")
+            self._print(f"{label}: {old} {_short(finding.live)}, {new} {_short(finding.desired)}")
+        elif kind in ("missing", "added"):
+            self._print(label if finding.path == "" else f"{label}: {new} {_short(finding.desired)}")
         else:
-            self._print(label if finding.path == "" else f"{label}: live {_short(finding.live)}")
+            self._print(label if finding.path == "" else f"{label}: {old} {_short(finding.live)}")
 
     def _lines(self, live: str, desired: str) -> None:
         diff = difflib.unified_diff(live.splitlines(), desired.splitlines(), lineterm="", n=1)
