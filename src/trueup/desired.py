@@ -1,7 +1,7 @@
 """Desired state of one environment: merged values, every template rendered, output as Documents."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -17,6 +17,7 @@ from .tree import iter_files
 class Values:
     data: dict[str, Any]
     findings: list[Finding]
+    layers: list[Any] = field(default_factory=list)  # each file's Document, in merge order
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -33,6 +34,7 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
 def load_values(files: Sequence[Path], root: Path, limits: Limits = Limits()) -> Values:
     merged: dict[str, Any] = {}
     findings: list[Finding] = []
+    layers: list[Any] = []
     for path in files:
         display = _display(path, root)
         if not path.is_file():
@@ -44,7 +46,8 @@ def load_values(files: Sequence[Path], root: Path, limits: Limits = Limits()) ->
             if not isinstance(doc.data, dict):
                 raise ConfigError("a values file must hold a mapping of names to values", display, 1, 1)
             merged = deep_merge(merged, doc.data)
-    return Values(merged, findings)
+            layers.append(doc)
+    return Values(merged, findings, layers)
 
 
 def _display(path: Path, root: Path) -> str:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from .config import Config
 from .errors import ParseError, RenderError, TrueupError
-from .load import Loaded, detect_format, known_files, load_path
 from . import progress
+from .load import Loaded, detect_format, known_files, load_path
 from .model import Finding, Severity, Summary
 from .validate import SchemaValidator
 
@@ -25,6 +25,7 @@ class RenderedEnvironment:
     outputs: list[Rendered]
     failures: list[Finding]
     value_findings: list[Finding]
+    values: Any = None  # the merged Values (data, and each file's document)
 
 
 def error_finding(exc: TrueupError, rule: str, target: str, environment: str | None = None) -> Finding:
@@ -60,13 +61,16 @@ def render_env(
     environment: str | None,
     globs: Sequence[str] = ("**",),
     config: Config,
+    track: bool = False,
 ) -> RenderedEnvironment:
     """Render every template of one environment, keeping going past a failing template."""
     from .desired import load_values, template_names
-    from .render import make_environment, render_template
+    from .render import make_environment, render_template, track_reads
 
     values = load_values(values_files, root, config.limits)
     jinja = make_environment(templates_root, display_root, config.limits)
+    if track:
+        track_reads(jinja, values.data)
     context = dict(values.data)
     context.setdefault("environment", environment or "")
     outputs: list[Rendered] = []
@@ -81,10 +85,11 @@ def render_env(
         except RenderError as exc:
             failures.append(error_finding(exc, "input.render", name, environment))
     findings = [replace(f, environment=environment) for f in values.findings]
-    return RenderedEnvironment(environment, outputs, failures, findings)
+    return RenderedEnvironment(environment, outputs, failures, findings, values)
 
 
-def environment_render(config: Config, env: str) -> RenderedEnvironment:
+def environment_render(config: Config, env: str, track: bool = False) -> RenderedEnvironment:
+    """``track``: record which values each template reads (``Rendered.reads``)."""
     settings = config.environment(env)
     templates_root = config.root / config.templates
     return render_env(
@@ -95,6 +100,7 @@ def environment_render(config: Config, env: str) -> RenderedEnvironment:
         environment=env,
         globs=settings.templates,
         config=config,
+        track=track,
     )
 
 

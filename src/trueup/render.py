@@ -18,11 +18,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator
 
 import jinja2
+import jinja2.runtime
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import ParseError, RenderError, TemplateSecurityError
 from .load import Limits, read_text
+from .pointer import escape_token
 from .render_lines import line_map
 
 TEMPLATE_SUFFIXES = (".j2", ".jinja2", ".jinja")
@@ -40,6 +42,7 @@ class Rendered:
     output: str
     text: str
     lines: list[int]
+    reads: frozenset[str] = frozenset()  # values pointers read, when the environment tracks reads
 
 
 def output_name(template: str) -> str:
@@ -87,8 +90,46 @@ class ConfinedLoader(jinja2.BaseLoader):
         return source, str(real), lambda: real.stat().st_mtime == mtime
 
 
+class _ReadsContext(jinja2.runtime.Context):
+    """Names resolved from the values, for ``track_reads``."""
+
+    def resolve_or_missing(self, key: str) -> Any:
+        value = super().resolve_or_missing(key)
+        reads = getattr(self.environment, "reads", None)
+        if reads is not None and key in self.environment.top:
+            reads.add("/" + escape_token(key))
+        return value
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
+    context_class = _ReadsContext
+    reads: set[str] | None = None  # the values pointers the template being rendered reads
+    paths: dict[int, str] = {}
+    top: frozenset[str] = frozenset()
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        value = super().getitem(obj, argument)
+        if self.reads is not None:
+            self._note(obj, argument)
+        return value
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        value = super().getattr(obj, attribute)
+        if self.reads is not None:
+            self._note(obj, attribute)
+        return value
+
+    def _note(self, obj: Any, key: Any) -> None:
+        where = self.paths.get(id(obj))
+        if where is None:
+            return
+        if isinstance(obj, dict) and isinstance(key, str) and key in obj:
+            self.reads.add(f"{where}/{escape_token(key)}")  # type: ignore[union-attr]
+        elif isinstance(obj, list) and isinstance(key, int):
+            self.reads.add(f"{where}/{key}")  # type: ignore[union-attr]
+        else:
+            self.reads.add(where)  # type: ignore[union-attr]  # a method (items, keys...): all of it
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
@@ -154,6 +195,23 @@ def _required(value: Any, message: str = "a required value is missing") -> Any:
     return value
 
 
+def track_reads(environment: jinja2.Environment, values: dict[str, Any]) -> None:
+    """From now on, each render records which values it reads (``Rendered.reads``, JSON Pointers):
+    a name, a key or an item; a whole mapping or list when a method (``items``) reads it."""
+    paths: dict[int, str] = {}
+    stack: list[tuple[Any, str]] = [(v, "/" + escape_token(k)) for k, v in values.items()]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            paths[id(value)] = where
+            stack.extend((v, f"{where}/{escape_token(str(k))}") for k, v in value.items())
+        elif isinstance(value, list):
+            paths[id(value)] = where
+            stack.extend((v, f"{where}/{i}") for i, v in enumerate(value))
+    environment.paths, environment.top = paths, frozenset(values)  # type: ignore[attr-defined]
+    environment.reads = set()  # type: ignore[attr-defined]
+
+
 def make_environment(root: Path, display_root: str, limits: Limits = Limits()) -> jinja2.Environment:
     loader = ConfinedLoader(root, display_root, limits)
     environment = _Sandbox(
@@ -213,6 +271,8 @@ def render_template(
 ) -> Rendered:
     loader: ConfinedLoader = environment.loader  # type: ignore[assignment]
     display = loader.display(template)
+    if getattr(environment, "reads", None) is not None:
+        environment.reads = set()  # type: ignore[attr-defined]
     try:
         with _deadline(timeout, display):
             compiled = environment.get_template(template)
@@ -250,4 +310,5 @@ def render_template(
         name, line = _template_line(exc, environment)
         raise RenderError(f"template error: {exc}", loader.display(name) if name else display, line) from None
     text = "".join(chunks)
-    return Rendered(template, output_name(template), text, line_map(loader.root / template, text))
+    reads = frozenset(getattr(environment, "reads", None) or ())
+    return Rendered(template, output_name(template), text, line_map(loader.root / template, text), reads)

@@ -47,7 +47,8 @@ def test_a_values_change_is_exactly_what_the_commit_changes(trueup, repo: Path, 
     result = trueup("preview", "--base", "HEAD~1", "--format", "json", cwd=repo)
     valid_report(result.out)
     assert result.code == 0
-    assert _changes(result) == [("change.changed", "prod", "Deployment/shop/api", "/spec/replicas", 4, 5)]
+    assert _changes(result) == [("change.changed", "prod", "Deployment/shop/api", "/spec/replicas", 4, 5),
+                                ("change.values", "prod", "values/prod.yaml", "/replicas/api", 4, 5)]
     finding = result.json()["findings"][0]
     assert (finding["file"], finding["line"]) == ("templates/k8s/api-deployment.yaml.j2", 12)
 
@@ -129,3 +130,57 @@ def test_outside_a_git_repository(trueup, reference_repo: Path) -> None:
     result = trueup("preview", "--base", "HEAD", cwd=reference_repo)
     assert result.code == 2
     assert "preview compares git revisions: run it inside a git repository" in result.err
+
+
+def test_a_changed_configmap_names_the_deployments_that_read_it(trueup, repo: Path) -> None:
+    values = repo / "values/prod.yaml"
+    values.write_text(values.read_text().replace("ttlSeconds: 600", "ttlSeconds: 900"))
+    result = trueup("preview", "--base", "HEAD", "--env", "prod", "--format", "json", cwd=repo)
+    impacts = sorted((f["target"], f["path"], f["message"]) for f in result.json()["findings"] if f["rule"] == "change.impact")
+    assert impacts == [
+        ("Deployment/shop/api", "/spec/template/spec/volumes/0/configMap/name",
+         "reads ConfigMap 'api-config', which this change alters: api needs a rollout to see it"),
+        ("Deployment/shop/web", "/spec/template/spec/containers/0/env/3/valueFrom/configMapKeyRef/name",
+         "reads ConfigMap 'api-config', which this change alters: web needs a rollout to see it"),
+    ]
+    markdown = trueup("preview", "--base", "HEAD", "--format", "markdown", cwd=repo)
+    assert "> **⚠️ This change reaches production:** 2 in prod.\n" in markdown.out
+    assert markdown.out.startswith("## trueup preview (dev, prod, staging): 📝 2 changes, no new problems\n")
+
+
+def test_a_changed_compose_service_names_its_dependents(trueup, repo: Path) -> None:
+    compose = (repo / "templates/compose/compose.yaml.j2").read_text()
+    assert "redis" in compose
+    template = repo / "templates/compose/compose.yaml.j2"
+    template.write_text(compose.replace("--maxmemory", "--maxmemory-samples 5 --maxmemory", 1))
+    result = trueup("preview", "--base", "HEAD", "--env", "dev", "--format", "json", cwd=repo)
+    found = result.json()["findings"]
+    changed = [f["path"] for f in found if f["rule"] in ("change.changed", "change.added")]
+    assert changed and all(p.startswith("/services/redis/command/") for p in changed)
+    assert sorted(f["message"] for f in found if f["rule"] == "change.impact") == ["api depends on redis, which this change alters"]
+
+
+def test_a_values_key_names_every_rendered_file_it_reaches(trueup, repo: Path) -> None:
+    values = repo / "values/prod.yaml"
+    values.write_text(values.read_text().replace("ttlSeconds: 600", "ttlSeconds: 900"))
+    result = trueup("preview", "--base", "HEAD", "--env", "prod", "--format", "json", cwd=repo)
+    found = [f for f in result.json()["findings"] if f["rule"] == "change.values"]
+    assert [(f["file"], f["line"], f["path"], f["live"], f["desired"], f["message"]) for f in found] == [
+        ("values/prod.yaml", 14, "/cache/ttlSeconds", 600, 900,
+         "values /cache/ttlSeconds changes: reaches templates/config/app.yaml.j2, templates/k8s/api-configmap.yaml.j2")]
+
+
+def test_a_shared_values_key_reaches_every_file_whose_output_it_changes(trueup, repo: Path) -> None:
+    values = repo / "values/common.yaml"
+    values.write_text(values.read_text().replace("partOf: shop", "partOf: store"))
+    result = trueup("preview", "--base", "HEAD", "--format", "json", cwd=repo)
+    findings = result.json()["findings"]
+    for env in ("dev", "prod", "staging"):
+        changed = {f["file"] for f in findings if f["environment"] == env and f["rule"] == "change.changed"}
+        reach = [f for f in findings if f["environment"] == env and f["rule"] == "change.values"]
+        assert len(reach) == 1 and reach[0]["path"] == "/partOf" and reach[0]["file"] == "values/common.yaml"
+        if env == "dev":  # compose and the app config: no template reads partOf
+            assert (changed, reach[0]["message"]) == (set(), "values /partOf changes: reaches no rendered file")
+            continue
+        named = set(reach[0]["message"].split(": reaches ", 1)[1].split(", "))
+        assert len(changed) >= 5 and changed == named, env

@@ -6,7 +6,8 @@ pairing), its differences renamed for what they are here: ``change.added``,
 ``change.removed``, ``change.changed`` (values: ``desired`` is the head's, ``live`` the
 base's). Problems are compared by fingerprint: one the head has and the base had not
 is reported as it is (the change introduces it); one only the base had is
-``change.fixed``; one both have is not the change's doing and is left out.
+``change.fixed``; one both have is not the change's doing and is left out. What else
+each change touches follows it as ``change.impact`` (``impact``).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ..config import Config
 from ..drift import Context, Side, drift
 from ..model import Finding, Severity, Summary
 from ..policy.baseline import fingerprint
+from .impact import impacts, values_reach
 
 RULES = {"drift.missing": "change.added", "drift.extra": "change.removed", "drift.changed": "change.changed"}
 
@@ -28,6 +30,8 @@ class Rendered:
     outputs: list[tuple[str, list]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     namespace: str = "default"
+    values: Any = None  # desired.Values: merged data, and each values file's document
+    reads: dict[str, frozenset[str]] = field(default_factory=dict)  # template file -> values pointers it reads
 
 
 def render_revision(config: Config | None, validator: Any, summary: Summary) -> dict[str, Rendered]:
@@ -39,9 +43,11 @@ def render_revision(config: Config | None, validator: Any, summary: Summary) -> 
         return states
     for env in config.environments:
         state = Rendered(namespace=config.environment(env).namespace or "default")
-        rendered = environment_render(config, env)
-        state.findings = list(check_rendered(rendered, validator, config, summary, config.templates.strip("/"),
-                                             outputs=state.outputs))
+        rendered = environment_render(config, env, track=True)
+        root = config.templates.strip("/")
+        state.findings = list(check_rendered(rendered, validator, config, summary, root, outputs=state.outputs))
+        state.values = rendered.values
+        state.reads = {f"{root}/{r.template}" if root else r.template: r.reads for r in rendered.outputs}
         states[env] = state
     return states
 
@@ -56,9 +62,11 @@ def changes(base: dict[str, Rendered], head: dict[str, Rendered]) -> Iterator[Fi
     for env in sorted(set(base) | set(head)):
         before, after = base.get(env, Rendered()), head.get(env, Rendered())
         sides = [Side(path, docs) for path, docs in after.outputs], [Side(path, docs) for path, docs in before.outputs]
-        for found in drift(*sides, Context(namespace=after.namespace, environment=env)):
-            rule = RULES[found.rule]
-            yield replace(found, rule=rule, severity=Severity.INFO, message=_message(found, rule))
+        found = [replace(f, rule=RULES[f.rule], severity=Severity.INFO, message=_message(f, RULES[f.rule]))
+                 for f in drift(*sides, Context(namespace=after.namespace, environment=env))]
+        yield from found
+        yield from impacts([doc for _, docs in after.outputs for doc in docs], found, env)
+        yield from values_reach(before, after, env)
         old = {fingerprint(f) for f in before.findings}
         new = {fingerprint(f) for f in after.findings}
         yield from (f for f in after.findings if fingerprint(f) not in old)

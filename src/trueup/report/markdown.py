@@ -40,11 +40,14 @@ class MarkdownReporter:
         self.problems: list[str] = []
         self.objects: dict[tuple[str | None, str], list[str]] = {}
         self.sources: dict[tuple[str | None, str], str] = {}
+        self.changed_in: dict[str, int] = {}  # preview: changes per environment
 
     def write(self, finding: Finding) -> None:
         if finding.waived and not self.info.verbose:
             return
         if is_difference(finding.rule):
+            if finding.rule.startswith("change.") and finding.environment:
+                self.changed_in[finding.environment] = self.changed_in.get(finding.environment, 0) + 1
             self._drift(finding)
             return
         where = finding.file or finding.target
@@ -87,11 +90,15 @@ class MarkdownReporter:
         verdict = "✅ no findings" if not summary.total else (
             f"❌ {summary.failing} failing" if summary.exit_code else f"⚠️ {active} below the failing severity")
         if self.info.command == "preview" and not summary.exit_code:
-            changed = sum(n for rule, n in summary.by_rule.items() if rule.startswith("change.") and rule != "change.fixed")
+            changed = sum(n for rule, n in summary.by_rule.items() if rule.startswith("change.") and is_difference(rule))
             verdict = f"📝 {changed} {'change' if changed == 1 else 'changes'}, no new problems" if changed else "✅ no changes"
         envs = f" ({', '.join(self.info.environments)})" if self.info.environments else ""
         out.write(f"## trueup {self.info.command}{envs}: {verdict}\n\n")
         out.write(f"{summary.documents} documents in {summary.files} files; fail on: {summary.fail_label}.\n\n")
+        prod = sorted(env for env in self.changed_in if env.lower().startswith("prod"))
+        if prod:
+            counts = ", ".join(f"{self.changed_in[env]} in {env}" for env in prod)
+            out.write(f"> **⚠️ This change reaches production:** {counts}.\n\n")
         if summary.total:
             out.write("| severity | findings |\n| --- | ---: |\n")
             for severity in sorted(Severity, reverse=True):

@@ -78,6 +78,14 @@ _OWN: dict[str, tuple[str, str, Severity, str, str]] = {
     "change.changed": ("change", "What the change alters in an environment", _S.INFO,
                        "A value the head revision renders differently from the base (trueup preview).",
                        "Review it: this is what merging the change alters."),
+    "change.impact": ("change", "What else a change touches", _S.INFO,
+                      "A workload that reads a ConfigMap or Secret the change alters (it needs a rollout to see "
+                      "it), or a compose service that depends on a service the change alters (trueup preview).",
+                      "Roll the workload out with the change, or check the dependent service."),
+    "change.values": ("change", "Every file a changed values key reaches", _S.INFO,
+                      "A values key the change alters, with every rendered file whose template read it while "
+                      "rendering (trueup preview).",
+                      "Review those files' changes together."),
     "change.fixed": ("change", "Problems the change fixes", _S.INFO,
                      "A finding the base revision had that the head no longer has (trueup preview).",
                      "Nothing to do."),
