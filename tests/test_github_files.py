@@ -551,3 +551,27 @@ def test_nightly_issue_body_fits_an_issue(runner: Runner) -> None:
     result = runner.run(step_named(NIGHTLY, "Tracking issue")["run"], RC="1", COMPLETE="true", STUB_ISSUE="", RUN_URL="u")
     assert result.returncode == 0, result.stderr
     assert len((runner.work / "issue.md").read_text()) < 65536
+
+
+PR_CHECK = REPO / ".github" / "workflows" / "pr-check.yml"
+
+
+@needs_bash
+@pytest.mark.parametrize("rc", [0, 1, 2])
+def test_pr_preview_goes_to_the_summary_and_never_fails_the_job(runner: Runner, rc: int) -> None:
+    result = runner.run(step_named(PR_CHECK, "Preview the change")["run"], BASE_REF="main", STUB_RC=str(rc))
+    assert result.returncode == 0, result.stderr
+    preview = str(runner.temp / "preview.md")
+    assert runner.calls == [["trueup", "preview", "--base", "origin/main", "--format", "markdown", "--output", preview]]
+    assert runner.summary.read_text() == "report in markdown\n"
+    assert ("::warning" in result.stdout) == (rc == 2)
+
+
+@needs_bash
+def test_pr_comment_holds_the_preview_then_the_check(runner: Runner) -> None:
+    (runner.temp / "preview.md").write_text("the preview\n")
+    result = runner.run(step_named(PR_CHECK, "Comment on the pull request")["run"], PR_NUMBER="7",
+                        REPORT=str(runner.temp / "trueup.json"), GITHUB_REPOSITORY="o/r", STUB_RC="1")
+    assert result.returncode == 0, result.stderr
+    assert (runner.temp / "comment.md").read_text() == "the preview\n\nreport in markdown\n"
+    assert [c[:3] for c in runner.calls] == [["trueup", "report", "merge"], ["gh", "pr", "comment"]]

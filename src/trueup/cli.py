@@ -46,6 +46,8 @@ def _schema_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _patch_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-blame", action="store_true",
+                        help="do not name the commit that last changed each drifted desired value (git blame)")
     parser.add_argument("--patches", metavar="DIR", help="write remediation patches for the drift into DIR")
     parser.add_argument("--prune", action="store_true", help="patches also remove what exists only live")
     parser.add_argument("--direction", choices=("remediate", "adopt"), default="remediate",

@@ -198,12 +198,15 @@ def _environments(args: argparse.Namespace, config: Any) -> list[str]:
 
 def _rendered_findings(
     config: Any, envs: Sequence[str], validator: Any, summary: Any, *, drift: bool = False, verbose: bool = False,
-    changes: list | None = None, creations: list | None = None,
+    changes: list | None = None, creations: list | None = None, layers: dict | None = None,
 ) -> Iterable[Any]:
+    """``layers``: when given, receives each environment's values files (documents), for blame."""
     from .pipeline import check_rendered, environment_render
 
     for env in envs:
         rendered = environment_render(config, env)
+        if layers is not None:
+            layers[env] = rendered.values.layers
         yield from check_rendered(
             rendered, validator, config, summary, config.templates.strip("/"), drift=drift, verbose=verbose,
             changes=changes, creations=creations,
@@ -253,8 +256,10 @@ def check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     validator = _validator(args, config)
     changes: list = []
     creations: list = []
-    findings = _rendered_findings(config, envs, validator, summary, drift=True, verbose=args.verbose, changes=changes,
-                                  creations=creations)
+    layers: dict = {}
+    findings = _blamed(args, config, _rendered_findings(config, envs, validator, summary, drift=True,
+                                                        verbose=args.verbose, changes=changes, creations=creations,
+                                                        layers=layers), layers)
     return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, envs, stdout, stderr)
 
 
@@ -279,9 +284,18 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     summary = Summary(fail_on=_threshold(args, config))
     changes: list = []
     creations: list = []
-    findings = _rendered_findings(config, envs, None, summary, drift=True, verbose=args.verbose, changes=changes,
-                                  creations=creations)
+    layers: dict = {}
+    findings = _blamed(args, config, _rendered_findings(config, envs, None, summary, drift=True, verbose=args.verbose,
+                                                        changes=changes, creations=creations, layers=layers), layers)
     return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, envs, stdout, stderr)
+
+
+def _blamed(args: argparse.Namespace, config: Any, findings: Iterable[Any], layers: dict) -> Iterable[Any]:
+    if getattr(args, "no_blame", False):
+        return findings
+    from .blame import with_blame
+
+    return with_blame(findings, config.root, layers)
 
 
 def shard(targets: Sequence[Any], index: int, total: int) -> list[Any]:

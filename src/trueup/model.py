@@ -147,6 +147,8 @@ class Finding:
     environment: str | None = None
     live_file: str | None = None
     live_line: int | None = None
+    # The commit that last changed the line setting a drifted desired value: commit, author, date, file, line.
+    blame: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -166,6 +168,8 @@ class Finding:
         if self.live_file is not None:
             out["live_file"] = self.live_file
             out["live_line"] = self.live_line
+        if self.blame is not None:
+            out["blame"] = self.blame
         return out
 
     @classmethod
@@ -176,7 +180,7 @@ class Finding:
             target=data["target"], path=data.get("path", ""), file=data.get("file"), line=data.get("line"),
             column=data.get("column"), desired=data.get("desired"), live=data.get("live"),
             waived=bool(data.get("waived")), environment=data.get("environment"),
-            live_file=data.get("live_file"), live_line=data.get("live_line"),
+            live_file=data.get("live_file"), live_line=data.get("live_line"), blame=data.get("blame"),
         )
 
 

@@ -39,6 +39,15 @@ def sides(rule: str) -> tuple[str, str]:
     return ("base", "head") if rule.startswith("change.") else ("live", "desired")
 
 
+def blame_text(finding: Finding) -> str:
+    """``set in a1b2c3d by Ana on 2026-11-20 at values/prod.yaml:3``, or "" without blame."""
+    blame = finding.blame
+    if not blame:
+        return ""
+    where = f" at {blame['file']}:{blame['line']}" if blame["file"] != finding.file else ""
+    return f"set in {blame['commit']} by {blame['author']} on {blame['date']}{where}"
+
+
 def context(finding: Finding) -> list[str]:
     """Where a finding is, beyond its file: ``at /pointer``, ``in target``, ``(environment)``."""
     parts = []

@@ -14,7 +14,7 @@ from typing import IO
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
-from . import RunInfo, is_difference, sides
+from . import RunInfo, blame_text, is_difference, sides
 
 LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
           Severity.LOW: "notice", Severity.INFO: "notice"}
@@ -48,6 +48,8 @@ def message(finding: Finding) -> str:
         return " ".join(parts) + f" (- {old}, + {new}):\n" + "\n".join(changed[:20])
     if kind == "changed":
         parts.append(f"- {old} {_value(finding.live)}, {new} {_value(finding.desired)}")
+    if blame_text(finding):
+        parts.append(f"({blame_text(finding)})")
     elif kind in ("missing", "added") and finding.path:
         parts.append(f"- {new} {_value(finding.desired)}")
     elif kind in ("extra", "removed") and finding.path:

@@ -22,7 +22,7 @@ from typing import IO, Sequence
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
 from ..policy.baseline import fingerprint
-from . import RunInfo, is_difference, sides
+from . import RunInfo, blame_text, is_difference, sides
 
 ABSENT = '<span class="absent">absent</span>'
 FOLD_AFTER = 15  # differences; a longer object starts folded
@@ -135,6 +135,7 @@ class HtmlReporter:
             self.sources[key] = " vs ".join(x for x in (desired, other and f"{old} {other}") if x)
         place = [f"line {f.line}"] if f.line is not None and not only_old else []
         place += [f"{old} line {f.live_line}"] if f.live_line is not None else []
+        place += [blame_text(f)] if f.blame else []
         head = (f'<td class="ptr"><code>{_e(f.path or "(whole object)")}</code><span class="kind {kind}">{kind}</span>'
                 f'<div class="msg">{_e(f.message)}</div><div class="where">{_e(", ".join(place))}</div></td>')
         lines = any(isinstance(v, str) and "\n" in v.strip("\n") for v in (f.live, f.desired))

@@ -13,7 +13,7 @@ from typing import IO
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
-from . import RunInfo, is_difference, sides
+from . import RunInfo, blame_text, is_difference, sides
 
 FOLD_AFTER = 15  # diff lines; a longer object diff is collapsed
 
@@ -71,6 +71,8 @@ class MarkdownReporter:
         place = f"line {finding.line}" if finding.line is not None and not only_old else ""
         if finding.live_line is not None:
             place += (", " if place else "") + f"{old} line {finding.live_line}"
+        if blame_text(finding):
+            place += (", " if place else "") + blame_text(finding)
         rows.append(f"@@ {kind} {finding.path or finding.message}{f' ({place})' if place else ''} @@")
         if kind == "changed" and any(isinstance(v, str) and "\n" in v for v in (finding.live, finding.desired)):
             diff = difflib.unified_diff(_code(finding.live), _code(finding.desired), lineterm="", n=1)

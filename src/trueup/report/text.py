@@ -14,7 +14,7 @@ from typing import IO
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
-from . import RunInfo, context, is_difference, sides
+from . import RunInfo, blame_text, context, is_difference, sides
 
 _COLORS = {
     Severity.CRITICAL: "\033[1;31m",
@@ -95,18 +95,21 @@ class TextReporter:
         if finding.live_line is not None:
             where.append(f"{old} line {finding.live_line}")
         place = f" ({', '.join(where)})" if where else ""
+        blamed = blame_text(finding)
         label = f"  {kind:<8}{finding.path or finding.message}{place}"
         if finding.waived:
             label += " (waived)"
         if kind == "ignored":
             self._print(self._paint(f"{label}: {finding.message}", _COLORS[Severity.INFO]))
         elif _multiline(finding.desired) or _multiline(finding.live):
-            self._print(label + ":")
+            self._print(label + (f" ({blamed})" if blamed else "") + ":")
             self._lines(str(finding.live or ""), str(finding.desired or ""))
         elif kind == "changed":
-            self._print(f"{label}: {old} {_short(finding.live)}, {new} {_short(finding.desired)}")
+            note = f" ({blamed})" if blamed else ""
+            self._print(f"{label}: {old} {_short(finding.live)}, {new} {_short(finding.desired)}{note}")
         elif kind in ("missing", "added"):
-            self._print(label if finding.path == "" else f"{label}: {new} {_short(finding.desired)}")
+            note = f" ({blamed})" if blamed else ""
+            self._print(label if finding.path == "" else f"{label}: {new} {_short(finding.desired)}{note}")
         else:
             self._print(label if finding.path == "" else f"{label}: {old} {_short(finding.live)}")
 
