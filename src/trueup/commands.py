@@ -68,7 +68,7 @@ def report(
     """Stream findings through suppressions and the baseline to the reporter; ``merged_from``: the
     command whose reports are being merged (already suppressed and baselined, and not a run to audit);
     ``history``: RunInfo's ``previous`` and ``history``, for the HTML report."""
-    from .report import RunInfo, make_reporter
+    from .report import RunInfo, in_github_actions, make_reporter
 
     stream = open_output(args, stdout)
     color = args.color == "always" or (
@@ -76,8 +76,8 @@ def report(
     )
     info = RunInfo(merged_from or args.command, tuple(environments), color=color, quiet=args.quiet,
                    verbose=getattr(args, "verbose", False), **(history or {}))
-    reporter, summary_file = _in_github_actions(args, info, stream, stream is stdout,
-                                                make_reporter(args.format, stream, info))
+    reporter, summary_file = in_github_actions(args.format, info, stream, stream is stdout,
+                                               make_reporter(args.format, stream, info))
     args.reported = True
     from .policy.suppress import Suppressions
 
@@ -112,29 +112,6 @@ def report(
     if error is not None:
         print(f"trueup: {error}", file=stderr)
     return code
-
-
-def _in_github_actions(args: argparse.Namespace, info: Any, stream: IO[str], to_stdout: bool,
-                       reporter: Any) -> tuple[Any, IO[str] | None]:
-    """In GitHub Actions (``GITHUB_ACTIONS=true``) the default report (text on standard output)
-    also becomes annotations (workflow commands, which the log does not show) and appends its
-    Markdown form to the job summary (``GITHUB_STEP_SUMMARY``). A report asked for in a format
-    or a file is left alone: the action and workflows convert JSON reports themselves. Returns
-    the reporter to use and the summary file to close."""
-    if os.environ.get("GITHUB_ACTIONS") != "true" or args.format != "text" or not to_stdout:
-        return reporter, None
-    from .report import Tee, make_reporter
-
-    extra = [make_reporter("github", stream, info)]
-    handle = None
-    path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if path:
-        try:
-            handle = open(path, "a", encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write the job summary: {exc.strerror}", path) from None
-        extra.append(make_reporter("markdown", handle, info))
-    return Tee(reporter, *extra), handle
 
 
 def _baseline_settings(config: Any) -> tuple[str, int]:

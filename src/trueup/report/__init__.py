@@ -7,10 +7,11 @@ thousands of targets streams instead of holding every finding.
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 from typing import IO, Protocol
 
-from ..errors import TrueupError
+from ..errors import TrueupError, UsageError
 from ..model import Finding, Summary
 
 FORMATS = ("text", "json", "sarif", "junit", "markdown", "github", "html")
@@ -84,3 +85,24 @@ class Tee:
 def make_reporter(fmt: str, stream: IO[str], info: RunInfo) -> Reporter:
     module = importlib.import_module(f".{'json_' if fmt == 'json' else fmt}", __name__)
     return module.make(stream, info)
+
+
+def in_github_actions(fmt: str, info: RunInfo, stream: IO[str], to_stdout: bool,
+                      reporter: Reporter) -> tuple[Reporter, IO[str] | None]:
+    """In GitHub Actions (``GITHUB_ACTIONS=true``) the default report (text on standard output)
+    also becomes annotations (workflow commands, which the log does not show) and appends its
+    Markdown form to the job summary (``GITHUB_STEP_SUMMARY``). A report asked for in a format
+    or a file is left alone: the action and workflows convert JSON reports themselves. Returns
+    the reporter to use and the summary file to close."""
+    if os.environ.get("GITHUB_ACTIONS") != "true" or fmt != "text" or not to_stdout:
+        return reporter, None
+    extra = [make_reporter("github", stream, info)]
+    handle = None
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if path:
+        try:
+            handle = open(path, "a", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write the job summary: {exc.strerror}", path) from None
+        extra.append(make_reporter("markdown", handle, info))
+    return Tee(reporter, *extra), handle
