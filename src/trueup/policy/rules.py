@@ -16,6 +16,7 @@ from ..globs import match_any
 from ..mask import display_value
 from ..model import Document, Finding, Severity, finding_at
 from ..pointer import join_pointer, value_at
+from .fastcheck import compile_check
 from .select import expand, select
 
 
@@ -37,6 +38,7 @@ class Rule:
     fix: tuple[dict, ...] = ()
     source: str = ""
     _validator: Any = None
+    _fast: Any = False  # False: not compiled yet; None: no fast check for this schema
 
     def applies(self, doc: Document) -> bool:
         if self.kinds and doc.kind not in self.kinds:
@@ -54,11 +56,21 @@ class Rule:
             self._validator = Draft202012Validator(self.schema)
         return self._validator
 
+    @property
+    def fast(self) -> Any:
+        """A plain-Python yes for values that pass (``fastcheck``); jsonschema explains the rest."""
+        if self._fast is False:
+            self._fast = compile_check(self.schema)
+        return self._fast
+
     def check(self, doc: Document) -> Iterator[Finding]:
         kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
+        fast = self.fast
         for pattern in self.selects:
             for concrete in expand(pattern, kind):
                 for pointer, value in select(doc.data, concrete):
+                    if fast is not None and fast(value):
+                        continue
                     error = best_match(self.validator.iter_errors(value))
                     if error is None:
                         continue
