@@ -234,3 +234,11 @@ def test_adopt_edits_plain_desired_files_and_names_templates(trueup, write, tmp_
     assert (tmp_path / "templates/plain.yaml").read_text() == "# kept by hand\nworkers: 8   # per core\n"
     after = trueup("drift", "--format", "json", cwd=tmp_path)
     assert [f["target"] for f in after.json()["findings"]] == ["tpl.yaml"]
+
+
+def test_a_key_and_an_item_appended_at_the_same_place_keep_their_blocks() -> None:
+    """Found by the invariant: an indentless list's new item goes before the new key that follows it."""
+    text = "b:\n- null\n"
+    ops = [Op("add", "/a", None), Op("add", "/b/-", None)]
+    out = edit_document(text, 0, "", ops, {"b": [None, None], "a": None})
+    assert out == "b:\n- null\n- null\na: null\n"

@@ -205,10 +205,13 @@ def edit_document(text: str, doc_index: int, base: str, ops: Sequence[Op], targe
     if base and any(not p.startswith(base) for p in rewrites):
         raise NotSurgical(f"{base}: the object cannot be rewritten in place")
     rewrites = {p for p in rewrites if not any(q != p and _inside(p, q) for q in rewrites)}
-    spans = [span for pointer, span in planned if not any(_inside(pointer, q) for q in rewrites)]
-    spans += [doc.rewrite(p) for p in sorted(rewrites)]
-    # At one place, deeper blocks end first: their new lines go before the shallower ones'.
-    spans.sort(key=lambda s: (s[0], s[1], -(len(s[2].lstrip("\n")) - len(s[2].lstrip("\n").lstrip(" ")))))
+    # At one place, deeper blocks end first: their new lines go before the shallower ones' (by
+    # nesting, not indentation: an indentless list's items sit at its key's column).
+    ranked = [(span, len(split_pointer(pointer))) for pointer, span in planned
+              if not any(_inside(pointer, q) for q in rewrites)]
+    ranked += [(doc.rewrite(p), 0) for p in sorted(rewrites)]
+    ranked.sort(key=lambda r: (r[0][0], r[0][1], -r[1]))
+    spans = [span for span, _ in ranked]
     for before, after in zip(spans, spans[1:]):
         if before[1] > after[0]:
             raise NotSurgical("edits overlap")
