@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .model import Finding
-from .pointer import escape_token, split_pointer, steps
+from .pointer import escape_token, resolves
 
 _EXPRESSION = re.compile(r"\{\{-?\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\s*[\"'][^\"']+[\"']\s*\])*)")
 _PART = re.compile(r"\.([A-Za-z_]\w*)|\[\s*[\"']([^\"']+)[\"']\s*\]")
@@ -72,7 +72,7 @@ class Blamer:
         for expression in _EXPRESSION.findall(self._line_text(file, line)):
             pointer = _pointer(expression)
             for doc in reversed(layers):
-                if len(steps(doc.data, pointer)) == len(split_pointer(pointer)):
+                if resolves(doc.data, pointer):
                     where = doc.locate(pointer)
                     if where is not None:
                         return doc.source.file, where[0]

@@ -38,6 +38,11 @@ def steps(data: Any, pointer: str) -> list[tuple[Any, str]]:
     return out
 
 
+def resolves(data: Any, pointer: str) -> bool:
+    """Whether every step of ``pointer`` exists in ``data`` (a null value at the end still counts)."""
+    return len(steps(data, pointer)) == len(split_pointer(pointer))
+
+
 def value_at(data: Any, pointer: str) -> Any:
     """The value at ``pointer``, or None where the pointer does not resolve."""
     path = steps(data, pointer)

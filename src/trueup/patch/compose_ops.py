@@ -15,7 +15,7 @@ from typing import Any
 from ..drift.compare import Difference
 from ..drift.normalize_compose import Canonical
 from ..model import Document
-from ..pointer import split_pointer, steps, value_at
+from ..pointer import resolves, split_pointer, value_at
 from . import Change
 
 LISTED = {"environment", "labels", "annotations", "extra_hosts"}
@@ -26,10 +26,6 @@ _KINDS = {"set": "changed", "add": "missing", "remove": "extra"}
 
 def _parent(pointer: str) -> str:
     return pointer.rsplit("/", 1)[0]
-
-
-def _resolves(data: Any, pointer: str) -> bool:
-    return len(steps(data, pointer)) == len(split_pointer(pointer))
 
 
 def _in_live_syntax(element: str, cd: Canonical, d: Document, desired_element: tuple[str, str, bool] | None) -> Any:
@@ -73,7 +69,7 @@ def compose_change(diff: Difference, cd: Canonical, cl: Canonical, d: Document, 
         # Live writes the element long (a mapping): edit the field itself.
         if diff.kind == "extra":
             return _change("remove", lp, None, diff, d, l, dp)
-        raw = ed is not None and not ed[2] and _resolves(d.data, dp)
+        raw = ed is not None and not ed[2] and resolves(d.data, dp)
         return _change("set" if diff.kind == "changed" else "add", lp, value_at(d.data, dp) if raw else diff.desired,
                        diff, d, l, dp)
     item = _in_live_syntax(element, cd, d, ed)
@@ -94,9 +90,9 @@ def _outside_elements(diff: Difference, d: Document, l: Document, dp: str) -> Ch
     """A difference where both files write the same pointers: take the desired value as written."""
     if diff.kind == "extra":
         return _change("remove", diff.live_path, None, diff, d, l, dp)
-    if diff.kind == "missing" and _resolves(d.data, dp) and isinstance(value_at(l.data, _parent(dp)), dict):
+    if diff.kind == "missing" and resolves(d.data, dp) and isinstance(value_at(l.data, _parent(dp)), dict):
         return _change("add", dp, value_at(d.data, dp), diff, d, l, dp)
     pointer = dp
-    while pointer and not (_resolves(d.data, pointer) and _resolves(l.data, pointer)):
+    while pointer and not (resolves(d.data, pointer) and resolves(l.data, pointer)):
         pointer = _parent(pointer)
     return _change("set", pointer, value_at(d.data, pointer), diff, d, l, dp)

@@ -6,8 +6,7 @@ from typing import Any, Sequence
 
 from ..pointer import escape_token, split_pointer
 from .line_edit import _body, _drop, _insert, _lines, _newline, _nl, _read, _text
-from .json_edit import same_data
-from .ops import Op, ordered
+from .ops import Op, ordered, same_data
 from .yaml_edit import NotSurgical
 
 # INI: [sections] of key = value lines, continuation lines indented deeper than their key.

@@ -67,15 +67,6 @@ def _tree(text: str) -> _Node:
     return root
 
 
-def same_data(a: Any, b: Any) -> bool:
-    """Equal as data, a boolean never equal to a number nor an int to a float (unlike ``==``)."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(same_data(a[key], b[key]) for key in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same_data(x, y) for x, y in zip(a, b))
-    return type(a) is type(b) and a == b
-
-
 def _child(node: _Node, token: str) -> int | None:
     """The index among ``node``'s members of ``token`` (of a repeated key, the last, which wins)."""
     if node.obj:

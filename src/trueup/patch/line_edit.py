@@ -21,8 +21,8 @@ from ..load.dotenv import _QUOTED as _ENV_QUOTED
 from ..load.dotenv import _SKIP as _ENV_SKIP
 from ..load.positions import LineIndex
 from ..pointer import split_pointer
-from .json_edit import edit_json, same_data
-from .ops import Op, ordered
+from .json_edit import edit_json
+from .ops import Op, ordered, same_data
 from .toml_edit import edit_toml
 from .yaml_edit import NotSurgical
 

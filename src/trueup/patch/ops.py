@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from ..pointer import split_pointer
 
@@ -40,32 +40,50 @@ def outermost(ops: Sequence[Op]) -> list[Op]:
     return [op for op in ops if not any(op.pointer.startswith(p + "/") or (p == "" and op.pointer) for p in whole)]
 
 
+def _store(parent: Any, key: Any, value: Any) -> None:
+    parent[key] = value
+
+
+def make(root: Any, op: Op, store: Callable[[Any, Any, Any], None] = _store) -> None:
+    """Make one op (not on the whole document) inside ``root``, in place. ``store(parent, key, value)``
+    writes a set or added value (tomlkit's editor writes its own way); KeyError, IndexError or
+    TypeError if the op does not fit."""
+    tokens = split_pointer(op.pointer)
+    parent = root
+    for token in tokens[:-1]:
+        parent = parent[int(token)] if isinstance(parent, list) else parent[token]
+    last = tokens[-1]
+    if not isinstance(parent, (list, dict)):
+        raise TypeError(f"{op.pointer}: its parent is not a collection")
+    key = int(last) if isinstance(parent, list) and last != "-" else last
+    if op.op == "remove":
+        del parent[key]
+    elif isinstance(parent, list) and last == "-":
+        parent.append(op.value)
+    else:
+        store(parent, key, op.value)
+
+
 def apply_ops(data: Any, ops: Sequence[Op]) -> Any:
     """A copy of ``data`` with ``ops`` applied; KeyError/IndexError/TypeError if one does not fit."""
     result = copy.deepcopy(data)
     for op in ordered(ops):
-        tokens = split_pointer(op.pointer)
-        if not tokens:
+        if not op.pointer:
             if op.op == "remove":
                 raise KeyError("cannot remove the whole document")
             result = copy.deepcopy(op.value)
             continue
-        parent = result
-        for token in tokens[:-1]:
-            parent = parent[int(token)] if isinstance(parent, list) else parent[token]
-        last = tokens[-1]
-        if isinstance(parent, list):
-            if op.op == "remove":
-                del parent[int(last)]
-            elif last == "-":
-                parent.append(copy.deepcopy(op.value))
-            else:
-                parent[int(last)] = copy.deepcopy(op.value)
-        elif isinstance(parent, dict):
-            if op.op == "remove":
-                del parent[last]
-            else:
-                parent[last] = copy.deepcopy(op.value)
-        else:
-            raise TypeError(f"{op.pointer}: its parent is not a collection")
+        make(result, Op(op.op, op.pointer, copy.deepcopy(op.value)))
     return result
+
+
+def same_data(a: Any, b: Any) -> bool:
+    """Equal as data, a boolean never equal to a number nor an int to a float (unlike ``==``); NaN
+    reads back as NaN."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_data(a[key], b[key]) for key in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_data(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True
+    return type(a) is type(b) and a == b

@@ -9,23 +9,18 @@ leave the file as the desired state says.
 """
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import TrueupError
 from ..load import load_text
-from ..pointer import split_pointer, steps, value_at
-from .ops import Op, apply_ops, outermost
+from ..pointer import resolves, value_at
+from .ops import Op, apply_ops, outermost, same_data
 from .yaml_edit import NotSurgical, edit_document
 
 if TYPE_CHECKING:
     from ..model import Document, Source
     from . import Change, FileEdit
-
-
-def _resolves(data: Any, pointer: str) -> bool:
-    return len(steps(data, pointer)) == len(split_pointer(pointer))
 
 
 def change_op(change: Change, prune: bool) -> Op | None:
@@ -35,14 +30,9 @@ def change_op(change: Change, prune: bool) -> Op | None:
     if change.kind == "extra":
         return Op("remove", change.live_path) if prune else None
     parent = change.live_path.rsplit("/", 1)[0]
-    if _resolves(change.live.data, parent) and isinstance(value_at(change.live.data, parent), list):
+    if resolves(change.live.data, parent) and isinstance(value_at(change.live.data, parent), list):
         return Op("add", parent + "/-", change.desired_value)
     return Op("add", change.live_path, change.desired_value)
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal with types: ``1`` is not ``true`` nor ``"1"``."""
-    return json.dumps(a, sort_keys=True, default=repr) == json.dumps(b, sort_keys=True, default=repr)
 
 
 def _edit_other(text: str, source: Source, index: int, base: str, ops: list[Op], target: Any) -> str:
@@ -82,7 +72,7 @@ def edited_text(source: Any, by_doc: dict[tuple[int, str], tuple[Any, list[Op]]]
         raise NotSurgical("the edited file would not parse") from None
     found = {(doc.index, doc.base): doc.data for doc in loaded.documents}
     for where, target in targets.items():
-        if where not in found or not _same(found[where], target):
+        if where not in found or not same_data(found[where], target):
             raise NotSurgical("the edited file would not read back as desired")
     return text
 

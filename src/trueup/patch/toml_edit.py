@@ -20,9 +20,8 @@ from tomlkit.items import String, StringType, Trivia
 from ..errors import ParseError
 from ..load.toml_ import Locator, _plain
 from ..load.toml_ import parse as parse_toml
-from ..pointer import split_pointer
-from .json_edit import same_data
-from .ops import Op, apply_ops, ordered
+from ..pointer import split_pointer, value_at
+from .ops import Op, apply_ops, make, ordered, same_data
 from .yaml_edit import NotSurgical
 
 _BARE_LF = re.compile(r"(?<!\r)\n")
@@ -34,7 +33,7 @@ def edit_toml(text: str, ops: Sequence[Op]) -> str:
     crlf = "\n" in text and not _BARE_LF.search(text)
     for op in ordered(ops):
         data = _data(text)
-        if op.op == "set" and _scalar(op.value) and _scalar(_at(data, op.pointer)):
+        if op.op == "set" and _scalar(op.value) and _scalar(value_at(data, op.pointer)):
             try:
                 swapped = _swap(text, op)
                 if same_data(_data(swapped), apply_ops(data, [op])):
@@ -84,17 +83,6 @@ def _data(text: str) -> Any:
         raise NotSurgical("the TOML text does not parse") from None
 
 
-def _at(data: Any, pointer: str) -> Any:
-    for token in split_pointer(pointer):
-        if isinstance(data, dict) and token in data:
-            data = data[token]
-        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
-            data = data[int(token)]
-        else:
-            return None
-    return data
-
-
 def _has_null(value: Any) -> bool:
     if isinstance(value, dict):
         return any(_has_null(item) for item in value.values())
@@ -111,21 +99,7 @@ def _through_tomlkit(text: str, op: Op) -> str:
         raise NotSurgical(f"{op.pointer}: TOML has no null")
     try:
         doc = tomlkit.parse(text)
-        parent: Any = doc
-        for token in tokens[:-1]:
-            parent = parent[int(token)] if isinstance(parent, list) else parent[token]
-        last = tokens[-1]
-        if isinstance(parent, list):
-            if op.op == "remove":
-                del parent[int(last)]
-            elif last == "-":
-                parent.append(op.value)
-            else:
-                _assign(parent, int(last), op.value)
-        elif op.op == "remove":
-            del parent[last]
-        else:
-            _assign(parent, last, op.value)
+        make(doc, op, _assign)
         return tomlkit.dumps(doc)
     except (TOMLKitError, KeyError, IndexError, TypeError, ValueError):
         raise NotSurgical(f"{op.pointer}: tomlkit cannot make this edit") from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator, Sequence
 
 from ..model import Document, Finding, Severity, finding_at
-from ..pointer import escape_token, split_pointer, steps, unescape_token
+from ..pointer import escape_token, resolves, steps, unescape_token
 from ..policy.crossfile.kubernetes import POD_REFERENCES, _name, _namespace, _objects
 from ..policy.select import expand, select
 
@@ -94,9 +94,8 @@ def reaches(reads: frozenset[str], key: str) -> bool:
 
 def _defined(values: Any, key: str) -> Document | None:
     """The values file whose value for ``key`` wins (the last layer that sets it, or an ancestor of it)."""
-    tokens = split_pointer(key)
     for doc in reversed(getattr(values, "layers", [])):
-        if len(steps(doc.data, key)) == len(tokens):
+        if resolves(doc.data, key):
             return doc
     for doc in reversed(getattr(values, "layers", [])):
         if steps(doc.data, key):
