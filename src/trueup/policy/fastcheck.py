@@ -72,7 +72,17 @@ def _compile(schema: Any) -> Check:
         if key in _IGNORED or key in ("then", "else"):
             continue
         checks.append(_keyword(key, arg, schema))
+    if not checks:
+        return lambda value: True
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda value: first(value) and second(value)
     return lambda value: all(check(value) for check in checks)
+
+
+_SIMPLE_TYPES: dict[str, Any] = {"string": str, "object": dict, "array": list}
 
 
 def _keyword(key: str, arg: Any, schema: dict) -> Check:
@@ -80,6 +90,9 @@ def _keyword(key: str, arg: Any, schema: dict) -> Check:
         names = [arg] if isinstance(arg, str) else list(arg)
         for name in names:
             _is_type(None, name)  # an unknown type name is Unsupported now, not at run time
+        if len(names) == 1 and names[0] in _SIMPLE_TYPES:
+            python_type = _SIMPLE_TYPES[names[0]]
+            return lambda v: isinstance(v, python_type)
         return lambda v: any(_is_type(v, n) for n in names)
     if key == "not":
         inner = _compile(arg)

@@ -19,6 +19,7 @@ from jsonschema.exceptions import SchemaError as JsonSchemaError
 from ..errors import ConfigError, ParseError
 from ..load import load_path
 from ..model import Document, Finding, Severity
+from .everywhere import every_value
 from .rules import Rule, rule_from_data
 
 ENTRY_POINT_GROUP = "trueup.packs"
@@ -138,8 +139,13 @@ class Policy:
         self.settings = settings or {}
 
     def check(self, doc: Document) -> Iterator[Finding]:
-        for rule in self.rules:
-            if rule.applies(doc):
+        rules = [rule for rule in self.rules if rule.applies(doc)]
+        walked = [rule for rule in rules if rule.everywhere]
+        found = every_value(doc, walked) if walked else {}
+        for rule in rules:
+            if rule.everywhere:
+                yield from found.get(rule.id, ())
+            else:
                 yield from rule.check(doc)
 
     def cross(self, documents: Sequence[Document], partial: bool = False) -> Iterator[Finding]:

@@ -63,6 +63,23 @@ class Rule:
             self._fast = compile_check(self.schema)
         return self._fast
 
+    @property
+    def forbidden(self) -> str | None:
+        """The pattern of a rule that only forbids strings matching it (``not: {type: string,
+        pattern: P}``): the one-walk pass tests all such patterns with one search per string."""
+        schema = self.schema
+        if isinstance(schema, dict) and schema.keys() == {"not"}:
+            inner = schema["not"]
+            if isinstance(inner, dict) and inner.keys() == {"type", "pattern"} and inner["type"] == "string":
+                return str(inner["pattern"])
+        return None
+
+    @property
+    def everywhere(self) -> bool:
+        """Whether the rule looks at every value (``/**``) with a fast check: ``Policy`` walks
+        each document once for all such rules instead of once per rule."""
+        return self.selects == ("/**",) and self.fast is not None
+
     def check(self, doc: Document) -> Iterator[Finding]:
         kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
         fast = self.fast
@@ -71,15 +88,21 @@ class Rule:
                 for pointer, value in select(doc.data, concrete):
                     if fast is not None and fast(value):
                         continue
-                    error = best_match(self.validator.iter_errors(value))
-                    if error is None:
-                        continue
-                    at = pointer + join_pointer(error.absolute_path)
-                    shown = display_value(doc.data, at, value_at(doc.data, at), doc.kind)
-                    yield finding_at(
-                        doc, at, rule=self.id, severity=self.severity, message=self.message or self.title,
-                        desired=None if isinstance(shown, (dict, list)) else shown,
-                    )
+                    finding = self.explain(doc, pointer, value)
+                    if finding is not None:
+                        yield finding
+
+    def explain(self, doc: Document, pointer: str, value: Any) -> Finding | None:
+        """The finding for ``value`` (at ``pointer``) if it fails the rule's schema, else None."""
+        error = best_match(self.validator.iter_errors(value))
+        if error is None:
+            return None
+        at = pointer + join_pointer(error.absolute_path)
+        failing = value_at(doc.data, at)
+        shown = None if isinstance(failing, (dict, list)) else display_value(doc.data, at, failing, doc.kind)
+        return finding_at(
+            doc, at, rule=self.id, severity=self.severity, message=self.message or self.title, desired=shown,
+        )
 
 
 def rule_from_data(raw: dict[str, Any], pack: str, source: str) -> Rule:

@@ -9,6 +9,7 @@ from ..globs import match_any
 from ..mask import display_value
 from ..model import Document, Finding, Severity, finding_at
 from ..pointer import value_at
+from .fast import Quick
 from .messages import explain, is_unknown_field
 
 # Where a user's schema forbids additional properties, an unknown key in a config file
@@ -54,16 +55,17 @@ class SchemaValidator:
         if doc.kind == "kubernetes":
             yield from self._kubernetes_check(doc)
         elif doc.kind == "compose" and isinstance(doc.data, dict):
-            from .compose import compose_validator
+            from .compose import compose_quick, compose_validator
 
-            yield from self._run(doc, compose_validator(), "compose-spec schema")
+            yield from self._run(doc, compose_validator(), "compose-spec schema", quick=compose_quick())
 
     def _kubernetes_check(self, doc: Document) -> Iterator[Finding]:
         schemas = self.kubernetes()
         api_version, kind = doc.data["apiVersion"], doc.data["kind"]
         validator = schemas.validator(api_version, kind)
         if validator is not None:
-            yield from self._run(doc, validator, f"{schemas.label} schema for {api_version} {kind}")
+            yield from self._run(doc, validator, f"{schemas.label} schema for {api_version} {kind}",
+                                 quick=schemas.quick(api_version, kind))
         elif self.missing_schemas != "ignore":
             yield finding_at(
                 doc,
@@ -73,9 +75,13 @@ class SchemaValidator:
                 message=f"no {schemas.label} schema for {api_version} {kind}; not validated",
             )
 
-    def _run(self, doc: Document, validator: Any, schema: str, user: bool = False) -> Iterator[Finding]:
+    def _run(
+        self, doc: Document, validator: Any, schema: str, user: bool = False, quick: Quick | None = None
+    ) -> Iterator[Finding]:
         from referencing.exceptions import Unresolvable
 
+        if quick is not None and quick(doc.data):
+            return
         try:
             problems = explain(validator.iter_errors(doc.data))
         except Unresolvable as exc:

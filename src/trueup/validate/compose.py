@@ -5,10 +5,12 @@ import importlib.util
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jsonschema.protocols import Validator
 
 from ..errors import SchemaError
+from .fast import Quick, quick_validator
 from .registry import compile_schema
 
 
@@ -24,6 +26,16 @@ def schema_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def compose_validator() -> Validator:
+def _schema() -> Any:
     with open(schema_path(), encoding="utf-8") as handle:
-        return compile_schema(json.load(handle), "compose-spec schema")
+        return json.load(handle)
+
+
+@lru_cache(maxsize=1)
+def compose_validator() -> Validator:
+    return compile_schema(_schema(), "compose-spec schema", trusted=True)
+
+
+@lru_cache(maxsize=1)
+def compose_quick() -> Quick | None:
+    return quick_validator(_schema())

@@ -10,11 +10,13 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 
 from ..errors import SchemaError
+from .fast import Quick, quick_registry, quick_validator
 from .registry import compile_schema
 
 _VERSION_DIR = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-local$")
@@ -76,7 +78,10 @@ class KubernetesSchemas:
         major, minor = self.version
         self.directory = schema_root() / f"v{major}.{minor}.0-local{'-strict' if strict else ''}"
         self._registry: Registry | None = None
+        self._definitions_data: Any = None
         self._validators: dict[str, Validator | None] = {}
+        self._quick: dict[str, Quick | None] = {}
+        self._quick_registry: Any = False
 
     @property
     def label(self) -> str:
@@ -85,8 +90,8 @@ class KubernetesSchemas:
     def _definitions(self) -> Registry:
         if self._registry is None:
             with open(self.directory / "_definitions.json", encoding="utf-8") as handle:
-                resource = Resource.from_contents(json.load(handle))
-            self._registry = resource @ Registry()
+                self._definitions_data = json.load(handle)
+            self._registry = Resource.from_contents(self._definitions_data) @ Registry()
         return self._registry
 
     def validator(self, api_version: str, kind: str) -> Validator | None:
@@ -100,6 +105,14 @@ class KubernetesSchemas:
         if path.is_file():
             with open(path, encoding="utf-8") as handle:
                 schema = json.load(handle)
-            validator = compile_schema(schema, f"{self.label} schema {name}", self._definitions())
+            validator = compile_schema(schema, f"{self.label} schema {name}", self._definitions(), trusted=True)
+            if self._quick_registry is False:
+                definitions = self._definitions_data
+                self._quick_registry = quick_registry([(definitions.get("$id", ""), definitions)])
+            self._quick[name] = quick_validator(schema, self._quick_registry)
         self._validators[name] = validator
         return validator
+
+    def quick(self, api_version: str, kind: str) -> Quick | None:
+        """The fast validity check for the schema ``validator`` returned (compiled with it)."""
+        return self._quick.get(schema_file_name(api_version, kind) or "")
