@@ -89,8 +89,15 @@ class MarkdownReporter:
             out.write(f"## trueup {self.info.command}: error\n\n`{_cell(error)}`\n")
             return
         active = sum(summary.active_by_severity.values())
-        verdict = "✅ no findings" if not summary.total else (
-            f"❌ {summary.failing} failing" if summary.exit_code else f"⚠️ {active} below the failing severity")
+        if summary.incomplete:
+            inputs = "input" if summary.incomplete == 1 else "inputs"
+            verdict = f"❌ incomplete: {summary.incomplete} {inputs} could not be read (exit 2)"
+        elif summary.exit_code:
+            verdict = f"❌ {summary.failing} failing"
+        elif active:
+            verdict = f"⚠️ {active} below the failing severity"
+        else:
+            verdict = "✅ no findings" + (f" ({summary.waived} waived)" if summary.waived else "")
         if self.info.command == "preview" and not summary.exit_code:
             changed = sum(n for rule, n in summary.by_rule.items() if rule.startswith("change.") and is_difference(rule))
             verdict = f"📝 {changed} {'change' if changed == 1 else 'changes'}, no new problems" if changed else "✅ no changes"
@@ -103,9 +110,10 @@ class MarkdownReporter:
             out.write(f"> **⚠️ This change reaches production:** {counts}.\n\n")
         if summary.total:
             out.write("| severity | findings |\n| --- | ---: |\n")
+            # Waived findings are counted once, on their own row, as the text report does.
             for severity in sorted(Severity, reverse=True):
-                if summary.by_severity.get(str(severity)):
-                    out.write(f"| {severity} | {summary.by_severity[str(severity)]} |\n")
+                if summary.active_by_severity.get(str(severity)):
+                    out.write(f"| {severity} | {summary.active_by_severity[str(severity)]} |\n")
             if summary.waived:
                 out.write(f"| waived | {summary.waived} |\n")
             out.write("\n")
