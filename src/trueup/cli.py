@@ -62,6 +62,12 @@ def _shard(text: str) -> tuple[int, int]:
     return int(index), int(total)
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number of processes (0: automatic)")
+    return int(text)
+
+
 def _preview(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     from .preview import command
 
@@ -91,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--env", metavar="ENV", action="append", default=[], help="environment to render and validate (repeatable)")
     validate.add_argument("--schema", metavar="FILE", help="also validate every PATH against this JSON Schema")
     validate.add_argument("--verbose", "-v", action="store_true", help="also list waived (suppressed) findings")
+    validate.add_argument("--jobs", "-j", metavar="N", type=_jobs, default=0,
+                          help="worker processes for PATHs (default: one per core from 200 files on, else 1)")
     validate.set_defaults(handler=commands.validate)
 
     check = sub.add_parser("check", help="render, validate and drift environments: one report, one exit code")

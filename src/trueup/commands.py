@@ -219,7 +219,8 @@ def validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     summary = Summary(fail_on=_threshold(args, config))
     validator = _validator(args, config)
     if args.paths:
-        return report(args, config, check_files(args.paths, config, validator, summary), summary, [], stdout, stderr)
+        findings = check_files(args.paths, config, validator, summary, jobs=args.jobs)
+        return report(args, config, findings, summary, [], stdout, stderr)
     envs = _environments(args, config)
     return report(args, config, _rendered_findings(config, envs, validator, summary), summary, envs, stdout, stderr)
 

@@ -66,6 +66,11 @@ class Source:
     digest: str | None = None
     bom: bool = False
 
+    def forget_positions(self) -> None:
+        """Drop the node graph a lookup built (it is rebuilt on demand): keeps memory and the
+        documents a worker process sends back small."""
+        self._locator = None
+
     def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
         if self.locator_factory is None:
             return None

@@ -189,7 +189,7 @@ def plain_files(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:
 
 
 def check_files(
-    paths: Sequence[Path], config: Config, validator: SchemaValidator, summary: Summary
+    paths: Sequence[Path], config: Config, validator: SchemaValidator, summary: Summary, jobs: int = 1
 ) -> Iterator[Finding]:
     """Validate plain files (the pre-commit form): each file's name is relative to the config root.
 
@@ -197,8 +197,11 @@ def check_files(
     (not only directories) are named, the set is partial and the rules that need a whole
     environment do not run. Files under the configured templates directory are skipped:
     they are templates, checked when they are rendered (``trueup validate`` with no paths).
+    ``jobs``: worker processes for the per-file work (0: automatic, by the number of files).
     """
-    documents: list = []
+    from .parallel import ordered_map, workers
+
+    files: list[tuple[Path, str, str]] = []
     templates = (config.root / config.templates).resolve() if config.path is not None else None
     for path, shown in plain_files(paths):
         if templates is not None and templates in path.resolve().parents:
@@ -208,15 +211,27 @@ def check_files(
             fmt = "yaml"
         if fmt is None:
             continue
-        name = _relative(path, config.root) or shown
-        summary.files += 1
+        files.append((path, _relative(path, config.root) or shown, fmt))
+
+    def one(item: tuple[Path, str, str]) -> tuple[list[Finding], list, int]:
+        path, name, fmt = item
         try:
             loaded = load_path(path, file=name, name=name, fmt=fmt, limits=config.limits)
         except ParseError as exc:
-            yield error_finding(exc, "input.parse", name)
-            continue
-        documents.extend(loaded.documents)
-        yield from _check_loaded(loaded, validator, summary)
+            return [error_finding(exc, "input.parse", name)], [], 0
+        counted = Summary()
+        findings = list(_check_loaded(loaded, validator, counted))
+        for doc in loaded.documents:
+            doc.source.forget_positions()
+        return findings, loaded.documents, counted.documents
+
+    documents: list = []
+    for number, (findings, docs, count) in enumerate(ordered_map(one, files, workers(jobs, len(files))), 1):
+        progress.step("validate", number, len(files))
+        summary.files += 1
+        summary.documents += count
+        documents.extend(docs)
+        yield from findings
     if validator.policy is not None:
         yield from validator.policy.cross(documents, partial=not all(p.is_dir() for p in paths))
 

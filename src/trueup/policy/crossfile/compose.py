@@ -37,13 +37,19 @@ def per_project(check: Check) -> Check:
     return run
 
 
+def _listed(value: Any) -> list[Any]:
+    """A list field as a list; anything else (an invalid file's scalar) as nothing to check."""
+    return value if isinstance(value, list) else []
+
+
 def _depends(service: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """(dependency, pointer suffix, spec) for list and map forms of depends_on."""
     deps = service.get("depends_on")
     if isinstance(deps, list):
         return [(str(d), f"/depends_on/{i}", {}) for i, d in enumerate(deps)]
     if isinstance(deps, dict):
-        return [(str(d), f"/depends_on/{escape_token(str(d))}", spec or {}) for d, spec in deps.items()]
+        return [(str(d), f"/depends_on/{escape_token(str(d))}", spec if isinstance(spec, dict) else {})
+                for d, spec in deps.items()]
     return []
 
 
@@ -64,14 +70,14 @@ def depends_on_exists(rule: CrossFileRule, documents: Sequence[Document], settin
         for dep, suffix, _ in _depends(service):
             if dep not in known:
                 yield _at(rule, doc, base + suffix, f"{name} depends on {dep!r}, which no compose file defines")
-        for i, link in enumerate(service.get("links") or []):
+        for i, link in enumerate(_listed(service.get("links"))):
             target = str(link).split(":", 1)[0]
             if target not in known:
                 yield _at(rule, doc, f"{base}/links/{i}", f"{name} links to {target!r}, which no compose file defines")
 
 
 def _host_ports(service: dict[str, Any]) -> Iterator[tuple[int, tuple[str, str, str]]]:
-    for i, item in enumerate(service.get("ports") or []):
+    for i, item in enumerate(_listed(service.get("ports"))):
         port = parse_port(item)
         if port.get("published") not in (None, ""):
             yield i, (str(port.get("host_ip") or ""), str(port["published"]), port["protocol"])

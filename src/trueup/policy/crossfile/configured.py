@@ -22,6 +22,15 @@ def _tag(image: Any) -> str | None:
     return last.split(":", 1)[1] if ":" in last else None
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """A mapping field as a mapping; anything else (an invalid file's scalar or list) as empty."""
+    return value if isinstance(value, dict) else {}
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _images(documents: Sequence[Document]) -> Iterator[tuple[str, Document, str, str | None]]:
     """(member name, document, pointer, tag) for compose services and Kubernetes workloads."""
     for doc, name, service in _services(documents):
@@ -30,7 +39,7 @@ def _images(documents: Sequence[Document]) -> Iterator[tuple[str, Document, str,
     for doc in documents:
         if doc.kind != "kubernetes" or not isinstance(doc.data, dict):
             continue
-        name = str((doc.data.get("metadata") or {}).get("name", ""))
+        name = str(_mapping(doc.data.get("metadata")).get("name", ""))
         for concrete in expand("{pod}/containers/*", doc.data.get("kind")):
             for pointer, container in select(doc.data, concrete):
                 if isinstance(container, dict) and "image" in container:
@@ -126,13 +135,14 @@ def _exposed(documents: Sequence[Document], pairing: dict[str, Any]) -> Iterator
     if service:
         for _, name, spec in _services(documents):
             if name == service:
-                ports = {str(parse_port(port)["target"]) for port in spec.get("ports") or []}
-                ports.update(str(p) for p in spec.get("expose") or [])
+                ports = {str(parse_port(port)["target"]) for port in _listed(spec.get("ports"))}
+                ports.update(str(p) for p in _listed(spec.get("expose")))
                 yield f"compose service {name}", ports
     workload = pairing.get("kubernetes")
     if workload:
         for doc in documents:
-            if doc.kind != "kubernetes" or (doc.data.get("metadata") or {}).get("name") != workload:
+            if doc.kind != "kubernetes" or not isinstance(doc.data, dict) \
+                    or _mapping(doc.data.get("metadata")).get("name") != workload:
                 continue
             ports = {str(port.get("containerPort")) for concrete in expand("{pod}/containers/*/ports/*", doc.data.get("kind"))
                      for _, port in select(doc.data, concrete) if isinstance(port, dict)}
