@@ -109,3 +109,13 @@ def test_json_stream_is_one_object_with_findings_first() -> None:
     report = json.loads(text)
     assert list(report) == ["$schema", "tool", "version", "command", "environments", "findings", "summary"]
     assert [f["rule"] for f in report["findings"]] == [f.rule for f in FINDINGS]
+
+
+def test_quiet_prints_only_findings() -> None:
+    """--quiet: the findings' lines and nothing else, no verdict line, whatever the outcome."""
+    loud, _ = _render("text", FINDINGS)
+    quiet, _ = _render("text", FINDINGS, quiet=True)
+    assert loud.splitlines()[-1].startswith("failed: ")
+    assert quiet.splitlines() == loud.splitlines()[:-1]
+    passing, summary = _render("text", [FINDINGS[2]], quiet=True)
+    assert summary.exit_code == 0 and passing.splitlines()[-1].startswith("  changed /spec/replicas")

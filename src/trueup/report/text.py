@@ -125,7 +125,7 @@ class TextReporter:
     def finish(self, summary: Summary, error: TrueupError | None = None) -> None:
         if error is not None or summary.incomplete:
             return
-        if self.info.quiet and summary.total == summary.waived:
+        if self.info.quiet:  # findings only: the verdict line is what --quiet leaves out
             return
         checked = f"{_count(summary.documents, 'document')} in {_count(summary.files, 'file')}"
         if summary.total == summary.waived:
