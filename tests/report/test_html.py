@@ -27,6 +27,7 @@ from test_reporters import FINDINGS, _golden, _render
 from trueup.model import Finding, Severity, Summary
 from trueup.policy.baseline import fingerprint
 from trueup.report import RunInfo, make_reporter
+from trueup.report.html import history_points
 
 NOISE = EXAMPLES / "drift" / "k8s-noise"
 IN_CI = bool(os.environ.get("CI"))  # read at import: an autouse fixture clears CI for every test
@@ -171,7 +172,7 @@ def _check_report(dom: Node, nightly: dict) -> None:
     findings = nightly["findings"]
     assert [c.attrs["data-value"] for c in dom.all("pt-drift", "circle")] == ["2", "9", str(len(findings))]
     assert [c.attrs["data-value"] for c in dom.all("pt-violations", "circle")] == ["3", "1", "0"]
-    assert [t.text for t in dom.all("xlabel")] == ["h1.json", "h2.json", "this run"]
+    assert [t.text for t in dom.all("xlabel")] == ["h1", "h2", "this run"]
     assert len(dom.all("series-drift", "polyline")[0].attrs["points"].split()) == 3
     objects = {(d.attrs["data-env"], d.attrs["data-target"]): d for d in dom.all("object", "details")}
     for key in {(f.environment, f.target) for f in findings}:
@@ -266,3 +267,28 @@ def test_headless_chromium_renders_the_report(nightly: dict, tmp_path: Path) -> 
     assert "open" not in folded.attrs
     opened = Dom(_chromium(browser, tmp_path / "profile", "--dump-dom", f"{page.as_uri()}#{folded.attrs['id']}").stdout)
     assert "open" in opened.root.by_id(folded.attrs["id"]).attrs
+
+
+def test_chart_labels_fit_left_of_the_first_point(tmp_path: Path) -> None:
+    """A rotated label ends at its point: the first one must not run off the chart's left edge
+    (11px text, about 0.62em a character, at 30 degrees). Reports are labelled by their file's
+    stem, and the nightly workflow's UTC stamps read as dates."""
+    report = {"tool": "trueup", "findings": [], "summary": {"by_rule": {"drift.changed": 2}}}
+    for name in ("2026-11-20T031700Z.json", "a-rather-long-report-name.json"):
+        (tmp_path / name).write_text(json.dumps(report))
+    history = history_points([tmp_path / "2026-11-20T031700Z.json", tmp_path / "a-rather-long-report-name.json"])
+    assert history == (("2026-11-20 03:17", 2, 0), ("a-rather-long-report-name", 2, 0))
+    for points in (history, history[::-1], (("x" * 40, 1, 1),)):
+        page, _ = _render("html", FINDINGS, history=points)
+        labels = Dom(page).root.all("xlabel")
+        assert [t.text for t in labels] == [p[0][:28] for p in points] + ["this run"]
+        for label in labels:
+            x = float(re.search(r"translate\(([\d.]+),", label.attrs["transform"]).group(1))
+            assert x - len(label.text) * 11 * 0.62 * 0.866 >= 0, (label.text, x)
+
+
+def test_severity_figures_leave_waived_findings_to_the_waived_figure() -> None:
+    page, summary = _render("html", FINDINGS)  # one waived low finding
+    figures = {f.attrs["data-key"]: int(f.all(tag="span")[0].text) for f in Dom(page).root.all("figure")}
+    assert summary.by_severity["low"] == 1
+    assert (figures["low"], figures["high"], figures["medium"], figures["waived"]) == (0, 5, 1, 1)

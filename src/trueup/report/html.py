@@ -66,7 +66,9 @@ def _line_diff(live: str, desired: str) -> str:
 
 def _chart(points: Sequence[tuple[str, int, int]]) -> str:
     """Drift and violations per run: two polylines with a point per run, the last one this run."""
-    width, height, left, right, top, bottom = 760, 270, 48, 20, 16, 86
+    width, height, right, top, bottom = 760, 270, 20, 16, 86
+    # Labels are rotated to end at their point: the first one needs room on the left.
+    left = max(48, round(len(points[0][0][:28]) * 11 * 0.62 * 0.866) + 8)
     high = max(1, *(max(d, v) for _, d, v in points))
     step = (width - left - right) / max(1, len(points) - 1)
 
@@ -174,7 +176,7 @@ class HtmlReporter:
         return f'<p class="verdict verdict-{kind}" id="verdict" data-exit="{code}">{_e(text)}</p>'
 
     def _figures(self, summary: Summary) -> str:
-        figures = [(f"sev-{s}", str(s), summary.by_severity.get(str(s), 0)) for s in reversed(Severity)] + [
+        figures = [(f"sev-{s}", str(s), summary.active_by_severity.get(str(s), 0)) for s in reversed(Severity)] + [
             (k, k, n) for k, n in (("failing", summary.failing), ("waived", summary.waived), ("files", summary.files),
                                    ("documents", summary.documents), ("environments", len(self.info.environments)))]
         cards = "".join(f'<div class="figure {cls}{" zero" * (not n)}" data-key="{key}"><span class="n">{n}</span>'
@@ -275,8 +277,15 @@ def history_points(paths: Sequence[Path], *, skip: Sequence[Path] = (), command:
                        for r in records(path) if isinstance(r.get("counts"), dict)
                        and (command is None or r.get("command") == command)]
         else:
-            points.append(point(path.name, read_report(path)["summary"].get("by_rule") or {}))
+            points.append(point(_label(path), read_report(path)["summary"].get("by_rule") or {}))
     return tuple(points)
+
+
+def _label(path: Path) -> str:
+    """A report's name on the chart: its file's stem; the nightly workflow's ``2026-11-20T031700Z``
+    stamps as ``2026-11-20 03:17``."""
+    stamp = re.fullmatch(r"(\d{4}-\d\d-\d\d)T(\d\d)(\d\d)\d\dZ", path.stem)
+    return f"{stamp[1]} {stamp[2]}:{stamp[3]}" if stamp else path.stem
 
 
 def make(stream: IO[str], info: RunInfo) -> HtmlReporter:
