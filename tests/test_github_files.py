@@ -473,6 +473,8 @@ def merge_env(runner: Runner, reports: int, **env: str) -> dict[str, str]:
 @needs_bash
 @pytest.mark.parametrize("rc", [0, 1, 2])
 def test_nightly_merge_reports_the_exit_code(runner: Runner, rc: int) -> None:
+    (runner.work / "history").mkdir()
+    (runner.work / "history" / "2026-11-20T031700Z.json").write_text("{}")  # last night's, from its artifact
     result = runner.run(step_named(NIGHTLY, "Merge")["run"], **merge_env(runner, 4, STUB_RC=str(rc)))
     assert result.returncode == (2 if rc == 2 else 0), result.stderr  # 2: the HTML report failed too
     assert runner.outputs == {"complete": "true", "exit-code": str(rc)}
@@ -480,8 +482,13 @@ def test_nightly_merge_reports_the_exit_code(runner: Runner, rc: int) -> None:
     assert set(formats) == {"json", "html", "markdown"}
     outputs = {fmt: call[call.index("--output") + 1] for fmt, call in formats.items()}
     assert outputs == {"json": "drift.json", "html": "drift.html", "markdown": "drift.md"}
+    # The chart's history is the earlier nights: tonight is its last point ("this run"), not also a
+    # history file; tonight joins history/ for the next night.
     history = formats["html"][formats["html"].index("--history") + 1:]
-    assert len(history) == 1 and history[0].startswith("history/") and "--previous" not in formats["html"]
+    assert history == ["history/2026-11-20T031700Z.json"] and "--previous" not in formats["html"]
+    kept = sorted(p.name for p in (runner.work / "history").iterdir())
+    assert len(kept) == 2 and kept[0] == "2026-11-20T031700Z.json"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d{6}Z\.json", kept[1]), kept
     assert sorted(formats["html"][3:7]) == [f"reports/drift-prod-{i}.json" for i in range(1, 5)]
     assert runner.summary.read_text() == "report in markdown\n"
 
