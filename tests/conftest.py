@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,9 @@ from typing import Any, Callable
 import pytest
 
 from trueup.cli import main
+
+# Results of unchanged files are cached between runs; the suite keeps its own cache, not the user's.
+os.environ.setdefault("TRUEUP_CACHE_DIR", tempfile.mkdtemp(prefix="trueup-test-cache-"))
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = Path(__file__).resolve().parent / "example-files"

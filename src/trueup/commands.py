@@ -219,7 +219,12 @@ def validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     summary = Summary(fail_on=_threshold(args, config))
     validator = _validator(args, config)
     if args.paths:
-        findings = check_files(args.paths, config, validator, summary, jobs=args.jobs)
+        cache = None
+        if args.cache:
+            from .cache import ResultCache, default_dir, fingerprint
+
+            cache = ResultCache(default_dir(), fingerprint(config, validator))
+        findings = check_files(args.paths, config, validator, summary, jobs=args.jobs, cache=cache)
         return report(args, config, findings, summary, [], stdout, stderr)
     envs = _environments(args, config)
     return report(args, config, _rendered_findings(config, envs, validator, summary), summary, envs, stdout, stderr)

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 from .config import Config
 from .errors import ParseError, RenderError, TrueupError
 from . import progress
-from .load import Loaded, detect_format, known_files, load_path
+from .load import Loaded, detect_format, file_source, known_files, load_bytes, load_path, read_bytes
 from .model import Finding, Severity, Summary
 from .validate import SchemaValidator
 
 if TYPE_CHECKING:
+    from .cache import ResultCache
     from .render import Rendered
 
 @dataclass
@@ -189,7 +190,8 @@ def plain_files(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:
 
 
 def check_files(
-    paths: Sequence[Path], config: Config, validator: SchemaValidator, summary: Summary, jobs: int = 1
+    paths: Sequence[Path], config: Config, validator: SchemaValidator, summary: Summary, jobs: int = 1,
+    cache: ResultCache | None = None,
 ) -> Iterator[Finding]:
     """Validate plain files (the pre-commit form): each file's name is relative to the config root.
 
@@ -197,7 +199,8 @@ def check_files(
     (not only directories) are named, the set is partial and the rules that need a whole
     environment do not run. Files under the configured templates directory are skipped:
     they are templates, checked when they are rendered (``trueup validate`` with no paths).
-    ``jobs``: worker processes for the per-file work (0: automatic, by the number of files).
+    ``jobs``: worker processes for the per-file work (0: automatic, by the number of files);
+    ``cache``: results of files checked before with the same bytes and settings.
     """
     from .parallel import ordered_map, workers
 
@@ -216,13 +219,21 @@ def check_files(
     def one(item: tuple[Path, str, str]) -> tuple[list[Finding], list, int]:
         path, name, fmt = item
         try:
-            loaded = load_path(path, file=name, name=name, fmt=fmt, limits=config.limits)
+            data = read_bytes(path, name, config.limits)
+            key = cache.key(name, fmt, path, data) if cache is not None else ""
+            if cache is not None:
+                hit = cache.get(key, file_source(data, path, file=name, name=name, fmt=fmt))
+                if hit is not None:
+                    return hit
+            loaded = load_bytes(data, path, file=name, name=name, fmt=fmt, limits=config.limits)
         except ParseError as exc:
             return [error_finding(exc, "input.parse", name)], [], 0
         counted = Summary()
         findings = list(_check_loaded(loaded, validator, counted))
         for doc in loaded.documents:
             doc.source.forget_positions()
+        if cache is not None:
+            cache.put(key, findings, loaded.documents, counted.documents)
         return findings, loaded.documents, counted.documents
 
     documents: list = []

@@ -169,12 +169,30 @@ def load_path(
     kind: str | None = None,
 ) -> Loaded:
     fmt = fmt or detect_format(name) or "yaml"
-    data = read_bytes(path, file, limits)
+    return load_bytes(read_bytes(path, file, limits), path, file=file, name=name, fmt=fmt, limits=limits, kind=kind)
+
+
+def load_bytes(
+    data: bytes, path: Path, *, file: str, name: str, fmt: str, limits: Limits = Limits(), kind: str | None = None,
+) -> Loaded:
+    """Parse a file's bytes, read from ``path``."""
     loaded = load_text(decode(data, file), file=file, name=name, fmt=fmt, limits=limits, kind=kind)
-    loaded.source.path = path
-    loaded.source.digest = hashlib.sha256(data).hexdigest()
-    loaded.source.bom = data.startswith(b"\xef\xbb\xbf")
+    _bind(loaded.source, data, path)
     return loaded
+
+
+def file_source(data: bytes, path: Path, *, file: str, name: str, fmt: str) -> Source:
+    """The Source of a file's bytes without parsing them: a cached result's documents bind to it."""
+    source = Source(file=file, name=name, text=decode(data, file), format=fmt,
+                    locator_factory=format_module(fmt).Locator)
+    _bind(source, data, path)
+    return source
+
+
+def _bind(source: Source, data: bytes, path: Path) -> None:
+    source.path = path
+    source.digest = hashlib.sha256(data).hexdigest()
+    source.bom = data.startswith(b"\xef\xbb\xbf")
 
 
 def _as_yaml11_booleans(data: Any, places: list[tuple[tuple[str, ...], bool]]) -> None:

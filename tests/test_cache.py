@@ -1,0 +1,96 @@
+"""The result cache: a cached run reports exactly what an uncached one does, and no old entry
+is read once the file, trueup.yaml, a rule or a schema changes."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, REPO
+
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("TRUEUP_CACHE_DIR", str(directory))
+    return directory
+
+
+def _entries(cache_dir: Path) -> list[Path]:
+    return [p for p in (cache_dir / "results").rglob("*") if p.is_file()] if cache_dir.exists() else []
+
+
+def _tree(tmp_path: Path) -> Path:
+    root = tmp_path / "tree"
+    for name in ("validate", "policy", "bad-input", "load"):
+        shutil.copytree(EXAMPLES / name, root / name)
+    if (CORPUS / "k8s").is_dir():
+        shutil.copytree(CORPUS / "k8s" / "kube-prometheus", root / "k8s")
+        shutil.copytree(CORPUS / "compose" / "awesome-compose", root / "compose")
+        shutil.copytree(CORPUS / "config", root / "config")
+    return root
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text"])
+def test_cached_and_uncached_runs_give_identical_reports(trueup, tmp_path: Path, cache_dir: Path, fmt: str) -> None:
+    root = _tree(tmp_path)
+    uncached = trueup("validate", "--no-cache", "--format", fmt, root, cwd=tmp_path)
+    assert _entries(cache_dir) == []
+    first = trueup("validate", "--format", fmt, root, cwd=tmp_path)
+    stored = _entries(cache_dir)
+    assert len(stored) > 20
+    second = trueup("validate", "--format", fmt, root, cwd=tmp_path)
+    assert _entries(cache_dir) == stored
+    assert uncached.code == first.code == second.code
+    assert uncached.out == first.out == second.out
+    assert uncached.err == first.err == second.err
+
+
+def test_a_changed_file_is_checked_again(trueup, write, tmp_path: Path, cache_dir: Path) -> None:
+    path = write("app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\ndata: {k: v}\n")
+    assert trueup("validate", "--format", "json", path, cwd=tmp_path).json()["findings"] == []
+    path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\ndata: {k: 5}\n")
+    findings = trueup("validate", "--format", "json", path, cwd=tmp_path).json()["findings"]
+    assert [(f["rule"], f["path"], f["line"]) for f in findings] == [("schema", "/data/k", 4)]
+
+
+def test_a_changed_config_or_schema_reads_no_old_entry(trueup, write, tmp_path: Path, cache_dir: Path) -> None:
+    write("schemas/app.schema.json", '{"type": "object", "properties": {"port": {"type": "integer"}}}')
+    write("trueup.yaml", "version: 1\nschemas:\n  - {files: ['config/*.yaml'], schema: schemas/app.schema.json}\n")
+    config = write("config/app.yaml", "port: '8080'\n")
+    first = trueup("validate", "--format", "json", config, cwd=tmp_path).json()["findings"]
+    assert [f["rule"] for f in first] == ["schema"]
+    write("schemas/app.schema.json", '{"type": "object", "properties": {"port": {"type": "string"}}}')
+    assert trueup("validate", "--format", "json", config, cwd=tmp_path).json()["findings"] == []
+    write("trueup.yaml", "version: 1\n")
+    assert trueup("validate", "--format", "json", config, cwd=tmp_path).json()["findings"] == []
+    write("trueup.yaml", "version: 1\nschemas:\n  - {files: ['config/*.yaml'], schema: schemas/app.schema.json}\n"
+          "policy: {disable: [SECRET-PASSWORD-VALUE]}\n")
+    write("config/app.yaml", "port: '8080'\npassword: hunter2\n")
+    assert trueup("validate", "--format", "json", config, cwd=tmp_path).json()["findings"] == []
+    write("trueup.yaml", "version: 1\nschemas:\n  - {files: ['config/*.yaml'], schema: schemas/app.schema.json}\n")
+    result = trueup("validate", "--format", "json", config, cwd=tmp_path)
+    assert [f["rule"] for f in result.json()["findings"]] == ["SECRET-PASSWORD-VALUE"]
+    assert "hunter2" not in result.out
+
+
+def test_a_damaged_entry_is_checked_again(trueup, write, tmp_path: Path, cache_dir: Path) -> None:
+    path = write("compose.yaml", "services:\n  web: {image: 'nginx:latest'}\n")
+    first = trueup("validate", "--format", "json", path, cwd=tmp_path)
+    for entry in _entries(cache_dir):
+        entry.write_bytes(b"\x00garbage")
+    second = trueup("validate", "--format", "json", path, cwd=tmp_path)
+    assert first.out == second.out
+    assert "COMPOSE-IMAGE-TAG" in second.out or "latest" in second.out
+
+
+def test_no_secret_value_is_copied_into_the_cache(trueup, write, tmp_path: Path, cache_dir: Path) -> None:
+    secret = write("config.yaml", "db:\n  password: hunter2-secret\n")
+    plain = write("other.yaml", "db:\n  host: example\n")
+    trueup("validate", "--format", "json", secret, plain, cwd=tmp_path)
+    entries = _entries(cache_dir)
+    assert len(entries) == 1
+    assert all(b"hunter2-secret" not in entry.read_bytes() for entry in entries)
