@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--verbose", "-v", action="store_true", help="also list waived (suppressed) findings")
     validate.add_argument("--jobs", "-j", metavar="N", type=_jobs, default=0,
                           help="worker processes for PATHs (default: one per core from 200 files on, else 1)")
+    validate.add_argument("--changed-since", metavar="REF",
+                          help="check only files changed since git REF's merge base (and new or edited ones); "
+                               "cross-file rules still read every file under PATHs (default PATH: .)")
     validate.add_argument("--no-cache", dest="cache", action="store_false",
                           help="check every PATH again, not reusing results of unchanged files (kept in "
                                "$TRUEUP_CACHE_DIR, else $XDG_CACHE_HOME/trueup or ~/.cache/trueup)")

@@ -211,6 +211,8 @@ def validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     from .model import Summary
     from .pipeline import check_files
 
+    if args.changed_since and not args.paths:
+        args.paths = [Path(".")]
     config = _find_config(args, required=not args.paths)
     if args.schema:
         from .config import SchemaMapping
@@ -224,7 +226,12 @@ def validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             from .cache import ResultCache, default_dir, fingerprint
 
             cache = ResultCache(default_dir(), fingerprint(config, validator))
-        findings = check_files(args.paths, config, validator, summary, jobs=args.jobs, cache=cache)
+        changed = None
+        if args.changed_since:
+            from .changed import changed_files
+
+            changed = changed_files(Path.cwd(), args.changed_since)
+        findings = check_files(args.paths, config, validator, summary, jobs=args.jobs, cache=cache, changed=changed)
         return report(args, config, findings, summary, [], stdout, stderr)
     envs = _environments(args, config)
     return report(args, config, _rendered_findings(config, envs, validator, summary), summary, envs, stdout, stderr)

@@ -191,7 +191,7 @@ def plain_files(paths: Sequence[Path]) -> Iterator[tuple[Path, str]]:
 
 def check_files(
     paths: Sequence[Path], config: Config, validator: SchemaValidator, summary: Summary, jobs: int = 1,
-    cache: ResultCache | None = None,
+    cache: ResultCache | None = None, changed: set[Path] | None = None,
 ) -> Iterator[Finding]:
     """Validate plain files (the pre-commit form): each file's name is relative to the config root.
 
@@ -200,7 +200,9 @@ def check_files(
     environment do not run. Files under the configured templates directory are skipped:
     they are templates, checked when they are rendered (``trueup validate`` with no paths).
     ``jobs``: worker processes for the per-file work (0: automatic, by the number of files);
-    ``cache``: results of files checked before with the same bytes and settings.
+    ``cache``: results of files checked before with the same bytes and settings. ``changed``: only
+    these files (resolved paths) are checked and reported; the rest are read for the cross-file
+    rules alone, whose findings are reported where they land in a changed file.
     """
     from .parallel import ordered_map, workers
 
@@ -216,18 +218,23 @@ def check_files(
             continue
         files.append((path, _relative(path, config.root) or shown, fmt))
 
+    checked = {name for path, name, _ in files if changed is None or path.resolve() in changed}
+
     def one(item: tuple[Path, str, str]) -> tuple[list[Finding], list, int]:
         path, name, fmt = item
+        context_only = name not in checked
         try:
             data = read_bytes(path, name, config.limits)
             key = cache.key(name, fmt, path, data) if cache is not None else ""
             if cache is not None:
                 hit = cache.get(key, file_source(data, path, file=name, name=name, fmt=fmt))
                 if hit is not None:
-                    return hit
+                    return ([], hit[1], 0) if context_only else hit
             loaded = load_bytes(data, path, file=name, name=name, fmt=fmt, limits=config.limits)
         except ParseError as exc:
-            return [error_finding(exc, "input.parse", name)], [], 0
+            return ([], [], 0) if context_only else ([error_finding(exc, "input.parse", name)], [], 0)
+        if context_only:
+            return [], loaded.documents, 0
         counted = Summary()
         findings = list(_check_loaded(loaded, validator, counted))
         for doc in loaded.documents:
@@ -237,14 +244,17 @@ def check_files(
         return findings, loaded.documents, counted.documents
 
     documents: list = []
-    for number, (findings, docs, count) in enumerate(ordered_map(one, files, workers(jobs, len(files))), 1):
+    for number, (item, (findings, docs, count)) in enumerate(
+            zip(files, ordered_map(one, files, workers(jobs, len(files)))), 1):
         progress.step("validate", number, len(files))
-        summary.files += 1
+        summary.files += item[1] in checked
         summary.documents += count
         documents.extend(docs)
         yield from findings
     if validator.policy is not None:
-        yield from validator.policy.cross(documents, partial=not all(p.is_dir() for p in paths))
+        for finding in validator.policy.cross(documents, partial=not all(p.is_dir() for p in paths)):
+            if changed is None or finding.file in checked:
+                yield finding
 
 
 def _relative(path: Path, root: Path) -> str | None:
