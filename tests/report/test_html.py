@@ -159,8 +159,11 @@ def nightly(trueup, tmp_path: Path) -> dict:
             "path": "/spec/replicas", "file": "templates/k8s/gone.yaml.j2", "line": 3, "column": 3, "desired": 2,
             "live": 1, "waived": False, "environment": "prod"}
     (tmp_path / "prev.json").write_text(json.dumps({**now, "findings": now["findings"][1:] + [fake]}))
-    for name, by_rule in (("h1.json", {"drift.changed": 2, "schema": 3}), ("h2.json", {"drift.changed": 9, "schema": 1})):
-        (tmp_path / name).write_text(json.dumps({**now, "summary": {**now["summary"], "by_rule": by_rule}}))
+    schema = {**fake, "rule": "schema", "message": "expected integer, got string"}
+    for name, drift, violations in (("h1.json", 2, 3), ("h2.json", 9, 1)):
+        found = [fake] * drift + [schema] * violations
+        by_rule = {"drift.changed": drift, "schema": violations}
+        (tmp_path / name).write_text(json.dumps({**now, "findings": found, "summary": {**now["summary"], "by_rule": by_rule}}))
     result = trueup("report", "merge", "now.json", "--previous", "prev.json", "--history", "h1.json", "h2.json",
                     "now.json", "--format", "html", "--output", "report.html", cwd=tmp_path)
     assert result.code == 1, result.err
@@ -277,11 +280,11 @@ def test_chart_labels_fit_left_of_the_first_point(tmp_path: Path) -> None:
     """A rotated label ends at its point: the first one must not run off the chart's left edge
     (11px text, about 0.62em a character, at 30 degrees). Reports are labelled by their file's
     stem, and the nightly workflow's UTC stamps read as dates."""
-    report = {"tool": "trueup", "findings": [], "summary": {"by_rule": {"drift.changed": 2}}}
+    report = {"tool": "trueup", "findings": [], "summary": {"by_rule": {}}}
     for name in ("2026-11-20T031700Z.json", "a-rather-long-report-name.json"):
         (tmp_path / name).write_text(json.dumps(report))
     history = history_points([tmp_path / "2026-11-20T031700Z.json", tmp_path / "a-rather-long-report-name.json"])
-    assert history == (("2026-11-20 03:17", 2, 0), ("a-rather-long-report-name", 2, 0))
+    assert history == (("2026-11-20 03:17", 0, 0), ("a-rather-long-report-name", 0, 0))
     for points in (history, history[::-1], (("x" * 40, 1, 1),)):
         page, _ = _render("html", FINDINGS, history=points)
         labels = Dom(page).root.all("xlabel")
@@ -301,3 +304,38 @@ def test_severity_figures_leave_waived_findings_to_the_waived_figure() -> None:
 def test_ci_names_the_browser_so_its_test_cannot_skip() -> None:
     script = (REPO / ".ci" / "run").read_text("utf-8")
     assert "export TRUEUP_CHROMIUM" in script and "apt-get install -y -qq chromium" in script
+
+
+def test_status_by_environment_includes_the_clean_ones() -> None:
+    stream = io.StringIO()
+    reporter = make_reporter("html", stream, RunInfo("drift", ("dev", "prod", "staging")))
+    summary = Summary(files=3, documents=5)
+    for finding in FINDINGS:
+        summary.add(finding)
+        reporter.write(finding)
+    reporter.finish(summary)
+    rows = Dom(stream.getvalue()).root.by_id("environments").all("env-row")
+    table = {r.all(tag="td")[0].text: (r.attrs["data-status"], *(int(td.text) for td in r.all(tag="td")[2:])) for r in rows}
+    # FINDINGS: prod has 2 drifted objects (3 differences) and a schema error; the rest have no environment.
+    assert table == {"dev": ("ok", 0, 0, 0, 0), "prod": ("violations", 2, 3, 1, 0), "staging": ("ok", 0, 0, 0, 0),
+                     "—": ("violations", 1, 1, 1, 1)}
+
+
+def test_chart_counts_what_the_figures_count_not_waived_or_ignored(tmp_path: Path) -> None:
+    """Drift and violations on the chart are the unwaived findings, as the figures and status tables
+    count them; a waived finding or an ignored difference is neither."""
+    def f(rule: str, waived: bool = False) -> dict:
+        return {"rule": rule, "severity": "high", "message": "m", "target": "t", "path": "", "file": "f",
+                "line": 1, "column": 1, "desired": None, "live": None, "waived": waived}
+
+    found = [f("drift.changed"), f("drift.changed", True), f("drift.ignored"), f("schema"), f("schema", True)]
+    by_rule = {"drift.changed": 2, "drift.ignored": 1, "schema": 2}
+    (tmp_path / "r1.json").write_text(json.dumps({"tool": "trueup", "findings": found, "summary": {"by_rule": by_rule}}))
+    log = tmp_path / "audit.jsonl"
+    log.write_text(json.dumps({"time": "2026-11-20T03:00:00+00:00", "command": "drift", "counts": {"by_rule": by_rule},
+                               "findings": [{k: x[k] for k in ("rule", "target", "path", "waived")} for x in found]}) + "\n")
+    assert history_points([tmp_path / "r1.json", log]) == (("r1", 1, 1), ("2026-11-20 03:00", 1, 1))
+    page, _ = _render("html", FINDINGS, history=(("r1", 1, 1),))  # FINDINGS: 4 drift, 2 violations, 1 waived
+    dom = Dom(page).root
+    assert [c.attrs["data-value"] for c in dom.all("pt-drift", "circle")] == ["1", "4"]
+    assert [c.attrs["data-value"] for c in dom.all("pt-violations", "circle")] == ["1", "2"]

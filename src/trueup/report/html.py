@@ -188,8 +188,9 @@ class HtmlReporter:
     def _history(self, summary: Summary) -> str:
         if not self.info.history:
             return ""
-        drift = sum(n for rule, n in summary.by_rule.items() if is_difference(rule))
-        points = [*self.info.history, ("this run", drift, summary.total - drift)]
+        # What the figures and the status tables count: unwaived findings, ignored differences apart.
+        drift = sum(c["drift"] for c in self.status.values())
+        points = [*self.info.history, ("this run", drift, sum(c["violations"] for c in self.status.values()))]
         return f'<section id="history"><h2>Drift and violations over {len(points)} runs</h2>{_chart(points)}</section>'
 
     def _changes(self) -> str:
@@ -223,8 +224,26 @@ class HtmlReporter:
                         f'<td class="status-{cls}">{word}</td><td class="num">{c["drift"]}</td>'
                         f'<td class="num">{c["violations"]}</td><td class="num">{c["waived"]}</td></tr>')
         table = _table("status", "environment|target|status|drift#|violations#|waived#", rows)
-        return ('<section id="status"><h2>Status by environment and target</h2>'
+        return (self._environments() + '<section id="status"><h2>Status by target</h2>'
                 + (table if rows else '<p class="none">no findings in any target</p>') + "</section>")
+
+    def _environments(self) -> str:
+        """A row per environment of the run, the ones without findings too."""
+        totals: dict[str, Counter] = {env: Counter() for env in self.info.environments}
+        for (env, _), counts in self.status.items():
+            total = totals.setdefault(env, Counter())
+            total.update(counts)
+            total["objects"] += bool(counts["drift"])
+        rows = []
+        for env, c in totals.items():
+            cls = "violations" if c["violations"] else "drifted" if c["drift"] else "ok"
+            rows.append(f'<tr class="env-row" data-status="{cls}"><td>{_e(env or "—")}</td><td class="status-{cls}">'
+                        f'{cls}</td>' + "".join(f'<td class="num">{c[k]}</td>' for k in
+                                                ("objects", "drift", "violations", "waived")) + "</tr>")
+        if not rows:
+            return ""
+        table = _table("status", "environment|status|drifted targets#|drift#|violations#|waived#", rows)
+        return f'<section id="environments"><h2>Status by environment</h2>{table}</section>'
 
     def _problems(self) -> str:
         if not self.problems:
@@ -264,20 +283,26 @@ def history_points(paths: Sequence[Path], *, skip: Sequence[Path] = (), command:
     from ..audit import records
     from .merge import read_report
 
-    def point(label: str, by_rule: dict) -> tuple[str, int, int]:
-        drift = sum(n for rule, n in by_rule.items() if is_difference(rule))
-        return label, drift, sum(by_rule.values()) - drift
+    def point(label: str, run: dict, by_rule: dict) -> tuple[str, int, int]:
+        """Unwaived findings, as this run's point counts them; only by rule where a run kept no findings."""
+        found = run.get("findings")
+        if isinstance(found, list):
+            by_rule = Counter(f.get("rule") for f in found if isinstance(f, dict) and not f.get("waived"))
+        counted = {rule: n for rule, n in by_rule.items() if isinstance(rule, str) and rule != "drift.ignored"}
+        drift = sum(n for rule, n in counted.items() if is_difference(rule))
+        return label, drift, sum(counted.values()) - drift
 
     current, points = {p.resolve() for p in skip}, []
     for path in paths:
         if path.resolve() in current:
             continue
         if path.suffix == ".jsonl":
-            points += [point(str(r.get("time", "?"))[:16].replace("T", " "), r["counts"].get("by_rule") or {})
+            points += [point(str(r.get("time", "?"))[:16].replace("T", " "), r, r["counts"].get("by_rule") or {})
                        for r in records(path) if isinstance(r.get("counts"), dict)
                        and (command is None or r.get("command") == command)]
         else:
-            points.append(point(_label(path), read_report(path)["summary"].get("by_rule") or {}))
+            report = read_report(path)
+            points.append(point(_label(path), report, (report.get("summary") or {}).get("by_rule") or {}))
     return tuple(points)
 
 
