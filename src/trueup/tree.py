@@ -12,6 +12,9 @@ from typing import Iterator
 from .errors import InputError
 
 SKIPPED_NAMES = frozenset({".gitkeep", ".keep", ".DS_Store"})
+# What ``trueup fix --apply`` leaves beside live files: backups and (after a crash) temporary files.
+# Never live state: ``.env.<time>.trueup-bak`` would otherwise read as a dotenv file.
+SKIPPED_SUFFIXES = (".trueup-bak", ".trueup-tmp")
 
 
 def confined(path: Path, root: Path, display: str) -> Path:
@@ -42,7 +45,7 @@ def iter_files(root: Path, display_root: str = "") -> Iterator[tuple[Path, str]]
             kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
-            if name in SKIPPED_NAMES:
+            if name in SKIPPED_NAMES or name.endswith(SKIPPED_SUFFIXES):
                 continue
             full = here / name
             if full.is_symlink():

@@ -182,3 +182,28 @@ def test_prune_removes_live_only_objects_and_files_only_when_asked(trueup, write
     assert (tmp_path / "live/k8s/all.yaml").read_text() == stream.split("---\n")[0]
     again = trueup("drift", "--format", "json", cwd=tmp_path)
     assert (again.code, again.json()["findings"]) == (0, [])
+
+
+DOTENV_CONFIG = ("version: 1\nenvironments:\n  prod: {}\ntargets:\n"
+                 "  - {name: conf, kind: config, desired: 'conf/*', live: 'live/conf'}\npolicy: {packs: []}\n")
+
+
+def test_backups_are_never_read_as_live_files_nor_overwritten(trueup, write, tmp_path: Path) -> None:
+    """A backup of ``.env`` named ``.env.<time>.trueup-bak`` is itself a dotenv file by name: drift
+    would report it, and ``fix --prune`` would delete the only copy of the original."""
+    write("trueup.yaml", DOTENV_CONFIG)
+    write("templates/conf/.env", "LEVEL=info\n")
+    write("templates/conf/.env.local", "DEBUG=0\n")
+    write("live/conf/.env", "LEVEL=debug\n")
+    write("live/conf/.env.local", "DEBUG=1\n")
+    assert trueup("fix", "--apply", cwd=tmp_path).code == 0
+    write("live/conf/.env", "LEVEL=trace\n")  # drifts again within the same second
+    assert trueup("fix", "--apply", cwd=tmp_path).code == 0
+    backups = sorted(p.name for p in (tmp_path / "live/conf").iterdir() if p.name.endswith(".trueup-bak"))
+    assert len(backups) == 3
+    assert sorted((tmp_path / "live/conf" / b).read_text() for b in backups) == ["DEBUG=1\n", "LEVEL=debug\n",
+                                                                                  "LEVEL=trace\n"]
+    after = trueup("drift", "--format", "json", cwd=tmp_path)
+    assert (after.code, after.json()["findings"]) == (0, [])
+    assert trueup("fix", "--apply", "--prune", cwd=tmp_path).out == ""
+    assert len(list((tmp_path / "live/conf").glob("*.trueup-bak"))) == 3

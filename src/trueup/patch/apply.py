@@ -4,7 +4,8 @@ Each file is written atomically (a temporary file beside it, fsync, rename) afte
 timestamped backup; a file whose bytes changed since trueup read it, or whose real
 path leaves its target's live root (symlinks resolved), is refused and left
 untouched; mode and ownership are kept, and so is a UTF-8 byte-order mark. A file
-that ``--prune`` empties is removed, after the same checks and backup.
+that ``--prune`` empties is removed, after the same checks and backup. A backup
+never overwrites an earlier one, and tree walks skip backups (``tree.SKIPPED_SUFFIXES``).
 """
 from __future__ import annotations
 
@@ -33,6 +34,22 @@ def _inside(path: Path, root: Path) -> bool:
     return real == real_root or real_root in real.parents
 
 
+def _backup(real: Path, data: bytes, stamp: str) -> Path:
+    """A copy of ``data`` (the bytes checked) beside ``real``, with its mode and times, under a new name."""
+    for attempt in range(1000):
+        stem = f"{stamp}-{attempt}" if attempt else stamp
+        backup = real.with_name(f"{real.name}.{stem}.trueup-bak")
+        try:
+            fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        shutil.copystat(real, backup)
+        return backup
+    raise OSError("no free backup name")
+
+
 def apply_edit(edit: FileEdit, now: dt.datetime | None = None) -> Applied:
     source = edit.source
     path, root = source.path, source.root
@@ -51,10 +68,10 @@ def apply_edit(edit: FileEdit, now: dt.datetime | None = None) -> Applied:
     real = path.resolve()
     stat = real.stat()
     stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
-    backup = real.with_name(f"{real.name}.{stamp}.trueup-bak")
+    backup: Path | None = None
     fd, temp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".trueup-tmp", dir=real.parent)
     try:
-        shutil.copy2(real, backup)
+        backup = _backup(real, current, stamp)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -73,13 +90,17 @@ def apply_edit(edit: FileEdit, now: dt.datetime | None = None) -> Applied:
             os.replace(temp, real)
     except _Changed:
         os.unlink(temp)
-        backup.unlink(missing_ok=True)
+        if backup is not None:
+            backup.unlink(missing_ok=True)
         return Applied(edit.name, False, "changed while trueup was writing; refused, left untouched (run again)")
     except OSError as exc:
         if os.path.exists(temp):
             os.unlink(temp)
+        if backup is not None:
+            backup.unlink(missing_ok=True)
         return Applied(edit.name, False, f"could not write: {exc.strerror or exc}; left untouched")
     after = None if edit.deleted else hashlib.sha256(data).hexdigest()
+    assert backup is not None
     return Applied(edit.name, True, f"backup {backup.name}", source.digest, after)
 
 
