@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .commands import (
     _baseline_settings, _environments, _find_config, _load_baseline, _rendered_findings, _validator, audit_run,
@@ -18,6 +18,7 @@ def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     from .model import Summary
     from .patch import deletions, plan_file_edits
     from .patch.apply import apply_edit
+    from .patch.create import create_file, plan_creations
 
     config = _find_config(args, required=True)
     envs = _environments(args, config)
@@ -31,8 +32,21 @@ def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     if broken:
         return 2
     edits, notes = plan_file_edits(changes, args.prune, deletions(creations))
+    new_files, missing = plan_creations(creations, _live_roots(config, envs))
     failed = 0
     applied = []
+    for new in new_files:
+        if not args.apply:
+            shown = " holds a secret; diff not shown" if new.secret else ""
+            print(f"would create {new.name}:{shown}", file=stdout)
+            if not new.secret:
+                stdout.write(new.diff)
+            continue
+        result = create_file(new)
+        applied.append(result)
+        failed += not result.ok
+        print(f"{'created' if result.ok else 'refused'} {new.name}" + ("" if result.ok else f": {result.message}"),
+              file=stdout)
     for edit in edits:
         count = sum(1 for c in changes if relative_name(c.live.source.file) == edit.name)
         if not args.apply:
@@ -50,15 +64,32 @@ def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         print(f"{done if result.ok else 'refused'} {edit.name}: {result.message}", file=stdout)
     for note in notes:
         print(f"not fixed: {note}; left untouched, edit it by hand", file=stdout)
-    failed += bool(args.apply and notes)
+    for note in missing:
+        print(f"not fixed: {note}", file=stdout)
+    failed += bool(args.apply and (notes or missing))
     if not args.apply:
-        print(f"dry run: {len(edits)} {'file' if len(edits) == 1 else 'files'} would change; "
+        count = len(edits) + len(new_files)
+        print(f"dry run: {count} {'file' if count == 1 else 'files'} would change; "
               "run with --apply to write them", file=stdout)
     from .audit import entry
 
     audit_run(args, config, envs, summary, [entry(f) for f in findings], 1 if failed else 0,
               changes=[{"file": a.name, "sha256_before": a.before, "sha256_after": a.after} for a in applied if a.ok])
     return 1 if failed else 0
+
+
+def _live_roots(config: Any, envs: list[str]) -> list[tuple[str, Path]]:
+    """(live path as drift names it, the directory) of every target of ``envs`` whose live side is a directory."""
+    from .targets import live_root
+
+    roots = []
+    for env in envs:
+        for target in config.targets:
+            if target.live is not None and target.applies_to(env):
+                path, display = live_root(config, target, env)
+                if path.is_dir():
+                    roots.append((display, path))
+    return roots
 
 
 def audit_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:

@@ -1,0 +1,92 @@
+"""``trueup fix`` for what is missing live: a desired file missing from a live directory is
+created there; a missing Kubernetes object is named, since no live file says where it goes.
+
+A new file is created only inside its target's live root (its real parent directory
+stays inside the root's real path, so no symlink leads it out) and only where nothing
+is: it is written to a temporary file, fsynced, and linked into place, which fails
+rather than overwrite a file (or a symlink) that appeared since trueup looked.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..model import Document, kubernetes_target
+from . import relative_name, text_holds_secret, unified_diff
+from .apply import Applied, _inside
+
+
+@dataclass
+class NewFile:
+    """A desired file to create live: ``path`` under ``root``, with the desired text."""
+
+    name: str
+    path: Path
+    root: Path
+    text: str
+    secret: bool
+
+    @property
+    def diff(self) -> str:
+        return unified_diff("", self.text, self.name).replace(f"--- a/{self.name}", "--- /dev/null", 1)
+
+
+def plan_creations(creations: Sequence[tuple[str, Document, Any]],
+                   roots: Sequence[tuple[str, Path]]) -> tuple[list[NewFile], list[str]]:
+    """(files to create, notes for what fix cannot create). ``roots``: (live path as the drift named
+    it, that directory on disk) of each target; a missing file's place is under the longest that holds it."""
+    ordered = sorted(roots, key=lambda root: -len(root[0]))
+    files: list[NewFile] = []
+    notes: list[str] = []
+    for what, doc, where in creations:
+        if what == "object":
+            target = kubernetes_target(doc.data, where or "default")
+            notes.append(f"{target}: missing live; apply its manifest (trueup drift --patches DIR writes it)")
+        elif what == "file" and where is not None:
+            for display, root in ordered:
+                prefix = display.rstrip("/") + "/"
+                if where.startswith(prefix):
+                    files.append(NewFile(relative_name(where), root / where[len(prefix):], root, doc.source.text,
+                                         text_holds_secret(doc.source.text, doc.source)))
+                    break
+            else:
+                notes.append(f"{relative_name(where)}: missing live, outside every live root")
+    return files, notes
+
+
+def create_file(new: NewFile) -> Applied:
+    """Create ``new`` atomically, inside its root and only where nothing is; else refuse, touching nothing."""
+    parent = new.path.parent
+    existing = parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not _inside(existing, new.root) or not _inside(parent, new.root):
+        return Applied(new.name, False, f"resolves outside its live root {new.root}; refused, nothing created")
+    if os.path.lexists(new.path):
+        return Applied(new.name, False, "appeared since trueup looked; refused, left untouched (run again)")
+    data = new.text.encode("utf-8")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        if not _inside(parent, new.root):
+            return Applied(new.name, False, f"resolves outside its live root {new.root}; refused, nothing created")
+        fd, temp = tempfile.mkstemp(prefix=f".{new.path.name}.", suffix=".trueup-tmp", dir=parent)
+    except OSError as exc:
+        return Applied(new.name, False, f"could not create: {exc.strerror or exc}; nothing created")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o600 if new.secret else 0o644)
+        os.link(temp, new.path)  # fails, rather than replace, if anything is there now
+    except FileExistsError:
+        return Applied(new.name, False, "appeared since trueup looked; refused, left untouched (run again)")
+    except OSError as exc:
+        return Applied(new.name, False, f"could not create: {exc.strerror or exc}; nothing created")
+    finally:
+        os.unlink(temp)
+    return Applied(new.name, True, "created", None, hashlib.sha256(data).hexdigest())
