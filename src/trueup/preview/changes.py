@@ -18,7 +18,8 @@ from ..config import Config
 from ..drift import Context, Side, drift
 from ..model import Finding, Severity, Summary
 from ..policy.baseline import fingerprint
-from .impact import impacts, values_reach
+from .impact import impacts
+from .values import values_reach
 
 RULES = {"drift.missing": "change.added", "drift.extra": "change.removed", "drift.changed": "change.changed"}
 
@@ -65,7 +66,7 @@ def changes(base: dict[str, Rendered], head: dict[str, Rendered]) -> Iterator[Fi
         found = [replace(f, rule=RULES[f.rule], severity=Severity.INFO, message=_message(f, RULES[f.rule]))
                  for f in drift(*sides, Context(namespace=after.namespace, environment=env))]
         yield from found
-        yield from impacts([doc for _, docs in after.outputs for doc in docs], found, env)
+        yield from impacts([doc for _, docs in after.outputs for doc in docs], found, env, after.namespace)
         yield from values_reach(before, after, env)
         old = {fingerprint(f) for f in before.findings}
         new = {fingerprint(f) for f in after.findings}
