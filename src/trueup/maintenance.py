@@ -213,6 +213,8 @@ def report_merge(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> 
         # A history file that is one of the reports merged is this run, which is always the last point.
         extra["history"] = history_points([Path(h) for h in args.history], skip=paths,
                                           command=None if merged.command == "report merge" else merged.command)
+    if args.fail_on is None and merged.fail_on is not None:  # the threshold the reports were made with
+        args.fail_on = merged.fail_on
     summary = Summary(fail_on=_threshold(args, config))
     summary.files, summary.documents = merged.files, merged.documents
     return report(args, config, merged.findings, summary, merged.environments, stdout, stderr,

@@ -76,3 +76,14 @@ def test_shard_must_be_i_of_n(trueup, repo: Path, capsys: pytest.CaptureFixture)
     for bad in ("0/3", "4/3", "1", "a/b"):
         assert trueup("drift", "--shard", bad, cwd=repo).code == 2
         assert f"argument --shard: {bad!r}: expected I/N with 1 <= I <= N" in capsys.readouterr().err
+
+
+def test_merge_keeps_the_threshold_the_reports_were_made_with(trueup, repo: Path) -> None:
+    """The action runs `check --fail-on X` to JSON, then converts that report: the job summary and
+    annotations must give the verdict of the same threshold. --fail-on on the merge still wins."""
+    assert trueup("drift", "--env", "prod", "--fail-on", "never", "--format", "json", "--output", "r.json", cwd=repo).code == 0
+    converted = trueup("report", "merge", "r.json", "--format", "markdown", cwd=repo)
+    assert converted.code == 0 and "fail on: never." in converted.out and "❌" not in converted.out
+    assert trueup("report", "merge", "r.json", "--fail-on", "high", cwd=repo).code == 1
+    assert trueup("drift", "--env", "prod", "--format", "json", "--output", "h.json", cwd=repo).code == 1
+    assert trueup("report", "merge", "r.json", "h.json", "--format", "json", cwd=repo).code == 1  # they differ: the default

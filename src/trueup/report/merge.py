@@ -26,6 +26,8 @@ class Merged:
     environments: tuple[str, ...] = ()
     files: int = 0
     documents: int = 0
+    # The --fail-on the reports were made with, when they all agree ("never" included); else None.
+    fail_on: str | None = None
 
 
 def read_report(path: Path) -> dict[str, Any]:
@@ -73,6 +75,8 @@ def merge(paths: Sequence[Path]) -> Merged:
     merged.files = sum(f for f, _ in groups.values())
     merged.documents = sum(d for _, d in groups.values())
     merged.environments = tuple(sorted({e for envs in groups for e in envs}))
+    thresholds = {str((r.get("summary") or {}).get("fail_on")) for r in reports}
+    merged.fail_on = thresholds.pop() if len(thresholds) == 1 and "None" not in thresholds else None
     commands = {r.get("command") for r in reports}
     merged.command = commands.pop() if len(commands) == 1 else "report merge"
     return merged
