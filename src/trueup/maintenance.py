@@ -114,15 +114,16 @@ def audit_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) ->
         if since and dt.datetime.fromisoformat(record["time"]).date() < since:
             continue
         matches = [f for f in record.get("findings", [])
-                   if (not args.rule or f["rule"] == args.rule) and (not args.target or f["target"] == args.target)]
+                   if (not args.rule or f.get("rule") == args.rule) and (not args.target or f.get("target") == args.target)]
         if (args.rule or args.target) and not matches:
             continue
-        actor = record.get("actor", {}).get("ci") or record.get("actor", {}).get("email") or "?"
-        envs = ",".join(record.get("environments", [])) or "-"
-        print(f"{record['time']}  #{record['seq']}  {record['command']:<8} env {envs:<12} exit {record['exit_code']}  "
+        who = record.get("actor") if isinstance(record.get("actor"), dict) else {}
+        actor = who.get("ci") or who.get("email") or "?"
+        envs = ",".join(str(e) for e in record.get("environments") or []) or "-"
+        print(f"{record['time']}  #{record['seq']}  {record['command']:<8} env {envs:<12} exit {record.get('exit_code')}  "
               f"{len(record.get('findings', []))} findings  by {actor}", file=stdout)
         for finding in matches if (args.rule or args.target) else []:
-            print(f"    {finding['rule']} {finding['target']} {finding['path'] or '(whole)'}", file=stdout)
+            print(f"    {finding.get('rule')} {finding.get('target')} {finding.get('path') or '(whole)'}", file=stdout)
     return 0
 
 
@@ -255,14 +256,19 @@ def init(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     """A working GitOps repository in DIR: config, a template, values, a policy, a baseline,
     pre-commit hooks and the GitHub workflows. Nothing that exists is overwritten."""
     target = Path(args.directory)
+    if target.exists() and not target.is_dir():
+        raise UsageError("not a directory", str(target))
     files = _scaffold_files()
     taken = [name for name in files if (target / name).exists()]
     if taken:
         raise UsageError("exists; trueup init writes only files that are not there yet", str(target / taken[0]))
     for name, text in files.items():
         path = target / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write: {exc.strerror}", str(exc.filename or path)) from None
     where = "" if target.resolve() == Path.cwd().resolve() else f"cd {args.directory} && "
     print(f"trueup: wrote {len(files)} files; next: {where}trueup check", file=stdout)
     return 0

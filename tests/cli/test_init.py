@@ -66,3 +66,11 @@ def test_nothing_is_overwritten(trueup, tmp_path: Path) -> None:
     assert (tmp_path / "values/dev.yaml").read_text() == "mine: true\n"
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["dev.yaml", "values"]
     shutil.rmtree(tmp_path / "values")
+
+
+def test_a_directory_that_cannot_be_made_is_one_line_and_exit_2(trueup, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("")
+    result = trueup("init", "afile", cwd=tmp_path)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err.startswith("trueup: afile") and len(result.err.strip().splitlines()) == 1
+    assert (tmp_path / "afile").read_text() == ""

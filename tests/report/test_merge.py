@@ -63,6 +63,15 @@ def test_merge_converts_one_report_to_every_format(trueup, repo: Path) -> None:
     ("not json", "not a JSON report"),
     ('{"findings": []}', "not a trueup JSON report (run with --format json)"),
     ('{"tool": "trueup", "findings": [], "error": {"message": "boom"}}', "that run failed: boom"),
+    ('{"tool": "trueup", "findings": ["x"]}', "finding 1 is not an object"),
+    ('{"tool": "trueup", "findings": [{"rule": "x"}]}', "finding 1 has no severity"),
+    ('{"tool": "trueup", "findings": [{"rule": "x", "severity": "bogus", "message": "m", "target": "t"}]}',
+     "finding 1: unknown severity 'bogus'"),
+    ('{"tool": "trueup", "findings": [{"rule": "x", "severity": "high", "message": "m", "target": "t", "line": "9"}]}',
+     "finding 1: line is not a whole number"),
+    ('{"tool": "trueup", "findings": [], "summary": [1]}', "summary is not an object"),
+    ('{"tool": "trueup", "findings": [], "summary": {"files": "3"}}', "summary.files is not a whole number"),
+    ('{"tool": "trueup", "findings": [], "environments": "prod"}', "environments is not a list of names"),
 ])
 def test_a_bad_report_is_one_line_and_exit_2(trueup, tmp_path: Path, content: str, cause: str) -> None:
     (tmp_path / "r.json").write_text(content)

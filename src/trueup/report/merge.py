@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import InputError
-from ..model import Finding
+from ..model import Finding, Severity
 
 
 @dataclass
@@ -41,8 +41,45 @@ def read_report(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("tool") != "trueup" or not isinstance(data.get("findings"), list):
         raise InputError("not a trueup JSON report (run with --format json)", str(path))
     if data.get("error"):
-        raise InputError(f"that run failed: {data['error'].get('message')}", str(path))
+        error = data["error"]
+        raise InputError(f"that run failed: {error.get('message') if isinstance(error, dict) else error}", str(path))
+    if not isinstance(data.get("summary", {}), dict):
+        raise InputError("not a trueup JSON report: summary is not an object", str(path))
+    environments = data.get("environments", [])
+    if not isinstance(environments, list) or not all(isinstance(e, str) for e in environments):
+        raise InputError("not a trueup JSON report: environments is not a list of names", str(path))
+    for key in ("files", "documents"):
+        count = data.get("summary", {}).get(key, 0)
+        if not isinstance(count, int) or isinstance(count, bool):
+            raise InputError(f"not a trueup JSON report: summary.{key} is not a whole number", str(path))
+    for number, finding in enumerate(data["findings"], 1):
+        problem = _problem(finding)
+        if problem:
+            raise InputError(f"not a trueup JSON report: finding {number}{problem}", str(path))
     return data
+
+
+_TEXT = ("rule", "severity", "message", "target")
+_OPTIONAL = {"path": str, "file": str, "environment": str, "live_file": str, "blame": dict,
+             "line": int, "column": int, "live_line": int}
+
+
+def _problem(finding: Any) -> str:
+    """What keeps a report's finding from being read back (``" is not an object"``), or ""."""
+    if not isinstance(finding, dict):
+        return " is not an object"
+    for key in _TEXT:
+        if not isinstance(finding.get(key), str):
+            return f" has no {key}" if key not in finding else f": {key} is not a string"
+    try:
+        Severity.parse(finding["severity"])
+    except ValueError as exc:
+        return f": {exc}"
+    for key, kind in _OPTIONAL.items():
+        value = finding.get(key)
+        if value is not None and (not isinstance(value, kind) or kind is int and isinstance(value, bool)):
+            return f": {key} is not {'a whole number' if kind is int else 'a string' if kind is str else 'an object'}"
+    return ""
 
 
 def _key(finding: dict[str, Any]) -> str:
