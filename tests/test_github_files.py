@@ -244,6 +244,11 @@ def test_ci_covers_every_supported_python() -> None:
     runs = [s.get("run", "") for s in data["jobs"]["test"]["steps"]]
     assert "python -m pip install '.[test]'" in runs and "python -m pytest -q" in runs
     assert any("TRUEUP_CHROMIUM=" in run and "$GITHUB_ENV" in run for run in runs)
+    test = next(s for s in data["jobs"]["test"]["steps"] if s.get("run") == "python -m pytest -q")
+    shots = test["env"]["TRUEUP_SCREENSHOTS"]
+    kept = [s for s in data["jobs"]["test"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert len(kept) == 1 and kept[0]["with"]["path"].rstrip("/") == shots
+    assert kept[0]["with"]["if-no-files-found"] == "error", "no screenshot means the browser test did not run"
 
 
 def test_pr_check_uses_this_action_with_the_permissions_it_needs() -> None:

@@ -253,6 +253,10 @@ def test_headless_chromium_renders_the_report(nightly: dict, tmp_path: Path) -> 
     png = tmp_path / "report.png"
     _chromium(browser, tmp_path / "profile", f"--screenshot={png}", "--window-size=1280,2000", url)
     print(f"screenshot: {png}")
+    if os.environ.get("TRUEUP_SCREENSHOTS"):  # CI keeps it as an artifact, for a person to look at
+        keep = Path(os.environ["TRUEUP_SCREENSHOTS"])
+        keep.mkdir(parents=True, exist_ok=True)
+        shutil.copy(png, keep / "nightly-report.png")
     data = png.read_bytes()
     width, height, rows = _png_rows(data)
     assert (width, height) == (1280, 2000) and len(data) > 20_000
