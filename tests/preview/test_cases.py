@@ -5,7 +5,8 @@ A case holds ``files`` (laid over the platform for the first commit; ``null`` le
 out), ``commits`` (later commits, each ``path: content``, ``null`` deleting), ``worktree``
 (uncommitted edits; ``staged: true`` adds them to the index), ``args``, the exit ``code``,
 ``expect`` (every finding, by rule, environment, target and path; any other key given is
-compared too) and ``secrets`` (strings that no output format may print, nor their base64).
+compared too), ``error`` (the one line stderr holds; else it is empty) and ``secrets``
+(strings that no output format may print, nor their base64: every format is run).
 Every case also proves that the run left HEAD, the index, the status and every working-tree
 file as they were.
 """
@@ -80,6 +81,7 @@ def test_case(path: Path, trueup, tmp_path: Path, valid_report) -> None:
     before = snapshot(repo)
     result = trueup("preview", *case["args"], "--format", "json", cwd=repo)
     assert result.code == case.get("code", 0), result.err
+    assert result.err.splitlines() == ([case["error"]] if "error" in case else [])
     found = valid_report(result.out)["findings"]
     expected = case.get("expect") or []
     assert sorted(_key(f) for f in found) == sorted(_key(e) for e in expected)
@@ -89,7 +91,7 @@ def test_case(path: Path, trueup, tmp_path: Path, valid_report) -> None:
             [{k: (v, f.get(k)) for k, v in want.items() if f.get(k) != v} for f in matches]
     secrets = [str(s) for s in case.get("secrets") or []]
     secrets += [base64.b64encode(s.encode()).decode() for s in secrets]
-    for form in FORMATS:
+    for form in FORMATS if secrets else ():
         out = trueup("preview", *case["args"], "--format", form, cwd=repo)
         assert out.code == result.code, (form, out.err)
         leaked = [s for s in secrets if s in out.out or s in out.err]

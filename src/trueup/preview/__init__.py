@@ -12,9 +12,13 @@ from typing import IO, Any
 from ..errors import TrueupError
 
 
-def _config_at(root: Path, head: Any, stderr: IO[str], revision: str) -> Any:
-    """The revision's trueup.yaml, where the working tree's is; None if it has none (all is new)."""
+def _config_at(root: Path, head: Any, stderr: IO[str], revision: str, *, tolerant: bool) -> Any:
+    """The revision's trueup.yaml, where the working tree's is; None if it has none (all is new).
+
+    One that cannot be read stops the run, naming the revision (``HEAD~1:trueup.yaml``); with
+    ``tolerant`` (the base) it is compared as if it had none, and stderr says so."""
     from ..config import load_config
+    from .changes import at_revision
 
     path = root / head.path.relative_to(head.root)
     if not path.is_file():
@@ -22,6 +26,8 @@ def _config_at(root: Path, head: Any, stderr: IO[str], revision: str) -> Any:
     try:
         config = load_config(path)
     except TrueupError as exc:
+        if not tolerant:
+            raise at_revision(exc, revision, root) from None
         print(f"trueup: {revision}: {head.display} cannot be read ({exc.cause}); compared as if it had none",
               file=stderr)
         return None
@@ -37,13 +43,15 @@ def command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     config = _find_config(args, required=True)
     summary = Summary(fail_on=_threshold(args, config))
     with ExitStack() as stack:
-        base_config = _config_at(stack.enter_context(tree_at(config.root, args.base)), config, stderr, args.base)
+        base_config = _config_at(stack.enter_context(tree_at(config.root, args.base)), config, stderr, args.base,
+                                 tolerant=True)
         head_config = config if args.head is None else _config_at(
-            stack.enter_context(tree_at(config.root, args.head)), config, stderr, args.head)
+            stack.enter_context(tree_at(config.root, args.head)), config, stderr, args.head, tolerant=False)
         states = []
-        for revision, counted in ((base_config, Summary()), (head_config, summary)):
+        for revision, counted, name, tolerant in ((base_config, Summary(), args.base, True),
+                                                  (head_config, summary, args.head, False)):
             validator = _validator(args, revision) if revision is not None else None
-            found = render_revision(revision, validator, counted)
+            found = render_revision(revision, validator, counted, revision=name, tolerant=tolerant)
             states.append({env: state for env, state in found.items() if not args.env or env in args.env})
         unknown = sorted(set(args.env) - set(states[0]) - set(states[1]))
         if unknown:

@@ -11,11 +11,14 @@ each change touches follows it as ``change.impact`` (``impact``).
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Iterator
 
 from ..config import Config
 from ..drift import Context, Side, drift
+from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
 from ..policy.baseline import fingerprint
 from .impact import impacts
@@ -35,21 +38,50 @@ class Rendered:
     reads: dict[str, frozenset[str]] = field(default_factory=dict)  # template file -> values pointers it reads
 
 
-def render_revision(config: Config | None, validator: Any, summary: Summary) -> dict[str, Rendered]:
-    """Every environment of ``config`` (None: the revision has no trueup.yaml), rendered and checked."""
-    from ..pipeline import check_rendered, environment_render
+def at_revision(exc: TrueupError, revision: str | None, root: Path) -> TrueupError:
+    """``exc`` with its file named as git names a file at a revision (``HEAD~1:values/prod.yaml``),
+    relative to the configuration's directory, never the temporary copy's path."""
+    named = copy.copy(exc)
+    file = exc.file
+    if file and Path(file).is_absolute():
+        try:
+            file = Path(file).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    if revision is not None:
+        file = f"{revision}:{file or 'trueup.yaml'}"
+    named.file = file
+    return named
+
+
+def render_revision(config: Config | None, validator: Any, summary: Summary, *,
+                    revision: str | None = None, tolerant: bool = False) -> dict[str, Rendered]:
+    """Every environment of ``config`` (None: the revision has no trueup.yaml), rendered and checked.
+
+    An environment that cannot be rendered at all (a values file that does not parse) stops the
+    run, naming the revision; with ``tolerant`` (the base) it is a finding of that revision instead,
+    so that a change that mends it reads as ``change.fixed``."""
+    from ..pipeline import check_rendered, environment_render, error_finding
 
     states: dict[str, Rendered] = {}
     if config is None:
         return states
     for env in config.environments:
         state = Rendered(namespace=config.environment(env).namespace or "default")
-        rendered = environment_render(config, env, track=True)
+        states[env] = state
         root = config.templates.strip("/")
-        state.findings = list(check_rendered(rendered, validator, config, summary, root, outputs=state.outputs))
+        try:
+            rendered = environment_render(config, env, track=True)
+            state.findings = list(check_rendered(rendered, validator, config, summary, root, outputs=state.outputs))
+        except TrueupError as exc:
+            named = at_revision(exc, None if tolerant else revision, config.root)
+            if not tolerant:
+                raise named from None
+            state.outputs = []
+            state.findings = [error_finding(named, "input.parse", named.file or "trueup.yaml", env)]
+            continue
         state.values = rendered.values
         state.reads = {f"{root}/{r.template}" if root else r.template: r.reads for r in rendered.outputs}
-        states[env] = state
     return states
 
 

@@ -13,9 +13,9 @@ import base64
 import binascii
 from typing import Any, Iterator
 
-from ..mask import display_value, mask
+from ..mask import MASK, display_value
 from ..model import Document, Finding, Severity
-from ..pointer import resolves, steps
+from ..pointer import escape_token, resolves, steps
 from ..policy.select import select
 
 
@@ -67,21 +67,25 @@ def secret_texts(state: Any) -> dict[str, list[str]]:
     return out
 
 
-def _scalars(value: Any) -> Iterator[str]:
+def _forms(value: Any) -> list[str]:
+    text = str(value).lower()
+    return [text, "true" if value else "false"] if isinstance(value, bool) else [text]
+
+
+def _hidden(value: Any, texts: list[str]) -> bool:
+    """Whether a scalar is, or is inside, a secret its files hold (short ones must be the whole of it)."""
+    if value is None or value == "" or not texts:
+        return False
+    return any(form == text or (len(form) >= 4 and form in text) for form in _forms(value) for text in texts)
+
+
+def _shown(root: Any, key: str, value: Any, texts: list[str]) -> Any:
+    """``value`` as the report may show it: masked where it is a secret by name, or one of ``texts``."""
     if isinstance(value, dict):
-        for item in value.values():
-            yield from _scalars(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _scalars(item)
-    elif value is not None and value != "":
-        yield str(value).lower()
-        if isinstance(value, bool):
-            yield "true" if value else "false"
-
-
-def _within(value: Any, texts: list[str]) -> bool:
-    return any(s in text for s in _scalars(value) for text in texts)
+        return {k: _shown(root, f"{key}/{escape_token(str(k))}", v, texts) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shown(root, f"{key}/{i}", v, texts) for i, v in enumerate(value)]
+    return MASK if _hidden(value, texts) else display_value(root, key, value, "config")
 
 
 def values_reach(before: Any, after: Any, env: str) -> Iterator[Finding]:
@@ -98,7 +102,6 @@ def values_reach(before: Any, after: Any, env: str) -> Iterator[Finding]:
         files = sorted(f for f, reads in state.reads.items() if reaches(reads, key))
         texts = [t for s, found in zip((before, after), secrets)
                  for f, reads in s.reads.items() if reaches(reads, key) for t in found.get(f, [])]
-        hidden = _within(diff.desired, texts) or _within(diff.live, texts)
         doc = _defined(state.values, key)
         verb = {"changed": "changes", "missing": "is added", "extra": "is removed"}[diff.kind]
         reach = f"reaches {', '.join(files)}" if files else "reaches no rendered file"
@@ -108,8 +111,6 @@ def values_reach(before: Any, after: Any, env: str) -> Iterator[Finding]:
             target=doc.source.file if doc is not None else "values", path=key,
             file=doc.source.file if doc is not None else None, line=pos[0] if pos else None,
             column=pos[1] if pos else None, environment=env,
-            desired=(mask(diff.desired, True) if hidden else display_value(new, key, diff.desired, "config"))
-            if not removed else None,
-            live=(mask(diff.live, True) if hidden else display_value(old, key, diff.live, "config"))
-            if diff.kind != "missing" else None,
+            desired=_shown(new, key, diff.desired, texts) if not removed else None,
+            live=_shown(old, key, diff.live, texts) if diff.kind != "missing" else None,
         )
