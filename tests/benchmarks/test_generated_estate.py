@@ -32,13 +32,13 @@ def test_generated_drift_is_found_exactly(trueup, tmp_path: Path) -> None:
     assert len(report["findings"]) == drifted
 
 
-def test_drift_benchmark_section(tmp_path: Path) -> None:
-    bench = _load("drift_benchmark")
-    section = bench.run(objects=40, runs=1)
-    assert section.startswith(bench.BEGIN) and section.endswith(bench.END)
-    assert "| `trueup drift --desired --live --format json` |" in section
-    doc = tmp_path / "performance.md"
-    doc.write_text(f"# Performance\n\nbefore\n\n{bench.BEGIN}\nold\n{bench.END}\n\nafter\n")
-    bench.write(doc, section)
-    text = doc.read_text()
-    assert "old" not in text and "before" in text and "after" in text and section in text
+def test_generated_estate_as_a_repository(trueup, tmp_path: Path) -> None:
+    """With --targets and --config the same objects and drift, dealt into targets that `trueup drift` reads."""
+    flat = generate(tmp_path / "flat", objects=60, drift=0.2, seed=3)
+    drifted = generate(tmp_path / "repo", objects=60, drift=0.2, seed=3, targets=4, config=True)
+    assert drifted == flat
+    assert sorted(p.name for p in (tmp_path / "repo" / "desired").rglob("*.yaml")) == sorted(
+        p.name for p in (tmp_path / "flat" / "desired").glob("*.yaml"))
+    result = trueup("drift", "--format", "json", "--no-blame", cwd=tmp_path / "repo")
+    assert result.code == (1 if drifted else 0)
+    assert len(result.json()["findings"]) == drifted

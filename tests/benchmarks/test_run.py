@@ -1,0 +1,90 @@
+"""benchmarks/run.py in its --tiny mode writes the whole page; benchmarks/corpus.py is deterministic.
+
+No timing is asserted: only that the page has its tables, that its ratios are computed
+from its own figures, and that the notes section survives a regeneration.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from conftest import REPO
+
+SOURCE = REPO.parent / "shared" / "corpus"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"trueup_benchmarks_{name}", REPO / "benchmarks" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_corpus_is_deterministic(tmp_path: Path) -> None:
+    corpus = _load("corpus")
+    one = corpus.build(tmp_path / "one", SOURCE, copies=2, scale=2, limit=7)
+    two = corpus.build(tmp_path / "two", SOURCE, copies=2, scale=2, limit=7)
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+    for kind in ("k8s", "compose"):
+        assert len(one.files[kind]) == 7 * 4
+        assert {p.relative_to(one.dir(kind)).parts[0] for p in one.files[kind]} == {f"copy{n}" for n in range(1, 5)}
+        # each copy is the source file, byte for byte, under <source>/<file>
+        for rel in one.sources[kind]:
+            copy = one.dir(kind) / "copy3" / rel.split("/", 1)[1]
+            assert copy.read_bytes() == (SOURCE / rel).read_bytes()
+    parseable = set(corpus.parseable(SOURCE, "k8s"))
+    assert set(one.sources["k8s"]) <= parseable
+    assert not any(p.startswith("compose/") for p in parseable)
+
+
+def _row(page: str, start: str) -> list[str]:
+    line = next(line for line in page.splitlines() if line.startswith(f"| {start}"))
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def _seconds(cell: str) -> float:
+    return float(cell.removesuffix(" s"))
+
+
+def test_tiny_run_writes_the_page(tmp_path: Path) -> None:
+    out = tmp_path / "performance.md"
+    notes = "Checkov was slow *because* it was asked to be.\n\n| kept | verbatim |"
+    out.write_text(f"# old page\n\n<!-- notes:begin -->\n{notes}\n<!-- notes:end -->\n\nold figures\n")
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--tiny", "--quiet", "--out", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    page = out.read_text()
+    assert f"<!-- notes:begin -->\n{notes}\n<!-- notes:end -->" in page
+    assert "old figures" not in page and "# old page" not in page
+    for heading in ("## Targets", "## Kubernetes corpus", "## Compose corpus", "## Drift", "## trueup check",
+                    "## One file, as pre-commit runs it", "## Linearity", "## Shards", "## Method"):
+        assert heading in page
+    assert "| target | measured | goal | verdict |" in page
+    assert "not measured (--no-peers)" in page
+
+    # ratios are computed from the page's own figures (to the rounding of the seconds shown)
+    floor = _seconds(_row(page, "floor: PyYAML C loader parses every file")[1])
+    validate = _row(page, "`trueup validate --format json --output F DIR`")
+    ratio = float(validate[3].removesuffix("x"))
+    assert abs(ratio - _seconds(validate[1]) / floor) <= 0.01 * ratio + 0.06 / floor
+    target = _row(page, "Kubernetes corpus: `trueup validate` vs parse floor")
+    assert target[1] == f"{ratio:.2f}x" or abs(float(target[1].removesuffix("x")) - ratio) < 0.01 * ratio
+    assert re.search(r"\*\*(met|missed)\*\*", target[3])
+
+    # drift found exactly what the generator drifted; shards merge to the unsharded findings
+    assert "this equals the" in page
+    shard_rows = [line for line in page.splitlines() if re.match(r"\| [124] \| [\d.]+ s \|", line)]
+    assert len(shard_rows) == 3 and all(line.rstrip().endswith("| yes |") for line in shard_rows)
+    assert len([line for line in page.splitlines() if re.match(r"\| (1|4|16)x \|", line)]) == 3
