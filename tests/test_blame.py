@@ -2,6 +2,7 @@
 outside a git repository or in a shallow clone, and nothing with --no-blame."""
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -63,3 +64,30 @@ def test_no_blame_outside_git_in_a_shallow_clone_or_when_asked(trueup, repo: Pat
 
 def test_not_a_repository(trueup, reference_repo: Path) -> None:
     assert set(_blames(trueup, reference_repo).values()) == {None}
+
+
+def test_a_line_with_several_values_is_as_new_as_the_newest_of_them(trueup, tmp_path: Path) -> None:
+    """``image: "{{ app.image }}:{{ app.tag }}"``: a tag bump is blamed on the bump, not on the line
+    that set app.image; the two commits share one second, as scripted commits do."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "values").mkdir()
+    (tmp_path / "live").mkdir()
+    (tmp_path / "trueup.yaml").write_text(
+        "version: 1\ntemplates: templates\nenvironments:\n  prod:\n    values: [values/prod.yaml]\n"
+        "targets:\n  - {name: app, kind: config, desired: app.yaml, live: live/app.yaml}\npolicy: {packs: []}\n")
+    (tmp_path / "templates/app.yaml.j2").write_text('name: web\nimage: "{{ app.image }}:{{ app.tag }}"\n')
+    (tmp_path / "values/prod.yaml").write_text("app:\n  image: nginx\n  tag: '1.26'\n")
+    (tmp_path / "live/app.yaml").write_text('name: web\nimage: "nginx:1.26"\n')
+    moment = {"GIT_AUTHOR_DATE": "2026-03-04T05:06:07", "GIT_COMMITTER_DATE": "2026-03-04T05:06:07"}
+    run = {"cwd": tmp_path, "check": True, "capture_output": True, "env": {**os.environ, **moment}}
+    subprocess.run(["git", "init", "-q"], **run)
+    subprocess.run(["git", "add", "-A"], **run)
+    subprocess.run(["git", "-c", "user.name=Seed", "-c", "user.email=s@x", "commit", "-qm", "seed"], **run)
+    (tmp_path / "values/prod.yaml").write_text("app:\n  image: nginx\n  tag: '1.27'\n")
+    subprocess.run(["git", "-c", "user.name=Ana Lima", "-c", "user.email=a@x", "commit", "-qam", "bump"], **run)
+    sha = git(tmp_path, "rev-parse", "--short=7", "HEAD")
+    result = trueup("drift", "--format", "json", cwd=tmp_path)
+    assert result.code == 1, result.err
+    [finding] = result.json()["findings"]
+    assert (finding["path"], finding["blame"]) == ("/image", {
+        "commit": sha, "author": "Ana Lima", "date": "2026-03-04", "file": "values/prod.yaml", "line": 3})

@@ -1,9 +1,9 @@
 """Which commit last changed the line that produced a drifted desired value (git blame).
 
-A drift finding points at its template line. When that line takes its value from the
-values files (``replicas: {{ replicas.api }}``), the line that sets the value is the
-one a person changed, so that is the line blamed: the last values file that sets the
-key. Each file is blamed once per run, as the working tree has it. Outside a git
+A drift finding points at its template line. When that line takes its values from the
+values files (``replicas: {{ replicas.api }}``), the lines that set them (in the last
+values file that sets each key) produced the value too: the latest commit among the
+template line and those lines is the one blamed. Each file is blamed once per run, as the working tree has it. Outside a git
 repository, or in a shallow clone (where blame names the clone's boundary, not the
 change), nothing is looked up and findings are left as they are.
 """
@@ -34,6 +34,7 @@ class Blamer:
         self.repo: Any = None
         self.files: dict[str, list[Any]] = {}
         self.texts: dict[str, list[str]] = {}
+        self.order: dict[tuple[str, str], bool] = {}
         try:
             import git
 
@@ -67,23 +68,53 @@ class Blamer:
         lines = self.texts[file]
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
-    def source(self, file: str, line: int, layers: list[Any]) -> tuple[str, int]:
-        """The values file line that sets what the template line uses, else the template line."""
+    def _newer(self, commit: Any, than: Any) -> bool:
+        """Whether ``commit`` came after ``than``: by history where one descends from the other
+        (commits of one second are common in scripts), else by commit time."""
+        if commit.hexsha == than.hexsha:
+            return False
+        key = (commit.hexsha, than.hexsha)
+        if key not in self.order:
+            try:
+                if self.repo.is_ancestor(than, commit):
+                    self.order[key] = True
+                elif self.repo.is_ancestor(commit, than):
+                    self.order[key] = False
+                else:
+                    self.order[key] = commit.committed_date > than.committed_date
+            except Exception:  # git failed: fall back on the clock
+                self.order[key] = commit.committed_date > than.committed_date
+        return self.order[key]
+
+    def sources(self, file: str, line: int, layers: list[Any]) -> list[tuple[str, int]]:
+        """The template line, and the values file line that sets each value it uses."""
+        found = [(file, line)]
         for expression in _EXPRESSION.findall(self._line_text(file, line)):
             pointer = _pointer(expression)
             for doc in reversed(layers):
                 if resolves(doc.data, pointer):
                     where = doc.locate(pointer)
-                    if where is not None:
-                        return doc.source.file, where[0]
-        return file, line
+                    if where is not None and (doc.source.file, where[0]) not in found:
+                        found.append((doc.source.file, where[0]))
+                    break
+        return found
 
     def blame(self, file: str, line: int, layers: list[Any]) -> dict[str, Any] | None:
-        where, number = self.source(file, line, layers)
-        commits = self._commits(where)
-        commit = commits[number - 1] if 0 < number <= len(commits) else None
-        if commit is None:
+        """The latest commit among the lines that produce the value (``image: {{ app.image }}:{{ app.tag }}``
+        is as new as the newer of its two values); None when one of them is not committed."""
+        latest: tuple[Any, str, int] | None = None
+        for where, number in self.sources(file, line, layers):
+            commits = self._commits(where)
+            if not 0 < number <= len(commits):
+                continue  # a file git does not know: it says nothing either way
+            commit = commits[number - 1]
+            if commit is None:
+                return None
+            if latest is None or self._newer(commit, latest[0]):
+                latest = (commit, where, number)
+        if latest is None:
             return None
+        commit, where, number = latest
         return {"commit": commit.hexsha[:7], "author": commit.author.name,
                 "date": commit.authored_datetime.date().isoformat(), "file": where, "line": number}
 
