@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import shutil
+import stat
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from conftest import EXAMPLES
 from trueup import audit
 
 CONFIG = "version: 1\nenvironments:\n  prod:\n    values: [values.yaml]\npolicy:\n  packs: [secrets]\n"
@@ -167,3 +171,76 @@ def test_patches_written_are_recorded_with_hashes(trueup, write, tmp_path: Path,
     [patch] = record["patches"]
     assert patch["path"] == "out/l/app.yaml.patch"
     assert patch["sha256"] == hashlib.sha256((tmp_path / "out/l/app.yaml.patch").read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("line, fragment", [
+    ("[1, 2]", "is not a record, a JSON object (edited or inserted)"),
+    ("null", "is not a record, a JSON object (edited or inserted)"),
+    ('"text"', "is not a record, a JSON object (edited or inserted)"),
+    ('{"seq": "2"}', "record 2 (run ?) was edited: its hash does not match"),
+])
+def test_a_line_that_is_no_record_is_named_not_a_traceback(trueup, tmp_path: Path, line: str, fragment: str) -> None:
+    log = tmp_path / "audit.jsonl"
+    _chain(log, 2)
+    with open(log, "a") as handle:
+        handle.write(line + "\n")
+    result = trueup("audit", "--log", log, "verify", cwd=tmp_path)
+    assert (result.code, result.out) == (1, f"{log}:3: {fragment}\n")
+
+
+@pytest.mark.parametrize("line", ["[1]", "garbage", '{"seq": 1}', '{"seq": 1, "hash": 5}'])
+def test_nothing_is_chained_to_an_unreadable_last_record(trueup, repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         line: str) -> None:
+    monkeypatch.setenv("CI", "1")
+    (repo / ".trueup").mkdir()
+    (repo / ".trueup/audit.jsonl").write_text(line + "\n")
+    result = trueup("validate", "--env", "prod", cwd=repo)
+    assert result.code == 2
+    assert result.err.endswith(".trueup/audit.jsonl: the audit log's last record is unreadable; nothing appended "
+                               "(run `trueup audit verify`)\n")
+    assert (repo / ".trueup/audit.jsonl").read_text() == line + "\n"
+
+
+@pytest.mark.parametrize("line", ["[1]", '{"seq": 1}', '{"seq": 1, "command": "check", "time": "yesterday"}',
+                                  '{"seq": 1, "command": "check", "time": "2026-01-01T00:00:00+00:00", "findings": [1]}'])
+def test_show_names_a_record_it_cannot_read(trueup, tmp_path: Path, line: str) -> None:
+    log = tmp_path / "audit.jsonl"
+    for run in ("a", "b"):
+        audit.append(log, {"run": run, "command": "check", "time": "2026-01-01T00:00:00+00:00", "exit_code": 0})
+    with open(log, "a") as handle:
+        handle.write(line + "\n")
+    result = trueup("audit", "--log", log, "show", "--rule", "x", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err == f"trueup: {log}:3: audit record is not one trueup wrote (run `trueup audit verify`)\n"
+
+
+SECRETS_CASE = EXAMPLES / "patches" / "secrets"
+EVERY_RUN = [
+    ["check", "--patches", "out"], ["drift"], ["drift", "--verbose"], ["validate"], ["fix"],
+    *(["drift", "--format", fmt] for fmt in ("json", "sarif", "markdown", "junit", "github", "html")),
+    ["drift", "--patches", "adopted", "--direction", "adopt"], ["baseline", "update", "--owner", "a@b.c", "--reason", "r"],
+    ["fix", "--apply"], ["audit", "show"], ["audit", "verify"],
+]
+
+
+def test_no_fixture_secret_reaches_the_terminal_or_the_log(trueup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Secrets drifted in every kind of live file (compose ``- KEY=value`` items, a kubectl List's
+    Secret and an env entry beside drift, .env, JSON, TOML context lines, a missing file): every
+    run's output and the audit log hold none of them; the patches that must hold them are 0600."""
+    shutil.copytree(SECRETS_CASE, tmp_path / "repo")
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    monkeypatch.setenv("CI", "1")
+    monkeypatch.setenv("GITHUB_ACTOR", "octocat")
+    secrets = (repo / "secrets.txt").read_text().split()
+    shown = ""
+    for argv in EVERY_RUN:
+        result = trueup(*argv, cwd=repo)
+        assert result.code in (0, 1), (argv, result.err)
+        shown += result.out + result.err
+    log = (repo / ".trueup/audit.jsonl").read_text()
+    assert len(log.splitlines()) == len(EVERY_RUN) - 2  # audit commands do not record themselves
+    assert [s for s in secrets if s in shown or s in log] == []
+    assert (repo / "live/conf/replica.yaml").read_text() == "replica:\n  password: new-file-Pa55word\n"
+    patches = [p for p in (repo / "out").rglob("*") if p.is_file()]
+    assert patches and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in patches)

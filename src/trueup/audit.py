@@ -150,7 +150,7 @@ def append(path: Path, record: dict[str, Any]) -> dict[str, Any]:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             last = _last_line(handle)
-            previous = json.loads(last) if last else None
+            previous = _chainable(last, path) if last else None
             record = {**record, "seq": (previous["seq"] + 1) if previous else 1,
                       "prev": previous["hash"] if previous else GENESIS}
             record["hash"] = seal(record, _key())
@@ -160,6 +160,18 @@ def append(path: Path, record: dict[str, Any]) -> dict[str, Any]:
             os.fsync(handle.fileno())
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+    return record
+
+
+def _chainable(line: bytes, path: Path) -> dict[str, Any]:
+    """The last record, if a new one can be chained to it; else a refusal (never a record built on a broken one)."""
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        record = None
+    if not isinstance(record, dict) or type(record.get("seq")) is not int or not isinstance(record.get("hash"), str):
+        raise ConfigError("the audit log's last record is unreadable; nothing appended (run `trueup audit verify`)",
+                          str(path))
     return record
 
 
@@ -178,6 +190,8 @@ def verify(path: Path) -> tuple[int, Problem | None]:
             record = json.loads(line)
         except json.JSONDecodeError:
             return count, Problem(number, "is not valid JSON (edited or truncated)")
+        if not isinstance(record, dict):
+            return count, Problem(number, "is not a record, a JSON object (edited or inserted)")
         count += 1
         run = record.get("run", "?")
         if record.get("hash") != seal(record, key):
@@ -200,9 +214,24 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
                 yield number, line
 
 
+def _readable(record: Any) -> bool:
+    """Whether ``audit show`` can read it: an object with a time, a sequence number, a command and findings."""
+    if not isinstance(record, dict) or type(record.get("seq")) is not int or not isinstance(record.get("command"), str):
+        return False
+    try:
+        dt.datetime.fromisoformat(record.get("time"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    findings = record.get("findings", [])
+    return isinstance(findings, list) and all(isinstance(f, dict) for f in findings)
+
+
 def records(path: Path) -> Iterator[dict[str, Any]]:
     for number, line in _lines(path):
         try:
-            yield json.loads(line)
+            record = json.loads(line)
         except json.JSONDecodeError:
             raise ConfigError("audit record is not valid JSON (run `trueup audit verify`)", str(path), number) from None
+        if not _readable(record):
+            raise ConfigError("audit record is not one trueup wrote (run `trueup audit verify`)", str(path), number)
+        yield record

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Sequence
 
 from ..globs import match
-from ..mask import display_value
+from ..mask import display_value, is_secret_key, is_secret_path, mask
 from ..model import Document, Finding, Severity, kubernetes_target
 from ..pointer import escape_token, split_pointer
 from .compare import Difference, Rules, Walker
@@ -228,6 +228,10 @@ def _finding(diff: Difference, desired_path: str, live_path: str, d: Document, l
     if field_name.isdigit() and len(tokens) > 1:
         field_name = f"{tokens[-2]}[{field_name}]"
     live_pos = l.locate(live_path)
+    # One field, so one verdict: a value either side (or its canonical name: ``- KEY=value`` items
+    # are /environment/KEY) calls secret is masked on both.
+    secret = (is_secret_path(d.data, desired_path, d.kind) or is_secret_path(l.data, live_path, l.kind)
+              or any(is_secret_key(token) for token in split_pointer(diff.desired_path or diff.live_path)))
     if diff.kind == "extra":
         file, pos, path = l.source.file, live_pos, live_path
     else:
@@ -241,15 +245,15 @@ def _finding(diff: Difference, desired_path: str, live_path: str, d: Document, l
         file=file,
         line=pos[0] if pos else None,
         column=pos[1] if pos else None,
-        desired=_shown(d, desired_path, diff.desired),
-        live=_shown(l, live_path, diff.live),
+        desired=_shown(d, desired_path, diff.desired, secret),
+        live=_shown(l, live_path, diff.live, secret),
         environment=ctx.environment,
         live_file=l.source.file,
         live_line=live_pos[0] if live_pos else None,
     )
 
 
-def _shown(doc: Document, pointer: str, value: Any) -> Any:
+def _shown(doc: Document, pointer: str, value: Any, secret: bool = False) -> Any:
     if isinstance(value, bytes):
-        return display_value(doc.data, pointer, value.decode("utf-8", "replace"), doc.kind)
-    return display_value(doc.data, pointer, value, doc.kind)
+        value = value.decode("utf-8", "replace")
+    return mask(value, True) if secret else display_value(doc.data, pointer, value, doc.kind)
