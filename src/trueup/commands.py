@@ -192,9 +192,18 @@ def _rendered_findings(
 
 def _with_patches(args: argparse.Namespace, findings: Iterable[Any], changes: list, stderr: IO[str],
                   creations: list | None = None) -> Iterable[Any]:
-    """Pass findings through; once they are all out, write the patches (``--patches DIR``)."""
-    yield from findings
-    if args.patches:
+    """Pass findings through; once they are all out, write the patches (``--patches DIR``), unless
+    part of the input could not be read (a file that did not parse would look missing)."""
+    from .model import INCOMPLETE_RULES
+
+    unread = None
+    for finding in findings:
+        if unread is None and finding.rule in INCOMPLETE_RULES:
+            unread = finding
+        yield finding
+    if args.patches and unread is not None:
+        print(f"trueup: no patches written: {unread.file or unread.target} could not be read", file=stderr)
+    elif args.patches:
         from .patch import write_patches
 
         written = write_patches(changes, Path(args.patches), prune=args.prune, creations=creations or [],

@@ -15,7 +15,7 @@ from .errors import UsageError
 
 def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     """Dry run by default: what fixing the live files would change; ``--apply`` writes it, safely."""
-    from .model import Summary
+    from .model import INCOMPLETE_RULES, Summary
     from .patch import deletions, plan_file_edits
     from .patch.apply import apply_edit
     from .patch.create import create_file, plan_creations
@@ -26,7 +26,7 @@ def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     changes: list = []
     creations: list = []
     findings = list(_rendered_findings(config, envs, None, summary, drift=True, changes=changes, creations=creations))
-    broken = [f for f in findings if f.rule.startswith("input.")]
+    broken = [f for f in findings if f.rule in INCOMPLETE_RULES]  # a duplicate key is no reason to stop
     for finding in broken:
         print(f"trueup: {finding.file}:{finding.line or ''}: {finding.message}", file=stderr)
     if broken:

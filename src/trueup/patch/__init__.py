@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..errors import TrueupError
+from ..errors import TrueupError, UsageError
 from ..load import load_text
 from ..mask import holds_secret
 from ..model import Document, Source, kubernetes_target
@@ -62,12 +62,16 @@ def text_holds_secret(text: str, source: Source) -> bool:
 
 
 def _write(path: Path, text: str, secret: bool) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    fd = os.open(path, flags, 0o600 if secret else 0o644)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    os.chmod(path, 0o600 if secret else 0o644)
+    """Write a patch file, owner-only when it holds a secret; an unwritable place stops the run (exit 2)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        fd = os.open(path, flags, 0o600 if secret else 0o644)
+        os.fchmod(fd, 0o600 if secret else 0o644)  # before a byte is written, whatever the file was
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(f"cannot write a patch there: {exc.strerror or exc}", str(path)) from None
     return path
 
 
