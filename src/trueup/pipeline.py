@@ -219,6 +219,12 @@ def check_files(
         files.append((path, _relative(path, config.root) or shown, fmt))
 
     checked = {name for path, name, _ in files if changed is None or path.resolve() in changed}
+    partial = not all(p.is_dir() for p in paths)
+    policy = validator.policy
+
+    def kept(docs: list) -> list:
+        """Only what the cross-file rules read stays in memory while the files stream past."""
+        return [] if policy is None else [k for k in (policy.kept(d, partial) for d in docs) if k is not None]
 
     def one(item: tuple[Path, str, str]) -> tuple[list[Finding], list, int]:
         path, name, fmt = item
@@ -229,19 +235,19 @@ def check_files(
             if cache is not None:
                 hit = cache.get(key, file_source(data, path, file=name, name=name, fmt=fmt))
                 if hit is not None:
-                    return ([], hit[1], 0) if context_only else hit
+                    return ([], kept(hit[1]), 0) if context_only else (hit[0], kept(hit[1]), hit[2])
             loaded = load_bytes(data, path, file=name, name=name, fmt=fmt, limits=config.limits)
         except ParseError as exc:
             return ([], [], 0) if context_only else ([error_finding(exc, "input.parse", name)], [], 0)
         if context_only:
-            return [], loaded.documents, 0
+            return [], kept(loaded.documents), 0
         counted = Summary()
         findings = list(_check_loaded(loaded, validator, counted))
         for doc in loaded.documents:
             doc.source.forget_positions()
         if cache is not None:
             cache.put(key, findings, loaded.documents, counted.documents)
-        return findings, loaded.documents, counted.documents
+        return findings, kept(loaded.documents), counted.documents
 
     documents: list = []
     for number, (item, (findings, docs, count)) in enumerate(
@@ -251,8 +257,8 @@ def check_files(
         summary.documents += count
         documents.extend(docs)
         yield from findings
-    if validator.policy is not None:
-        for finding in validator.policy.cross(documents, partial=not all(p.is_dir() for p in paths)):
+    if policy is not None:
+        for finding in policy.cross(documents, partial=partial):
             if changed is None or finding.file in checked:
                 yield finding
 

@@ -17,6 +17,7 @@ can turn them into booleans while compose files (go-yaml v3) keep strings.
 from __future__ import annotations
 
 import math
+from sys import intern
 import re
 from typing import Any, Iterator
 
@@ -213,7 +214,7 @@ class _Builder:
             if key_node.tag == MERGE:
                 merged = self._merge(value_node, depth, merged)
                 continue
-            name = key_node.value
+            name = key_node.value if len(key_node.value) > 64 else intern(key_node.value)
             if name in out:
                 mark = key_node.start_mark
                 pointer = "".join("/" + escape_token(p) for p in (*path, name))

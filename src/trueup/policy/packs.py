@@ -148,6 +148,12 @@ class Policy:
             else:
                 yield from rule.check(doc)
 
+    def kept(self, doc: Document, partial: bool = False) -> Document | None:
+        """What of ``doc`` the cross-file rules that will run read (None: nothing)."""
+        from .crossfile import kept
+
+        return kept(doc, [r for r in self.cross_file if not (partial and r.complete)], self.settings)
+
     def cross(self, documents: Sequence[Document], partial: bool = False) -> Iterator[Finding]:
         """``partial``: the documents are some files of a repository, not a whole environment."""
         for rule in self.cross_file:

@@ -15,34 +15,42 @@ _MARK = re.compile(r"#\s*trueup:\s*ignore\[([^\]]+)\]\s*(.*)$")
 
 
 class Suppressions:
+    """Reads each file with findings once, keeping only its suppression comments (by line), so a
+    run over many files holds no file's text."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._lines: dict[str, list[str] | None] = {}
+        self._marks: dict[str, dict[int, tuple[set[str], str]] | None] = {}
 
-    def _file(self, name: str) -> list[str] | None:
-        if name not in self._lines:
-            lines = None
+    def _file(self, name: str) -> dict[int, tuple[set[str], str]] | None:
+        if name not in self._marks:
+            marks = None
             for candidate in (self.root / name, Path(name)):
                 try:
-                    lines = candidate.read_text("utf-8-sig").splitlines()
-                    break
+                    text = candidate.read_text("utf-8-sig")
                 except (OSError, UnicodeDecodeError):
                     continue
-            self._lines[name] = lines
-        return self._lines[name]
+                marks = {}
+                if "trueup:" in text:
+                    for number, line in enumerate(text.splitlines(), 1):
+                        match = _MARK.search(line)
+                        if match:
+                            rules = {r.strip() for r in match.group(1).split(",")}
+                            marks[number] = (rules, match.group(2).strip() or "no reason given")
+                break
+            self._marks[name] = marks
+        return self._marks[name]
 
     def reason(self, finding: Finding) -> str | None:
         """The reason given for suppressing this finding, or None if it is not suppressed."""
         if not finding.file or not finding.line:
             return None
-        lines = self._file(finding.file)
-        if not lines:
+        marks = self._file(finding.file)
+        if not marks:
             return None
         for number in (finding.line, finding.line - 1):
-            if 1 <= number <= len(lines):
-                match = _MARK.search(lines[number - 1])
-                if match and finding.rule in {r.strip() for r in match.group(1).split(",")}:
-                    return match.group(2).strip() or "no reason given"
+            if number in marks and finding.rule in marks[number][0]:
+                return marks[number][1]
         return None
 
     def apply(self, findings: Iterable[Finding]) -> Iterator[Finding]:

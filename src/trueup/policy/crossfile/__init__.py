@@ -16,6 +16,10 @@ from ...model import Document, Finding, Severity
 
 ENTRY_POINT_GROUP = "trueup.crossfile"
 Check = Callable[["CrossFileRule", Sequence[Document], dict[str, Any]], Iterator[Finding]]
+# What a rule reads of a document, so a run keeps no more than that in memory until the
+# cross-file rules run: WHOLE, NAME (apiVersion, kind and metadata) or None (nothing).
+Reads = Callable[[Document, dict[str, Any]], "str | None"]
+WHOLE, NAME = "whole", "name"
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,10 @@ class CrossFileRule:
     # Needs every document of the environment: given only some files (a pre-commit hook's),
     # a reference that resolves in a file not given is not a violation, so the rule does not run.
     complete: bool = False
+    reads: Reads | None = None  # None: the whole of every document (rules from entry points)
+
+    def keeps(self, doc: Document, settings: dict[str, Any]) -> str | None:
+        return WHOLE if self.reads is None else self.reads(doc, settings)
 
     def run(self, documents: Sequence[Document], settings: dict[str, Any] | None = None) -> Iterator[Finding]:
         """``settings``: the ``policy`` section of trueup.yaml (version groups, port pairings...)."""
@@ -40,10 +48,10 @@ REGISTRY: dict[str, CrossFileRule] = {}
 
 
 def register(id: str, title: str, severity: str, description: str, remediation: str,
-             complete: bool = False) -> Callable[[Check], Check]:
+             complete: bool = False, reads: Reads | None = None) -> Callable[[Check], Check]:
     def add(check: Check) -> Check:
         REGISTRY[id] = CrossFileRule(id, title, Severity.parse(severity), description, remediation, check,
-                                     complete=complete)
+                                     complete=complete, reads=reads)
         return check
 
     return add
@@ -64,3 +72,19 @@ def all_rules(entry_points: bool = True) -> list[CrossFileRule]:
                 rules[rule.id] = rule
     return list(rules.values())
 
+
+
+def kept(doc: Document, rules: Sequence[CrossFileRule], settings: dict[str, Any]) -> Document | None:
+    """The part of ``doc`` the cross-file ``rules`` read (the document itself, its name alone,
+    or None): what a run holds in memory for them while the files stream past."""
+    verdicts = {rule.keeps(doc, settings) for rule in rules}
+    if WHOLE in verdicts:
+        return doc
+    if NAME in verdicts and isinstance(doc.data, dict):
+        slim = {key: doc.data[key] for key in ("apiVersion", "kind", "metadata") if key in doc.data}
+        return Document(slim, doc.source, doc.index, doc.base, doc.kind)
+    return None
+
+
+def compose_files(doc: Document, settings: dict[str, Any]) -> str | None:
+    return WHOLE if doc.kind == "compose" else None

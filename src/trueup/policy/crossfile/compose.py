@@ -9,7 +9,7 @@ from typing import Any, Iterator, Sequence
 from ...model import Document, Finding, finding_at
 from ...drift.normalize_compose import parse_port
 from ...pointer import escape_token
-from . import Check, CrossFileRule, register
+from . import Check, CrossFileRule, compose_files, register
 
 
 def _services(documents: Sequence[Document]) -> Iterator[tuple[Document, str, dict[str, Any]]]:
@@ -61,6 +61,7 @@ def _at(rule: CrossFileRule, doc: Document, pointer: str, message: str) -> Findi
     "COMPOSE-DEPENDS-ON-EXISTS", "depends_on and links name services that exist", "high",
     "A dependency on a service that no compose file of the project defines fails at `docker compose up`.",
     "Fix the service name, or add the service.",
+    reads=compose_files,
 )
 @per_project
 def depends_on_exists(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
@@ -87,6 +88,7 @@ def _host_ports(service: dict[str, Any]) -> Iterator[tuple[int, tuple[str, str, 
     "COMPOSE-HOST-PORT-UNIQUE", "Host ports are published once", "high",
     "Two services publishing the same host port (in one file or across the compose files of a project) cannot both start.",
     "Give each service its own host port.",
+    reads=compose_files,
 )
 @per_project
 def host_ports_unique(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
@@ -106,6 +108,7 @@ def host_ports_unique(rule: CrossFileRule, documents: Sequence[Document], settin
     "COMPOSE-HEALTHCHECK-FOR-DEPENDENCY", "Services that others depend on have a health check", "medium",
     "Without a health check, dependents can only wait for the container to start, not for it to be ready.",
     "Add a healthcheck to the service (or to its image).",
+    reads=compose_files,
 )
 @per_project
 def healthcheck_for_dependency(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
@@ -124,6 +127,7 @@ def healthcheck_for_dependency(rule: CrossFileRule, documents: Sequence[Document
     "When a dependency has a health check, `condition: service_started` still starts the dependent "
     "before the dependency is ready (a database accepting connections, say).",
     "Use depends_on: {name: {condition: service_healthy}}.",
+    reads=compose_files,
 )
 @per_project
 def depends_on_healthy(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:

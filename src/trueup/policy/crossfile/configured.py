@@ -9,7 +9,7 @@ from ...globs import match_any
 from ...model import Document, Finding, finding_at
 from ...pointer import escape_token, value_at
 from ..select import expand, select
-from . import CrossFileRule, register
+from . import WHOLE, CrossFileRule, register
 from ...drift.normalize_compose import parse_port
 from .compose import _services
 
@@ -47,11 +47,31 @@ def _images(documents: Sequence[Document]) -> Iterator[tuple[str, Document, str,
                     break
 
 
+def _workload_or_compose(doc: Document) -> bool:
+    if doc.kind == "compose":
+        return True
+    kind = doc.data.get("kind") if doc.kind == "kubernetes" and isinstance(doc.data, dict) else None
+    return isinstance(kind, str) and bool(expand("{pod}", kind))
+
+
+def _reads_images(doc: Document, settings: dict[str, Any]) -> str | None:
+    return WHOLE if settings.get("version_groups") and _workload_or_compose(doc) else None
+
+
+def _reads_variables(doc: Document, settings: dict[str, Any]) -> str | None:
+    return WHOLE if doc.kind == "compose" or doc.source.format == "dotenv" else None
+
+
+def _reads_ports(doc: Document, settings: dict[str, Any]) -> str | None:
+    return WHOLE if settings.get("ports") and (doc.kind == "config" or _workload_or_compose(doc)) else None
+
+
 @register(
     "VERSION-GROUP-MISMATCH", "Services that move together run one version", "high",
     "Services named in a version group of trueup.yaml (policy.version_groups) are released together; "
     "one on another image version than the rest means a half-done rollout or a forgotten bump.",
     "Give every member of the group the same image tag.",
+    reads=_reads_images,
 )
 def version_groups(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     groups = settings.get("version_groups") or {}
@@ -78,6 +98,7 @@ _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?+][^}]*)?\}|(?<!\$)\$
     "Compose replaces an undefined ${VAR} with an empty string (and a warning), which starts services "
     "with empty passwords, hosts or tags.",
     "Define the variable in the project's .env, give it a default (${VAR:-value}), or mark it required (${VAR:?message}).",
+    reads=_reads_variables,
 )
 def variables_defined(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     defined: dict[str, set[str]] = {}
@@ -114,6 +135,7 @@ def _service_defines(data: dict[str, Any], pointer: str, name: str) -> bool:
     "When the application listens on one port and compose or Kubernetes sends traffic to another, "
     "the service is up and unreachable. Pairings are declared in policy.ports of trueup.yaml.",
     "Change the config's port or the container's port so that they match.",
+    reads=_reads_ports,
 )
 def ports_match(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     for pairing in settings.get("ports") or []:

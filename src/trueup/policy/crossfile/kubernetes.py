@@ -5,7 +5,7 @@ from typing import Any, Iterator, Sequence
 
 from ...model import CLUSTER_SCOPED_KINDS, Document, Finding, finding_at
 from ..select import expand, select
-from . import CrossFileRule, register
+from . import NAME, WHOLE, CrossFileRule, register
 
 
 def _objects(documents: Sequence[Document]) -> list[Document]:
@@ -39,13 +39,34 @@ POD_REFERENCES = [
 ]
 
 
+def _kind(doc: Document) -> str | None:
+    if doc.kind != "kubernetes" or not isinstance(doc.data, dict):
+        return None
+    kind = doc.data.get("kind")
+    return kind if isinstance(kind, str) else None
+
+
+def _reads_references(doc: Document, settings: dict[str, Any]) -> str | None:
+    kind = _kind(doc)
+    if kind is None:
+        return None
+    if expand("{pod}", kind):
+        return WHOLE
+    return NAME if kind in ("ConfigMap", "Secret", "PersistentVolumeClaim", "ServiceAccount") else None
+
+
+def _reads_services(doc: Document, settings: dict[str, Any]) -> str | None:
+    kind = _kind(doc)
+    return WHOLE if kind is not None and (kind == "Service" or expand("{pod}", kind)) else None
+
+
 @register(
     "K8S-REFERENCE-EXISTS", "ConfigMaps, Secrets, PVCs and ServiceAccounts that pods use exist", "high",
     "A pod that mounts or reads a ConfigMap, Secret or claim that does not exist stays in "
     "ContainerCreating (CreateContainerConfigError); a missing ServiceAccount stops the pod from being created.",
     "Add the object to the desired state, fix the name, or mark the reference optional. For objects made "
     "outside git (External Secrets, say), suppress with `# trueup: ignore[K8S-REFERENCE-EXISTS] reason`.",
-    complete=True,
+    complete=True, reads=_reads_references,
 )
 def references_exist(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     objects = _objects(documents)
@@ -72,7 +93,7 @@ def references_exist(rule: CrossFileRule, documents: Sequence[Document], setting
     "K8S-SERVICE-MATCHES-PODS", "Every Service selector matches a pod template", "high",
     "A Service whose selector matches no pod template in its namespace has no endpoints: traffic goes nowhere.",
     "Make the Service's selector a subset of the pod template labels of the workload it fronts.",
-    complete=True,
+    complete=True, reads=_reads_services,
 )
 def service_matches_pods(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     objects = _objects(documents)
