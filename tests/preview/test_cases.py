@@ -5,8 +5,9 @@ A case holds ``files`` (laid over the platform for the first commit; ``null`` le
 out), ``commits`` (later commits, each ``path: content``, ``null`` deleting), ``worktree``
 (uncommitted edits; ``staged: true`` adds them to the index), ``args``, the exit ``code``,
 ``expect`` (every finding, by rule, environment, target and path; any other key given is
-compared too), ``error`` (the one line stderr holds; else it is empty) and ``secrets``
-(strings that no output format may print, nor their base64: every format is run).
+compared too), ``summary`` (counts of the JSON summary), ``error`` (the one line stderr
+holds; else it is empty) and ``secrets`` (strings that no output format may print, nor
+their base64: every format is run).
 Every case also proves that the run left HEAD, the index, the status and every working-tree
 file as they were.
 """
@@ -82,7 +83,9 @@ def test_case(path: Path, trueup, tmp_path: Path, valid_report) -> None:
     result = trueup("preview", *case["args"], "--format", "json", cwd=repo)
     assert result.code == case.get("code", 0), result.err
     assert result.err.splitlines() == ([case["error"]] if "error" in case else [])
-    found = valid_report(result.out)["findings"]
+    report = valid_report(result.out)
+    found = report["findings"]
+    assert {k: report["summary"][k] for k in case.get("summary") or {}} == (case.get("summary") or {})
     expected = case.get("expect") or []
     assert sorted(_key(f) for f in found) == sorted(_key(e) for e in expected)
     for want in expected:

@@ -47,16 +47,18 @@ def command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
                                  tolerant=True)
         head_config = config if args.head is None else _config_at(
             stack.enter_context(tree_at(config.root, args.head)), config, stderr, args.head, tolerant=False)
-        states = []
-        for revision, counted, name, tolerant in ((base_config, Summary(), args.base, True),
-                                                  (head_config, summary, args.head, False)):
-            validator = _validator(args, revision) if revision is not None else None
-            found = render_revision(revision, validator, counted, revision=name, tolerant=tolerant)
-            states.append({env: state for env, state in found.items() if not args.env or env in args.env})
-        unknown = sorted(set(args.env) - set(states[0]) - set(states[1]))
+        known = {env for revision in (base_config, head_config) if revision is not None
+                 for env in revision.environments}
+        unknown = sorted(set(args.env) - known)
         if unknown:
             from ..errors import UsageError
 
             raise UsageError(f"no environment {unknown[0]!r} at either revision")
+        states = []
+        for revision, counted, name, tolerant in ((base_config, Summary(), args.base, True),
+                                                  (head_config, summary, args.head, False)):
+            validator = _validator(args, revision) if revision is not None else None
+            states.append(render_revision(revision, validator, counted, revision=name, tolerant=tolerant,
+                                          only=args.env))
         findings = list(changes(*states))
     return report(args, config, findings, summary, sorted(set(states[0]) | set(states[1])), stdout, stderr)

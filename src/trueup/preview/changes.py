@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from ..config import Config
 from ..drift import Context, Side, drift
@@ -55,18 +55,21 @@ def at_revision(exc: TrueupError, revision: str | None, root: Path) -> TrueupErr
 
 
 def render_revision(config: Config | None, validator: Any, summary: Summary, *,
-                    revision: str | None = None, tolerant: bool = False) -> dict[str, Rendered]:
+                    revision: str | None = None, tolerant: bool = False,
+                    only: Sequence[str] = ()) -> dict[str, Rendered]:
     """Every environment of ``config`` (None: the revision has no trueup.yaml), rendered and checked.
 
     An environment that cannot be rendered at all (a values file that does not parse) stops the
     run, naming the revision; with ``tolerant`` (the base) it is a finding of that revision instead,
-    so that a change that mends it reads as ``change.fixed``."""
+    so that a change that mends it reads as ``change.fixed``. ``only``: these environments (default: all)."""
     from ..pipeline import check_rendered, environment_render, error_finding
 
     states: dict[str, Rendered] = {}
     if config is None:
         return states
     for env in config.environments:
+        if only and env not in only:
+            continue
         state = Rendered(namespace=config.environment(env).namespace or "default")
         states[env] = state
         root = config.templates.strip("/")
