@@ -72,10 +72,32 @@ CoreResolver.add_implicit_resolver(
 CoreResolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^<<$"), ["<"])
 
 
+# A plain scalar's tag depends on its text alone (there are no path resolvers): most texts
+# (keys above all) recur, so each is resolved once per process, not once per occurrence.
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_TAGS_MAX = 100_000
+
+
 class _Composer(_Parser, CoreResolver):
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         CoreResolver.__init__(self)
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode and implicit[0]:
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = CoreResolver.resolve(self, kind, value, implicit)
+                if len(_PLAIN_TAGS) < _PLAIN_TAGS_MAX:
+                    _PLAIN_TAGS[value] = tag
+            return tag
+        return CoreResolver.resolve(self, kind, value, implicit)
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """No path resolvers: nothing to track per node."""
+
+    def ascend_resolver(self) -> None:
+        """No path resolvers: nothing to track per node."""
 
 
 STR = "tag:yaml.org,2002:str"
