@@ -184,3 +184,22 @@ def test_a_shared_values_key_reaches_every_file_whose_output_it_changes(trueup, 
             continue
         named = set(reach[0]["message"].split(": reaches ", 1)[1].split(", "))
         assert len(changed) >= 5 and changed == named, env
+
+
+def test_a_revision_with_a_symlink_out_of_its_tree_is_named_as_git_names_it(trueup, repo: Path) -> None:
+    """The link is refused as in the working tree; messages name the revision, never the temporary copy."""
+    link = repo / "templates/k8s/escape.yaml.j2"
+    link.symlink_to("/etc/hostname")
+    commit(repo, "a link out of the tree")
+    link.unlink()
+    commit(repo, "remove it")
+    before = state(repo)
+    broke = trueup("preview", "--base", "HEAD~2", "--head", "HEAD~1", "--env", "prod", cwd=repo)
+    assert (broke.code, broke.err.splitlines()) == (2, [
+        "trueup: HEAD~1:templates/k8s/escape.yaml.j2: symlink resolves outside its root (HEAD~1:templates); "
+        "refused, not followed"])
+    fixed = trueup("preview", "--base", "HEAD~1", "--env", "prod", "--format", "json", cwd=repo)
+    assert "trueup-preview" not in fixed.out + fixed.err
+    assert [f["message"] for f in fixed.json()["findings"] if f["rule"] == "change.fixed"] == [
+        "fixes input.parse: symlink resolves outside its root (HEAD~1:templates); refused, not followed"]
+    assert state(repo) == before

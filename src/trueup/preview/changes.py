@@ -38,9 +38,18 @@ class Rendered:
     reads: dict[str, frozenset[str]] = field(default_factory=dict)  # template file -> values pointers it reads
 
 
-def at_revision(exc: TrueupError, revision: str | None, root: Path) -> TrueupError:
-    """``exc`` with its file named as git names a file at a revision (``HEAD~1:values/prod.yaml``),
-    relative to the configuration's directory, never the temporary copy's path."""
+def scrub(text: str, revision: str | None, root: Path) -> str:
+    """``text`` with the temporary copy's paths named as git names them (``HEAD~1:templates``)."""
+    if revision is None:
+        return text
+    for form in dict.fromkeys((str(root.resolve()), str(root))):
+        text = text.replace(form + "/", f"{revision}:").replace(form, f"{revision}:.")
+    return text
+
+
+def at_revision(exc: TrueupError, revision: str | None, root: Path, *, name_file: bool = True) -> TrueupError:
+    """``exc`` with its file named as git names a file at a revision (``HEAD~1:values/prod.yaml``;
+    without ``name_file``, as the working tree does), never by the temporary copy's path."""
     named = copy.copy(exc)
     file = exc.file
     if file and Path(file).is_absolute():
@@ -48,9 +57,10 @@ def at_revision(exc: TrueupError, revision: str | None, root: Path) -> TrueupErr
             file = Path(file).resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             pass
-    if revision is not None:
+    if revision is not None and name_file:
         file = f"{revision}:{file or 'trueup.yaml'}"
-    named.file = file
+    named.file, named.cause = file, scrub(exc.cause, revision, root)
+    named.args = (named.cause,)
     return named
 
 
@@ -75,9 +85,10 @@ def render_revision(config: Config | None, validator: Any, summary: Summary, *,
         root = config.templates.strip("/")
         try:
             rendered = environment_render(config, env, track=True)
-            state.findings = list(check_rendered(rendered, validator, config, summary, root, outputs=state.outputs))
+            found = check_rendered(rendered, validator, config, summary, root, outputs=state.outputs)
+            state.findings = [replace(f, message=scrub(f.message, revision, config.root)) for f in found]
         except TrueupError as exc:
-            named = at_revision(exc, None if tolerant else revision, config.root)
+            named = at_revision(exc, revision, config.root, name_file=not tolerant)
             if not tolerant:
                 raise named from None
             state.outputs = []

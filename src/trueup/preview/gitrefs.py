@@ -1,44 +1,30 @@
 """Desired state as it was at a git revision, read from the object database.
 
-``git archive`` writes the revision's files into a temporary directory that is always
-removed: the working tree, the index and HEAD are never touched, whatever happens
-while the files are used (a template that fails to render, an interrupt).
+The revision's tree is read into a temporary index (``GIT_INDEX_FILE``) and its files
+written from there into a temporary directory (``git checkout-index --prefix``), both
+always removed: the working tree, the repository's index and HEAD are never touched,
+whatever happens while the files are used (a template that fails to render, an
+interrupt). Unlike ``git archive``, this keeps files that ``.gitattributes`` marks
+``export-ignore`` and leaves ``export-subst`` placeholders as committed: the files are
+what a checkout of the revision would hold.
 """
 from __future__ import annotations
 
-import io
-import tarfile
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..errors import UsageError
 
 
-def repository(start: Path):  # -> git.Repo
+def repository(start: Path) -> Any:  # git.Repo
     import git
 
     try:
         return git.Repo(start, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise UsageError("preview compares git revisions: run it inside a git repository", str(start)) from None
-
-
-def _keep(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
-    """tarfile's data filter, skipping (not failing on) a member it refuses: a link out of the tree."""
-    try:
-        return tarfile.data_filter(member, path)
-    except tarfile.FilterError:
-        return None
-
-
-def _members(tar: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
-    """Regular files and directories with relative paths (Pythons without tarfile's data filter)."""
-    for member in tar.getmembers():
-        name = Path(member.name)
-        if (member.isfile() or member.isdir()) and not name.is_absolute() and ".." not in name.parts:
-            yield member
 
 
 @contextmanager
@@ -55,10 +41,14 @@ def tree_at(start: Path, revision: str) -> Iterator[Path]:
     top = Path(repo.working_tree_dir).resolve()
     inside = start.resolve().relative_to(top)
     with tempfile.TemporaryDirectory(prefix="trueup-preview-") as tmp:
-        data = repo.git.archive(commit.hexsha, "--format=tar", stdout_as_string=False)
-        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            if hasattr(tarfile, "data_filter"):
-                tar.extractall(tmp, filter=_keep)
-            else:
-                tar.extractall(tmp, members=list(_members(tar)))
-        yield Path(tmp) / inside
+        files = Path(tmp) / "tree"
+        files.mkdir()
+        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        try:
+            repo.git.read_tree(commit.hexsha, env=env)
+            repo.git.checkout_index("--all", "--force", f"--prefix={files.as_posix()}/", env=env)
+        except git.GitCommandError as exc:
+            detail = (exc.stderr or "").strip().splitlines()
+            raise UsageError(f"cannot read revision {revision!r} from git"
+                             + (f": {detail[-1].removeprefix('stderr: ').strip()}" if detail else "")) from None
+        yield files / inside
