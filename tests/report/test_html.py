@@ -199,7 +199,8 @@ def test_history_from_an_audit_log_and_options_only_for_html(trueup, nightly: di
     records = [("2025-01-01T03:00:00+00:00", "drift", {"drift.changed": 4}),
                ("2025-01-01T09:00:00+00:00", "validate", {"schema": 7}),
                ("2025-01-02T03:00:00+00:00", "drift", {"drift.changed": 1, "policy.x": 2})]
-    log.write_text("".join(json.dumps({"time": t, "command": c, "counts": {"by_rule": r}}) + "\n" for t, c, r in records))
+    log.write_text("".join(json.dumps({"seq": n, "time": t, "command": c, "counts": {"by_rule": r}}) + "\n"
+                           for n, (t, c, r) in enumerate(records, 1)))
     result = trueup("report", "merge", "now.json", "--history", "audit.jsonl", "--format", "html", cwd=nightly["dir"])
     dom = Dom(result.out).root
     assert [t.text for t in dom.all("xlabel")] == ["2025-01-01 03:00", "2025-01-02 03:00", "this run"]
@@ -336,7 +337,7 @@ def test_chart_counts_what_the_figures_count_not_waived_or_ignored(tmp_path: Pat
     by_rule = {"drift.changed": 2, "drift.ignored": 1, "schema": 2}
     (tmp_path / "r1.json").write_text(json.dumps({"tool": "trueup", "findings": found, "summary": {"by_rule": by_rule}}))
     log = tmp_path / "audit.jsonl"
-    log.write_text(json.dumps({"time": "2026-11-20T03:00:00+00:00", "command": "drift", "counts": {"by_rule": by_rule},
+    log.write_text(json.dumps({"seq": 1, "time": "2026-11-20T03:00:00+00:00", "command": "drift", "counts": {"by_rule": by_rule},
                                "findings": [{k: x[k] for k in ("rule", "target", "path", "waived")} for x in found]}) + "\n")
     assert history_points([tmp_path / "r1.json", log]) == (("r1", 1, 1), ("2026-11-20 03:00", 1, 1))
     page, _ = _render("html", FINDINGS, history=(("r1", 1, 1),))  # FINDINGS: 4 drift, 2 violations, 1 waived
