@@ -36,3 +36,14 @@ def test_fix_edits_a_file_with_a_duplicate_key_where_the_value_wins(trueup, writ
     assert (tmp_path / "live/a.yaml").read_text() == "port: 80\nlevel: debug\nlevel: info\n"
     after = trueup("drift", "--format", "json", cwd=tmp_path)
     assert [f["rule"] for f in after.json()["findings"]] == ["input.duplicate-key"]
+
+
+def test_an_edit_through_an_alias_that_desired_wants_at_one_place_only_is_a_note(trueup, write, tmp_path: Path) -> None:
+    """Editing the anchored text changes every alias of it; where desired differs between them, the
+    file gets a note, never a patch that moves drift from one place to another."""
+    write("l/app.yaml", "base: &b\n  x: 1\nother: *b\n")
+    write("d/app.yaml", "base:\n  x: 1\n  y: 2\nother:\n  x: 1\n")
+    result = trueup("drift", "--desired", "d", "--live", "l", "--patches", "out", cwd=tmp_path)
+    assert result.code == 1
+    assert "trueup: no file diff for l/app.yaml: the edited file would not read back as desired" in result.err
+    assert not (tmp_path / "out").exists()

@@ -64,9 +64,20 @@ def make(root: Any, op: Op, store: Callable[[Any, Any, Any], None] = _store) -> 
         store(parent, key, op.value)
 
 
+def unshared(value: Any) -> Any:
+    """A copy in which no two places share one object. YAML aliases load as one object in several
+    places, and ``deepcopy`` keeps that sharing: an op at one place would then seem to be made at
+    every alias, as editing the anchored text would do, and a read-back check could not tell."""
+    if isinstance(value, dict):
+        return {key: unshared(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [unshared(item) for item in value]
+    return value
+
+
 def apply_ops(data: Any, ops: Sequence[Op]) -> Any:
     """A copy of ``data`` with ``ops`` applied; KeyError/IndexError/TypeError if one does not fit."""
-    result = copy.deepcopy(data)
+    result = unshared(data)
     for op in ordered(ops):
         if not op.pointer:
             if op.op == "remove":

@@ -9,6 +9,7 @@ around it from the target data. Every other byte stays as it was.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any, Sequence
 
@@ -152,6 +153,24 @@ class _Document:
             return self.whole_lines(value if item else key, value, item)
         raise NotSurgical(f"{op.pointer}: no such place in the file")
 
+    def once(self, ops: list[Op]) -> list[Op]:
+        """Without ops that repeat, through an alias, an earlier op at another pointer: they are one
+        edit of the anchored text (the read-back check then holds every alias to the desired state)."""
+        seen: dict[tuple, str] = {}
+        kept = []
+        for op in ops:
+            try:
+                where = op.pointer if op.op == "set" else _parent(op.pointer)
+                node = self.locate(where)[2]
+            except NotSurgical:
+                kept.append(op)
+                continue
+            last = "" if op.op == "set" else split_pointer(op.pointer)[-1]
+            key = (id(node), last, op.op, json.dumps(op.value, sort_keys=True, default=repr))
+            if seen.setdefault(key, op.pointer) == op.pointer:
+                kept.append(op)
+        return kept
+
     def _insert(self, at: int, line: str) -> Span:
         prefix = "" if at == 0 or self.text[at - 1] == "\n" else "\n"
         return at, at, prefix + line
@@ -192,7 +211,7 @@ def edit_document(text: str, doc_index: int, base: str, ops: Sequence[Op], targe
     if doc_index >= len(nodes) or nodes[doc_index] is None:
         raise NotSurgical("no such document")
     doc = _Document(text, nodes[doc_index], base, target)
-    full = [Op(op.op, base + op.pointer, op.value) for op in ops]
+    full = doc.once([Op(op.op, base + op.pointer, op.value) for op in ops])
     removals = Counter(_parent(op.pointer) for op in full if op.op == "remove")
     planned: list[tuple[str, Span]] = []
     rewrites: set[str] = set()
