@@ -117,15 +117,17 @@ class Walker:
                 else:
                     self._value(d[i], l[i], f"{dp}/{i}", f"{lp}/{i}", sub)
             return
-        live_by_key: dict[Any, int] = {}
+        # Items sharing a key (NetworkPolicy ports have no containerPort) pair in their order.
+        live_by_key: dict[Any, list[int]] = {}
         for j, item in enumerate(l):
-            live_by_key.setdefault(key(item), j)
+            live_by_key.setdefault(key(item), []).append(j)
         matched: set[int] = set()
         for i, item in enumerate(d):
-            j = live_by_key.get(key(item))
-            if j is None or j in matched:
+            waiting = live_by_key.get(key(item))
+            if not waiting:
                 self.out.append(Difference("missing", f"{dp}/{i}", f"{lp}/{i}", item, None))
                 continue
+            j = waiting.pop(0)
             matched.add(j)
             self._value(item, l[j], f"{dp}/{i}", f"{lp}/{j}", sub)
         for j, item in enumerate(l):
