@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,12 @@ def test_a_line_with_several_values_is_as_new_as_the_newest_of_them(trueup, tmp_
     [finding] = result.json()["findings"]
     assert (finding["path"], finding["blame"]) == ("/image", {
         "commit": sha, "author": "Ana Lima", "date": "2026-03-04", "file": "values/prod.yaml", "line": 3})
+
+
+def test_outside_a_repository_git_is_not_even_imported(reference_repo: Path) -> None:
+    """Blame's absence costs nothing: no GitPython import (a few hundred milliseconds), no git process."""
+    script = ("import sys; from trueup.cli import main; code = main(['drift', '--env', 'prod', '--format', 'json']); "
+              "print(code, 'git' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script], cwd=reference_repo, check=True, capture_output=True,
+                         text=True).stdout.splitlines()[-1]
+    assert out == "1 False"

@@ -35,6 +35,8 @@ class Blamer:
         self.files: dict[str, list[Any]] = {}
         self.texts: dict[str, list[str]] = {}
         self.order: dict[tuple[str, str], bool] = {}
+        if not any((folder / ".git").exists() for folder in (self.root, *self.root.parents)):
+            return  # not a repository: git (and GitPython's import) is not even looked at
         try:
             import git
 
@@ -122,9 +124,12 @@ class Blamer:
 def with_blame(findings: Iterable[Finding], root: Path, layers: dict[str, list[Any]]) -> Iterator[Finding]:
     """Findings as they come, drift of a desired value with ``blame`` added where git knows it.
 
-    ``layers``: each environment's values files (their documents), in merge order."""
-    blamer = Blamer(root)
+    ``layers``: each environment's values files (their documents), in merge order. Git is asked
+    nothing until a finding needs blame."""
+    blamer: Blamer | None = None
     for finding in findings:
-        if blamer.repo is not None and finding.rule in BLAMED and finding.file and finding.line:
-            finding.blame = blamer.blame(finding.file, finding.line, layers.get(finding.environment or "", []))
+        if finding.rule in BLAMED and finding.file and finding.line:
+            blamer = blamer or Blamer(root)
+            if blamer.repo is not None:
+                finding.blame = blamer.blame(finding.file, finding.line, layers.get(finding.environment or "", []))
         yield finding
