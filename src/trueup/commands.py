@@ -317,7 +317,8 @@ def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary:
         yield from trees[name].findings
     summary.files = len(trees["desired"].live) + len(trees["live"].live)
     summary.documents = sum(len(s.documents) for t in trees.values() for s in t.live)
-    context = Context(namespace=namespace, changes=changes, creations=creations, live_root=live.as_posix().rstrip("/"))
+    context = Context(namespace=namespace, changes=changes, creations=creations, live_root=live.as_posix().rstrip("/"),
+                      unreadable=frozenset(trees["desired"].unreadable | trees["live"].unreadable))
     yield from drift(trees["desired"].live, trees["live"].live, context)
 
 

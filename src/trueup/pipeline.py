@@ -166,7 +166,8 @@ def drift_targets(
         namespace = target.namespace or (settings.namespace if settings else None) or "default"
         root, display = live_root(config, target, env)
         context = Context(namespace=namespace, ignore=ignore_rules(target), environment=env, verbose=verbose,
-                          changes=changes, creations=creations, live_root=display if root.is_dir() else None)
+                          changes=changes, creations=creations, live_root=display if root.is_dir() else None,
+                          unreadable=frozenset(trees.unreadable))
         yield from drift(trees.desired, trees.live, context)
 
 

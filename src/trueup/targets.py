@@ -23,6 +23,7 @@ class Trees:
     desired: list[Side] = field(default_factory=list)
     live: list[Side] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)  # paths under the root that failed to load
 
 
 def glob_base(pattern: str) -> str:
@@ -61,6 +62,7 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
             loaded = load_path(path, file=file, name=rel, limits=config.limits)
         except ParseError as exc:
             trees.findings.append(parse_finding(exc, file, environment))
+            trees.unreadable.add(rel)
             continue
         # A live file's root is the directory that holds it: a symlink in its place must not carry the root away.
         loaded.source.root = root if root.is_dir() else root.parent

@@ -157,3 +157,21 @@ def test_configured_secret_names_are_masked(trueup, write, tmp_path: Path) -> No
     assert shown == {"/SIGNING_SEED": ("********", "********"), "/user_pin": ("********", "********"), "/port": (80, 81)}
     for value in ("alpha-7731", "beta-9911", "4321", "8765"):
         assert value not in result.out + result.err
+
+
+def test_an_unreadable_file_is_an_input_finding_not_missing_or_extra(trueup, write, tmp_path: Path) -> None:
+    """What an unreadable file holds is unknown: its counterpart's objects and file are not drift."""
+    write("d/app.yaml", "a: 1\n")
+    write("l/app.yaml", "a: [1\n")
+    write("d/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: a}\ndata: {k: v}\n")
+    write("l/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: a}\ndata: {k: v\n")
+    write("d/broken.yaml", "b: [2\n")
+    write("l/broken.yaml", "b: 2\n")
+    write("d/gone.yaml", "c: 3\n")
+    result = trueup("drift", "--desired", tmp_path / "d", "--live", tmp_path / "l", "--format", "json")
+    assert result.code == 2
+    found = sorted((f["rule"], f["target"]) for f in result.json()["findings"])
+    assert [r for r in found if r[0] == "input.parse"] == [
+        ("input.parse", f"{tmp_path}/d/broken.yaml"), ("input.parse", f"{tmp_path}/l/app.yaml"),
+        ("input.parse", f"{tmp_path}/l/cm.yaml")]
+    assert [r for r in found if r[0] != "input.parse"] == [("drift.missing", "gone.yaml")]

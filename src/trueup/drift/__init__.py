@@ -56,17 +56,25 @@ class Context:
     # Desired files and objects that are missing live, for creation patches; and where live files live.
     creations: list[Any] | None = None
     live_root: str | None = None
+    # Paths (under either root) of files that could not be read: an input.parse finding already
+    # says so, and what they hold is unknown, so their counterparts are not missing nor extra.
+    unreadable: frozenset[str] = frozenset()
 
 
 def drift(desired: list[Side], live: list[Side], context: Context | None = None) -> Iterator[Finding]:
     ctx = context or Context()
     pairs = pair(desired, live, ctx.namespace)
+    unknown = {id(doc) for side in (*desired, *live) if side.rel in ctx.unreadable for doc in side.documents}
     for d, l in pairs.objects:
+        if (d is None or l is None) and id(d if l is None else l) in unknown:
+            continue
         if ctx.creations is not None and (d is None) != (l is None):
             ctx.creations.append(("object", d, ctx.namespace) if l is None else ("delete-object", l, ctx.namespace))
         yield from _documents(d, l, ctx)
     for d_side, l_side in pairs.files:
         if d_side is None or l_side is None:
+            if (d_side or l_side).rel in ctx.unreadable:  # type: ignore[union-attr]
+                continue
             if l_side is None and d_side is not None and ctx.creations is not None and ctx.live_root is not None:
                 ctx.creations.append(("file", d_side.documents[0], f"{ctx.live_root}/{d_side.rel}"))
             if d_side is None and l_side is not None and ctx.creations is not None:
