@@ -16,7 +16,8 @@ from ..globs import match_any
 from ..mask import display_value
 from ..model import Document, Finding, Severity, finding_at
 from ..pointer import join_pointer, value_at
-from .fastcheck import compile_check
+from .bestmatch import best_path
+from .fastcheck import Unsupported, compile_check
 from .select import expand, select
 
 
@@ -94,10 +95,14 @@ class Rule:
 
     def explain(self, doc: Document, pointer: str, value: Any) -> Finding | None:
         """The finding for ``value`` (at ``pointer``) if it fails the rule's schema, else None."""
-        error = best_match(self.validator.iter_errors(value))
-        if error is None:
+        try:
+            path = best_path(self.schema, value)
+        except Unsupported:
+            error = best_match(self.validator.iter_errors(value))
+            path = None if error is None else tuple(error.absolute_path)
+        if path is None:
             return None
-        at = pointer + join_pointer(error.absolute_path)
+        at = pointer + join_pointer(path)
         failing = value_at(doc.data, at)
         shown = None if isinstance(failing, (dict, list)) else display_value(doc.data, at, failing, doc.kind)
         return finding_at(
