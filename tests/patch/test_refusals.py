@@ -38,7 +38,7 @@ def test_fix_edits_a_file_with_a_duplicate_key_where_the_value_wins(trueup, writ
     assert [f["rule"] for f in after.json()["findings"]] == ["input.duplicate-key"]
 
 
-def test_an_edit_through_an_alias_that_desired_wants_at_one_place_only_is_a_note(trueup, write, tmp_path: Path) -> None:
+def test_an_edit_of_an_anchor_that_its_aliases_do_not_want_is_a_note(trueup, write, tmp_path: Path) -> None:
     """Editing the anchored text changes every alias of it; where desired differs between them, the
     file gets a note, never a patch that moves drift from one place to another."""
     write("l/app.yaml", "base: &b\n  x: 1\nother: *b\n")

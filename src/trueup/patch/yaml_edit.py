@@ -10,6 +10,7 @@ around it from the target data. Every other byte stays as it was.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Any, Sequence
 
@@ -17,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..load.positions import LineIndex
 from ..load.yaml_ import MERGE, iter_nodes
-from ..pointer import split_pointer
+from ..pointer import escape_token, split_pointer
 from .ops import Op
 from .yaml_emit import (NotSurgical, after_dash, after_key, flow_text, key_text, scalar_text, sequences_indented,
                         top_level)
@@ -25,6 +26,8 @@ from .yaml_emit import (NotSurgical, after_dash, after_key, flow_text, key_text,
 __all__ = ["NotSurgical", "edit_document"]
 
 Span = tuple[int, int, str]
+_ALIAS = re.compile(r"\*[^\s,\[\]{}]+")
+_COMMENT = re.compile(r"(?:^|(?<=\s))#")
 
 
 def _quoted_like(sibling: Node, value: Any) -> str | None:
@@ -78,11 +81,81 @@ class _Document:
             value = value[int(token)] if isinstance(value, list) else value[token]
         return value
 
-    def end(self, node: Node) -> int:
-        """Where the node's last character ends (a block collection: its last leaf's)."""
-        while isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value:
-            last = node.value[-1]
-            node = last[1] if isinstance(node, MappingNode) else last
+    # An alias (``*name``) composes to the anchored node itself, whose marks are where the anchor
+    # is: a node that starts before the place its own text must start at (after its key, after
+    # the item before it) is an alias written there, and its text there is just ``*name``.
+
+    def item_floor(self, seq: SequenceNode, index: int) -> int:
+        """The earliest offset the text of block item ``index`` can start at."""
+        floor = self.offset(seq.start_mark)
+        for item in seq.value[:index]:
+            floor = self.end(item, floor)
+        return floor
+
+    def floor(self, pointer: str) -> int | None:
+        parent, key, _ = self.locate(pointer)
+        if key is not None:
+            return self.offset(key.end_mark)
+        if isinstance(parent, SequenceNode) and not parent.flow_style:
+            return self.item_floor(parent, int(split_pointer(pointer)[-1]))
+        return None
+
+    def is_alias(self, pointer: str) -> bool:
+        if not pointer:
+            return False
+        floor, node = self.floor(pointer), self.locate(pointer)[2]
+        return floor is not None and self.offset(node.start_mark) < floor
+
+    def alias_token(self, floor: int) -> tuple[int, int]:
+        """Where the first ``*name`` after ``floor`` starts and ends, comments skipped."""
+        at = floor
+        while at < len(self.text):
+            newline = self.text.find("\n", at)
+            line_end = len(self.text) if newline < 0 else newline
+            found = _ALIAS.search(_COMMENT.split(self.text[at:line_end], 1)[0])
+            if found:
+                return at + found.start(), at + found.end()
+            at = line_end + 1
+        raise NotSurgical("an alias could not be found in the text")
+
+    def alias_end(self, floor: int) -> int:
+        return self.alias_token(floor)[1]
+
+    def alias_above(self, pointer: str) -> str | None:
+        """The outermost place at or above ``pointer`` written as an alias: an edit there or below
+        that only this place wants rewrites the alias as the value, leaving the anchor alone."""
+        tokens = split_pointer(pointer)
+        for depth in range(1, len(tokens) + 1):
+            place = "".join("/" + escape_token(token) for token in tokens[:depth])
+            if self.is_alias(place):
+                return place
+        return None
+
+    def alias_dash(self, pointer: str) -> tuple[int, int] | None:
+        """(column of the dash, offset of ``*``) of a list item written ``- *name``, else None."""
+        floor = self.floor(pointer)
+        if floor is None:
+            return None
+        start, _ = self.alias_token(floor)
+        line = self.text.rfind("\n", 0, start) + 1
+        head = self.text[line:start]
+        if head.rstrip().endswith("-") and not head.rstrip()[:-1].strip():
+            return head.index("-"), start
+        return None
+
+    def end(self, node: Node, floor: int | None = None) -> int:
+        """Where the node's last character ends (a block collection: its last leaf's); ``floor``:
+        where its own text can start at the earliest, to tell an alias."""
+        while True:
+            if floor is not None and self.offset(node.start_mark) < floor:
+                return self.alias_end(floor)
+            if not (isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value):
+                break
+            if isinstance(node, MappingNode):
+                key, node = node.value[-1]
+                floor = self.offset(key.end_mark)
+            else:
+                floor, node = self.item_floor(node, len(node.value) - 1), node.value[-1]
         at = self.offset(node.end_mark)
         if node.end_mark.column == 0 and at > 0:
             at -= 1
@@ -90,8 +163,8 @@ class _Document:
                 at -= 1
         return at
 
-    def line_after(self, node: Node) -> int:
-        newline = self.text.find("\n", self.end(node))
+    def line_after(self, node: Node, floor: int | None = None) -> int:
+        newline = self.text.find("\n", self.end(node, floor))
         return len(self.text) if newline < 0 else newline + 1
 
     def dash(self, item: Node) -> int | None:
@@ -102,15 +175,15 @@ class _Document:
             return None
         return at - start
 
-    def whole_lines(self, first: Node, node: Node, item: bool) -> Span | None:
+    def whole_lines(self, first: Node, node: Node, item: bool, floor: int | None) -> Span | None:
         """The lines from ``first`` (a key, or a list item after its dash) through ``node``'s end,
         if nothing else is on them."""
         start = self.starts[first.start_mark.line]
         head = self.text[start:self.offset(first.start_mark)].strip()
         if head != ("-" if item else ""):
             return None
-        end = self.end(node)
-        rest_end = self.line_after(node)
+        end = self.end(node, floor)
+        rest_end = self.line_after(node, floor)
         if self.text[end:rest_end].split("#")[0].strip():
             return None
         return start, rest_end, ""
@@ -119,6 +192,8 @@ class _Document:
 
     def plan(self, op: Op, removals: Counter) -> Span | None:
         parent, key, node = self.locate(op.pointer if op.op == "set" else _parent(op.pointer))
+        if self.alias_above(op.pointer if op.op == "set" else _parent(op.pointer)):
+            return None  # this place alone: the alias becomes the value written out
         if op.op == "set":
             flow = bool(getattr(parent, "flow_style", False))
             if isinstance(node, ScalarNode) and node.style not in ("|", ">") \
@@ -139,7 +214,7 @@ class _Document:
             line = " " * indent + key_text(token) + rest + "\n"
             return self._insert(self.line_after(container), line)
         if op.op == "add" and isinstance(container, SequenceNode) and token == "-":
-            column = self.dash(container.value[0])
+            column = None if self.is_alias(_parent(op.pointer) + "/0") else self.dash(container.value[0])
             if column is None:
                 return None
             quoted = _quoted_like(container.value[-1], op.value)
@@ -150,7 +225,9 @@ class _Document:
                 return None
             _, key, value = self.locate(op.pointer)
             item = isinstance(container, SequenceNode)
-            return self.whole_lines(value if item else key, value, item)
+            if item and self.is_alias(op.pointer):
+                return None
+            return self.whole_lines(value if item else key, value, item, self.floor(op.pointer))
         raise NotSurgical(f"{op.pointer}: no such place in the file")
 
     def once(self, ops: list[Op]) -> list[Op]:
@@ -177,11 +254,13 @@ class _Document:
 
     def writable(self, pointer: str) -> str:
         """The nearest pointer at or above ``pointer`` whose value can be rewritten as a block."""
+        pointer = self.alias_above(pointer) or pointer
         while pointer:
             parent, key, node = self.locate(pointer)
             if isinstance(parent, MappingNode) and not parent.flow_style and key is not None:
                 return pointer
-            if isinstance(parent, SequenceNode) and not parent.flow_style and self.dash(node) is not None:
+            if isinstance(parent, SequenceNode) and not parent.flow_style and (
+                    self.alias_dash(pointer) if self.is_alias(pointer) else self.dash(node)) is not None:
                 return pointer
             pointer = _parent(pointer)
         return pointer
@@ -189,8 +268,9 @@ class _Document:
     def rewrite(self, pointer: str) -> Span:
         parent, key, node = self.locate(pointer)
         value = self.value(pointer)
-        end = self.end(node)
-        if getattr(node, "flow_style", False) and isinstance(value, (dict, list)) and "\n" not in flow_text(value):
+        alias = self.is_alias(pointer)
+        end = self.end(node, self.floor(pointer) if pointer else None)
+        if not alias and getattr(node, "flow_style", False) and isinstance(value, (dict, list)) and "\n" not in flow_text(value):
             new = flow_text(value)
             start = self.offset(node.start_mark)
             return start, end, new
@@ -199,6 +279,11 @@ class _Document:
         if isinstance(parent, MappingNode) and key is not None:
             column = key.start_mark.column
             return self.offset(key.end_mark), end, after_key(value, column, self.indented)
+        if alias:
+            found = self.alias_dash(pointer)
+            assert found is not None
+            column, start = found
+            return start, end, after_dash(value, column, self.indented)
         column = self.dash(node)
         assert column is not None
         return self.offset(node.start_mark), end, after_dash(value, column, self.indented)
