@@ -203,3 +203,15 @@ def test_a_revision_with_a_symlink_out_of_its_tree_is_named_as_git_names_it(true
     assert [f["message"] for f in fixed.json()["findings"] if f["rule"] == "change.fixed"] == [
         "fixes input.parse: symlink resolves outside its root (HEAD~1:templates); refused, not followed"]
     assert state(repo) == before
+
+
+def test_a_shallow_clone_without_the_base_says_how_to_get_it(trueup, repo: Path, tmp_path_factory) -> None:
+    values = repo / "values/prod.yaml"
+    values.write_text(values.read_text().replace("  api: 4", "  api: 5"))
+    commit(repo, "scale")
+    shallow = tmp_path_factory.mktemp("clone") / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True)
+    result = trueup("preview", "--base", "HEAD~1", cwd=shallow)
+    assert (result.code, result.err.splitlines()) == (2, [
+        "trueup: no such git revision: 'HEAD~1' (a shallow clone: fetch the revision, "
+        "e.g. actions/checkout with fetch-depth: 0)"])

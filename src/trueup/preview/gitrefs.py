@@ -36,8 +36,11 @@ def tree_at(start: Path, revision: str) -> Iterator[Path]:
     repo = repository(start)
     try:
         commit = repo.commit(revision)
+        commit.tree  # noqa: B018 - a name can resolve to a commit the clone does not hold (shallow)
     except (git.BadName, git.BadObject, ValueError, git.GitCommandError):
-        raise UsageError(f"no such git revision: {revision!r}") from None
+        shallow = (Path(repo.git_dir) / "shallow").exists()
+        hint = " (a shallow clone: fetch the revision, e.g. actions/checkout with fetch-depth: 0)" if shallow else ""
+        raise UsageError(f"no such git revision: {revision!r}{hint}") from None
     top = Path(repo.working_tree_dir).resolve()
     inside = start.resolve().relative_to(top)
     with tempfile.TemporaryDirectory(prefix="trueup-preview-") as tmp:
