@@ -9,7 +9,8 @@ object is (``/spec`` of a Pod, ``/spec/template/spec`` of a Deployment,
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from functools import lru_cache
+from typing import Any, Iterator, Sequence
 
 from ..pointer import escape_token, split_pointer
 
@@ -27,21 +28,40 @@ POD_SPEC = {
 
 def expand(pattern: str, kind: str | None) -> list[str]:
     """The concrete pointer globs a pattern stands for in an object of ``kind`` (none if it has no pod)."""
+    if "{" not in pattern:
+        return [pattern]
+    try:
+        return list(_expand(pattern, kind))
+    except TypeError:  # an unhashable kind (an invalid document): nothing has a pod spec there
+        return _expanded(pattern, None)
+
+
+@lru_cache(maxsize=1024)
+def _expand(pattern: str, kind: str | None) -> tuple[str, ...]:
+    return tuple(_expanded(pattern, kind))
+
+
+def _expanded(pattern: str, kind: Any) -> list[str]:
     if "{containers}" in pattern:
         return [p for group in ("containers", "initContainers")
-                for p in expand(pattern.replace("{containers}", "{pod}/" + group + "/*"), kind)]
+                for p in _expanded(pattern.replace("{containers}", "{pod}/" + group + "/*"), kind)]
     if "{pod}" in pattern:
-        pod = POD_SPEC.get(kind or "")
+        pod = POD_SPEC.get(kind) if isinstance(kind, str) else None
         return [pattern.replace("{pod}", pod)] if pod else []
     return [pattern]
 
 
 def select(data: Any, pattern: str) -> Iterator[tuple[str, Any]]:
     """(pointer, value) of every value the glob names, in document order."""
-    yield from _walk(data, split_pointer(pattern), "")
+    yield from _walk(data, _tokens(pattern), "")
 
 
-def _walk(value: Any, tokens: list[str], pointer: str) -> Iterator[tuple[str, Any]]:
+@lru_cache(maxsize=1024)
+def _tokens(pattern: str) -> tuple[str, ...]:
+    return tuple(split_pointer(pattern))
+
+
+def _walk(value: Any, tokens: Sequence[str], pointer: str) -> Iterator[tuple[str, Any]]:
     if not tokens:
         yield pointer, value
         return

@@ -109,6 +109,7 @@ def service_matches_pods(rule: CrossFileRule, documents: Sequence[Document], set
                 pods.setdefault(_namespace(doc.data), []).append(labels)
     if not pods:
         return
+    index = _label_index(pods)
     for doc in objects:
         if doc.data.get("kind") != "Service":
             continue
@@ -116,7 +117,36 @@ def service_matches_pods(rule: CrossFileRule, documents: Sequence[Document], set
         selector = spec.get("selector")
         if not isinstance(selector, dict) or not selector:
             continue
-        candidates = pods.get(_namespace(doc.data), [])
-        if not any(all(labels.get(k) == v for k, v in selector.items()) for labels in candidates):
+        if not _matches(selector, _namespace(doc.data), pods, index):
             yield finding_at(doc, "/spec/selector", rule=rule.id, severity=rule.severity,
                              message=f"selector {selector} matches no pod template in namespace {_namespace(doc.data)}")
+
+
+LabelIndex = dict[tuple[str, str, Any], set[int]]
+
+
+def _label_index(pods: dict[str, list[dict[str, Any]]]) -> LabelIndex:
+    """(namespace, key, value) -> the pod templates carrying that label: a selector's candidates are
+    the intersection of its labels' sets, not every pod template of the namespace."""
+    index: LabelIndex = {}
+    for namespace, templates in pods.items():
+        for number, labels in enumerate(templates):
+            for key, value in labels.items():
+                try:
+                    index.setdefault((namespace, key, value), set()).add(number)
+                except TypeError:  # an unhashable label value (an invalid manifest): found by the scan
+                    continue
+    return index
+
+
+def _matches(selector: dict[str, Any], namespace: str, pods: dict[str, list[dict[str, Any]]], index: LabelIndex) -> bool:
+    try:
+        found: set[int] | None = None
+        for key, value in selector.items():
+            hits = index.get((namespace, key, value), set())
+            found = hits if found is None else found & hits
+            if not found:
+                return False
+        return True
+    except TypeError:  # an unhashable selector value: compare with every pod template
+        return any(all(labels.get(k) == v for k, v in selector.items()) for labels in pods.get(namespace, []))
