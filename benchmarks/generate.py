@@ -24,6 +24,9 @@ from typing import Any
 
 import yaml
 
+# The C emitter writes the same text as yaml.safe_dump, several times faster.
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 KINDS = [("Deployment", 0.5), ("Service", 0.25), ("ConfigMap", 0.15), ("StatefulSet", 0.05), ("CronJob", 0.05)]
 
 
@@ -173,7 +176,7 @@ def generate(out: Path, objects: int, drift: float, seed: int, targets: int = 1,
         kind = rnd.choices(kinds, weights)[0]
         obj = desired_object(rnd, kind, f"svc-{i:05d}")
         (out / "desired" / groups[group] / f"{kind.lower()}-{obj['metadata']['name']}.yaml").write_text(
-            yaml.safe_dump(obj, sort_keys=False), encoding="utf-8"
+            yaml.dump(obj, Dumper=DUMPER, sort_keys=False), encoding="utf-8"
         )
         live = live_object(rnd, obj)
         if rnd.random() < drift:
@@ -184,7 +187,8 @@ def generate(out: Path, objects: int, drift: float, seed: int, targets: int = 1,
         rnd.shuffle(items)
         for n in range(0, len(items), 50):
             export = {"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": items[n:n + 50]}
-            (out / "live" / group / f"export-{n // 50:03d}.yaml").write_text(yaml.safe_dump(export), encoding="utf-8")
+            (out / "live" / group / f"export-{n // 50:03d}.yaml").write_text(yaml.dump(export, Dumper=DUMPER),
+                                                                            encoding="utf-8")
     if config:
         write_config(out, groups)
     return drifted
