@@ -73,3 +73,14 @@ def test_values_the_fast_path_cannot_take_go_to_the_detailed_one() -> None:
 def test_switched_off_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRUEUP_FAST_VALIDATION", "0")
     assert quick_validator({"type": "string"}) is None
+
+
+def test_reports_are_the_same_with_and_without_the_fast_path(trueup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    roots = [EXAMPLES / "validate"] + ([CORPUS / "k8s" / "kubernetes-examples", CORPUS / "compose" / "awesome-compose"]
+                                       if (CORPUS / "manifest.json").is_file() else [])
+    fast = trueup("validate", "--no-cache", "--format", "json", *roots, cwd=tmp_path)
+    monkeypatch.setenv("TRUEUP_FAST_VALIDATION", "0")
+    slow = trueup("validate", "--no-cache", "--format", "json", *roots, cwd=tmp_path)
+    assert fast.code == slow.code
+    assert fast.out == slow.out
+    assert '"rule": "schema"' in fast.out
