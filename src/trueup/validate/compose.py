@@ -10,7 +10,7 @@ from typing import Any
 from jsonschema.protocols import Validator
 
 from ..errors import SchemaError
-from .fast import Quick, quick_validator
+from .fast import Quick, enabled, quick_validator
 from .registry import compile_schema
 
 
@@ -36,6 +36,10 @@ def compose_validator() -> Validator:
     return compile_schema(_schema(), "compose-spec schema", trusted=True)
 
 
-@lru_cache(maxsize=1)
 def compose_quick() -> Quick | None:
+    return _compose_quick() if enabled() else None
+
+
+@lru_cache(maxsize=1)
+def _compose_quick() -> Quick | None:
     return quick_validator(_schema())
