@@ -4,8 +4,9 @@ A finding lands on the failing value's own line, so each failing value needs the
 of its most relevant error. jsonschema builds every error object of a value to pick
 one, which was most of a run's time on repositories with many findings. For the
 keywords check packs use, this walks the schema in jsonschema's own order, keeps
-each error as (path, keyword, schema, instance), and picks one with
-``jsonschema.exceptions.relevance``'s key; any other keyword raises ``Unsupported``
+each error as (path, keyword, schema, instance, branch errors), and picks one as
+``jsonschema.exceptions.best_match`` does (its relevance key, then down into anyOf
+and oneOf branches); any other keyword raises ``Unsupported``
 and the caller asks jsonschema. The test suite checks the two agree on every failing
 value of the real-world corpus.
 """
@@ -16,7 +17,8 @@ from typing import Any, Iterator
 
 from .fastcheck import Unsupported, _equal, _is_type
 
-Error = tuple[tuple[Any, ...], str, Any, Any]  # (path, keyword, schema holding it, instance)
+# (path, keyword, schema holding it, instance, the errors an anyOf/oneOf collected from its branches)
+Error = tuple[tuple[Any, ...], str, Any, Any, list]
 
 _ANNOTATIONS = {"$schema", "$id", "$comment", "title", "description", "examples", "default", "format",
                 "deprecated", "readOnly", "writeOnly"}
@@ -35,7 +37,7 @@ def errors(schema: Any, value: Any, path: tuple[Any, ...] = ()) -> Iterator[Erro
     if schema is True:
         return
     if schema is False:
-        yield path, "False", schema, value
+        yield path, "False", schema, value, []
         return
     if not isinstance(schema, dict):
         raise Unsupported(type(schema).__name__)
@@ -58,15 +60,44 @@ def errors(schema: Any, value: Any, path: tuple[Any, ...] = ()) -> Iterator[Erro
                 raise Unsupported(key)
             if isinstance(value, list):
                 if arg is False and value:
-                    yield path, key, schema, value
+                    yield path, key, schema, value, []
                 else:
                     for index, item in enumerate(value):
                         yield from errors(arg, item, path + (index,))
         elif key == "allOf":
             for sub in arg:
                 yield from errors(sub, value, path)
+        elif key in ("anyOf", "oneOf"):
+            yield from _alternatives(key, arg, value, path, schema)
+        elif key == "if":
+            branch = "then" if _valid(arg, value) else "else"
+            if branch in schema:
+                yield from errors(schema[branch], value, path)
+        elif key in ("then", "else"):
+            continue
         elif _fails(key, arg, value):
-            yield path, key, schema, value
+            yield path, key, schema, value, []
+
+
+def _valid(schema: Any, value: Any) -> bool:
+    return next(errors(schema, value), None) is None
+
+
+def _alternatives(key: str, options: Any, value: Any, path: tuple[Any, ...], schema: Any) -> Iterator[Error]:
+    """jsonschema's anyOf and oneOf: one error carrying its branches' errors as context."""
+    collected: list[Error] = []
+    first_valid = None
+    for index, sub in enumerate(options):
+        found = list(errors(sub, value, path))
+        if not found:
+            first_valid = index
+            break
+        collected.extend(found)
+    else:
+        yield path, key, schema, value, collected
+    if key == "oneOf" and first_valid is not None:
+        if any(_valid(sub, value) for sub in options[first_valid + 1:]):
+            yield path, key, schema, value, []
 
 
 def _fails(key: str, arg: Any, value: Any) -> bool:
@@ -96,7 +127,7 @@ def _fails(key: str, arg: Any, value: Any) -> bool:
 
 
 def _matches_type(error: Error) -> bool:
-    _, _, schema, instance = error
+    _, _, schema, instance, _ = error
     expected = schema.get("type") if isinstance(schema, dict) else None
     if expected is None:
         return False
@@ -115,4 +146,10 @@ def best_path(schema: Any, value: Any) -> tuple[Any, ...] | None:
     found = list(errors(schema, value))
     if not found:
         return None
-    return max(found, key=_relevance)[0]
+    best = max(found, key=_relevance)
+    while best[4]:
+        smallest = sorted(best[4], key=_relevance)[:2]
+        if len(smallest) == 2 and _relevance(smallest[0]) == _relevance(smallest[1]):
+            break
+        best = smallest[0]
+    return best[0]
