@@ -101,3 +101,23 @@ def test_outside_a_repository_git_is_not_even_imported(reference_repo: Path) -> 
     out = subprocess.run([sys.executable, "-c", script], cwd=reference_repo, check=True, capture_output=True,
                          text=True).stdout.splitlines()[-1]
     assert out == "1 False"
+
+
+@pytest.mark.parametrize("where", ["inside", "outside", "desired"])
+def test_config_free_drift_is_blamed_wherever_it_is_run_from(trueup, tmp_path: Path, where: str) -> None:
+    repo = tmp_path / "repo"
+    (repo / "desired").mkdir(parents=True)
+    (repo / "live").mkdir()
+    git(repo, "init", "-q")
+    (repo / "desired" / "app.yaml").write_text("name: api\nreplicas: 3\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "three replicas", author="Rui Costa")
+    (repo / "live" / "app.yaml").write_text("name: api\nreplicas: 5\n")
+    cwd, desired, live = {"inside": (repo, "desired", "live"),
+                          "outside": (tmp_path, repo / "desired", repo / "live"),
+                          "desired": (repo / "desired", ".", "../live")}[where]
+    result = trueup("drift", "--desired", desired, "--live", live, "--format", "json", cwd=cwd)
+    (finding,) = result.json()["findings"]
+    assert finding["path"] == "/replicas"
+    assert finding["blame"]["author"] == "Rui Costa" and finding["blame"]["line"] == 2
+    assert len(finding["blame"]["commit"]) == 7

@@ -29,18 +29,22 @@ def _pointer(expression: str) -> str:
 
 
 class Blamer:
-    def __init__(self, root: Path) -> None:
+    """``root``: what findings' file names are relative to; ``search``: where the repository is
+    looked for (the root unless given: the desired tree of a config-free drift, say)."""
+
+    def __init__(self, root: Path, search: Path | None = None) -> None:
         self.root = root.resolve()
         self.repo: Any = None
         self.files: dict[str, list[Any]] = {}
         self.texts: dict[str, list[str]] = {}
         self.order: dict[tuple[str, str], bool] = {}
-        if not any((folder / ".git").exists() for folder in (self.root, *self.root.parents)):
+        start = (search or root).resolve()
+        if not any((folder / ".git").exists() for folder in (start, *start.parents)):
             return  # not a repository: git (and GitPython's import) is not even looked at
         try:
             import git
 
-            repo = git.Repo(self.root, search_parent_directories=True)
+            repo = git.Repo(start, search_parent_directories=True)
         except Exception:  # not a repository, or git missing: no blame, and no harm
             return
         if not (Path(repo.git_dir) / "shallow").exists():
@@ -121,7 +125,8 @@ class Blamer:
                 "date": commit.authored_datetime.date().isoformat(), "file": where, "line": number}
 
 
-def with_blame(findings: Iterable[Finding], root: Path, layers: dict[str, list[Any]]) -> Iterator[Finding]:
+def with_blame(findings: Iterable[Finding], root: Path, layers: dict[str, list[Any]],
+               search: Path | None = None) -> Iterator[Finding]:
     """Findings as they come, drift of a desired value with ``blame`` added where git knows it.
 
     ``layers``: each environment's values files (their documents), in merge order. Git is asked
@@ -129,7 +134,7 @@ def with_blame(findings: Iterable[Finding], root: Path, layers: dict[str, list[A
     blamer: Blamer | None = None
     for finding in findings:
         if finding.rule in BLAMED and finding.file and finding.line:
-            blamer = blamer or Blamer(root)
+            blamer = blamer or Blamer(root, search)
             if blamer.repo is not None:
                 finding.blame = blamer.blame(finding.file, finding.line, layers.get(finding.environment or "", []))
         yield finding

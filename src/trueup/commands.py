@@ -274,7 +274,8 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         summary = Summary(fail_on=_threshold(args, config))
         changes: list = []
         creations: list = []
-        findings = _tree_drift(args.desired, args.live, args.namespace, config, summary, changes, creations)
+        findings = _blamed(args, config, _tree_drift(args.desired, args.live, args.namespace, config, summary, changes,
+                                                     creations), {}, root=Path.cwd(), search=Path(args.desired))
         return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, [], stdout, stderr)
     config = _find_config(args, required=True)
     if args.shard:
@@ -289,12 +290,15 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, envs, stdout, stderr)
 
 
-def _blamed(args: argparse.Namespace, config: Any, findings: Iterable[Any], layers: dict) -> Iterable[Any]:
+def _blamed(args: argparse.Namespace, config: Any, findings: Iterable[Any], layers: dict,
+            root: Path | None = None, search: Path | None = None) -> Iterable[Any]:
+    """``root``: what file names are relative to (the config's root unless given); ``search``:
+    where the repository is looked for (``root`` unless given)."""
     if getattr(args, "no_blame", False):
         return findings
     from .blame import with_blame
 
-    return with_blame(findings, config.root, layers)
+    return with_blame(findings, root or config.root, layers, search)
 
 
 def shard(targets: Sequence[Any], index: int, total: int) -> list[Any]:
