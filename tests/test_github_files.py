@@ -319,6 +319,8 @@ with open(os.environ["STUB_LOG"], "a") as log:
     log.write(json.dumps(["gh", *args]) + "\\n")
 if args[:2] == ["issue", "list"]:
     print(os.environ.get("STUB_ISSUE", ""))
+if args[:1] == ["api"] and "--method" not in args:
+    print(os.environ.get("STUB_COMMENT", ""))
 """
 
 
@@ -585,5 +587,22 @@ def test_pr_comment_holds_the_preview_then_the_check(runner: Runner) -> None:
     result = runner.run(step_named(PR_CHECK, "Comment on the pull request")["run"], PR_NUMBER="7",
                         REPORT=str(runner.temp / "trueup.json"), GITHUB_REPOSITORY="o/r", STUB_RC="1")
     assert result.returncode == 0, result.stderr
-    assert (runner.temp / "comment.md").read_text() == "the preview\n\nreport in markdown\n"
-    assert [c[:3] for c in runner.calls] == [["trueup", "report", "merge"], ["gh", "pr", "comment"]]
+    assert (runner.temp / "comment.md").read_text() == "<!-- trueup-pr-check -->\nthe preview\n\nreport in markdown\n"
+    assert [c[:3] for c in runner.calls] == [["trueup", "report", "merge"], ["gh", "api", "repos/o/r/issues/7/comments"],
+                                             ["gh", "pr", "comment"]]
+    assert "--edit-last" not in runner.calls[-1]
+
+
+@needs_bash
+def test_pr_comment_edits_trueups_own_comment_not_another_bots(runner: Runner) -> None:
+    """The comment to edit is found by trueup's marker, not as the token's last comment (another
+    workflow commenting as github-actions would otherwise be overwritten)."""
+    result = runner.run(step_named(PR_CHECK, "Comment on the pull request")["run"], PR_NUMBER="7",
+                        REPORT=str(runner.temp / "trueup.json"), GITHUB_REPOSITORY="o/r", STUB_RC="1",
+                        STUB_COMMENT="4242")
+    assert result.returncode == 0, result.stderr
+    lookup, edit = runner.calls[1], runner.calls[2]
+    assert "startswith(\"<!-- trueup-pr-check -->\")" in " ".join(lookup)
+    assert edit[:5] == ["gh", "api", "--method", "PATCH", "repos/o/r/issues/comments/4242"]
+    assert edit[-1] == f"body=@{runner.temp / 'comment.md'}"
+    assert len(runner.calls) == 3
