@@ -111,7 +111,7 @@ class _Builder:
 
     def keyed(self, base: str, items: Any, key_of: Any, convert: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for index, item in enumerate(items or []):
+        for index, item in enumerate(items):
             value = convert(item)
             key = key_of(value, item)
             out[key] = value
@@ -123,29 +123,32 @@ class _Builder:
         if isinstance(items, dict):
             return {str(k): convert(v) for k, v in items.items()}
         out: dict[str, Any] = {}
-        for index, item in enumerate(items or []):
+        for index, item in enumerate(items if isinstance(items, list) else []):
             key, sep, value = str(item).partition("=")
             out[key] = convert(value if sep else None)
             self.origins[f"{base}/{escape_token(key)}"] = (f"{base}/{index}", True)
         return out
 
     def service(self, base: str, service: dict[str, Any]) -> dict[str, Any]:
+        """One canonical form for each syntax compose accepts; a field of any other shape (an
+        invalid file, which the schema reports) is compared as it is written."""
         out = dict(service)
-        if "ports" in out:
+        if isinstance(out.get("ports"), list):
             out["ports"] = self.keyed(f"{base}/ports", out["ports"], lambda p, _: _port_key(p), parse_port)
-        if "volumes" in out:
+        if isinstance(out.get("volumes"), list):
             out["volumes"] = self.keyed(f"{base}/volumes", out["volumes"], lambda v, _: str(v.get("target")), _volume)
         for name in ("environment", "labels", "annotations", "extra_hosts"):
             if name in out and isinstance(out[name], list):
                 out[name] = self.listed_map(f"{base}/{name}", out[name], lambda v: v)
             elif name in out and isinstance(out[name], dict):
                 out[name] = _pairs(out[name])
-        if "depends_on" in out:
-            deps = out["depends_on"]
+        deps = out.get("depends_on")
+        if isinstance(deps, (list, dict)):
             if isinstance(deps, list):
                 deps = self.listed_map(f"{base}/depends_on", deps, lambda v: {})
             out["depends_on"] = {
                 name: {"condition": "service_started", "required": True, **(spec or {})}
+                if isinstance(spec, dict) or spec is None else spec
                 for name, spec in deps.items()
             }
         if isinstance(out.get("networks"), list):
@@ -155,8 +158,8 @@ class _Builder:
         for name in ("env_file", "dns", "dns_search", "tmpfs"):
             if isinstance(out.get(name), str):
                 out[name] = [out[name]]
-        if "expose" in out:
-            out["expose"] = [_text(e) for e in out["expose"] or []]
+        if isinstance(out.get("expose"), list):
+            out["expose"] = [_text(e) for e in out["expose"]]
         check = out.get("healthcheck")
         if isinstance(check, dict) and isinstance(check.get("test"), str):
             out["healthcheck"] = {**check, "test": ["CMD-SHELL", check["test"]]}
