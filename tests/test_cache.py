@@ -41,7 +41,7 @@ def test_cached_and_uncached_runs_give_identical_reports(trueup, tmp_path: Path,
     assert _entries(cache_dir) == []
     first = trueup("validate", "--format", fmt, root, cwd=tmp_path)
     stored = _entries(cache_dir)
-    assert len(stored) > 20
+    assert len(stored) > (200 if (CORPUS / "k8s").is_dir() else 10)
     second = trueup("validate", "--format", fmt, root, cwd=tmp_path)
     assert _entries(cache_dir) == stored
     assert uncached.code == first.code == second.code
