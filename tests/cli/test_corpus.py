@@ -40,10 +40,11 @@ def test_corpus_run_finishes_with_a_report(corpus_run, valid_report) -> None:
     assert err == ""
     valid_report(json.dumps(report))
     manifest = json.loads((CORPUS / "manifest.json").read_text())["files"]
-    from trueup.load import detect_format
-    from trueup.load import WALKED_FORMATS
+    from trueup.load import WALKED_FORMATS, WALKED_SUFFIXES, detect_format
 
-    walked = sum(1 for f in manifest if detect_format(f["path"]) in WALKED_FORMATS)
+    walked = sum(1 for f in manifest
+                 if detect_format(f["path"]) in WALKED_FORMATS or f["path"].lower().endswith(WALKED_SUFFIXES))
+    assert sum(1 for f in manifest if f["path"].endswith(".ini")) == 2
     assert report["summary"]["files"] == walked + 1  # manifest.json itself
     assert code in (1, 2)
 

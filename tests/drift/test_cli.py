@@ -175,3 +175,14 @@ def test_an_unreadable_file_is_an_input_finding_not_missing_or_extra(trueup, wri
         ("input.parse", f"{tmp_path}/d/broken.yaml"), ("input.parse", f"{tmp_path}/l/app.yaml"),
         ("input.parse", f"{tmp_path}/l/cm.yaml")]
     assert [r for r in found if r[0] != "input.parse"] == [("drift.missing", "gone.yaml")]
+
+
+def test_ini_files_pair_by_path_in_config_free_drift(trueup, write, tmp_path: Path) -> None:
+    write("d/app.ini", "[server]\nport = 8080\n")
+    write("l/app.ini", "[server]\nport = 9090\n")
+    write("d/nginx.conf", "worker_processes 2;\n")
+    write("l/nginx.conf", "worker_processes 4;\n")
+    result = trueup("drift", "--desired", tmp_path / "d", "--live", tmp_path / "l", "--format", "json")
+    assert result.code == 1
+    assert [(f["rule"], f["target"], f["path"], f["desired"], f["live"]) for f in result.json()["findings"]] == [
+        ("drift.changed", "app.ini", "/server/port", "8080", "9090")]

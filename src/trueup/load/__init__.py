@@ -19,8 +19,10 @@ from ..model import Document, Finding, Severity, Source
 from .kinds import detect_kind
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-# Formats read when walking a directory; INI-like names (.cfg, .conf) are read only when named.
+# Formats read when walking a directory, and ``*.ini`` files; other INI-like names (.cfg, .conf:
+# setup.cfg, nginx.conf) are read only when named.
 WALKED_FORMATS = frozenset({"yaml", "json", "toml", "dotenv"})
+WALKED_SUFFIXES = (".ini",)
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,8 @@ def known_files(root: Path, display: str) -> Iterator[tuple[Path, str]]:
     """(path, path under ``root``) of the files under ``root`` whose names are walked formats."""
     from ..tree import iter_files
 
-    return ((path, rel) for path, rel in iter_files(root, display) if detect_format(rel) in WALKED_FORMATS)
+    return ((path, rel) for path, rel in iter_files(root, display)
+            if detect_format(rel) in WALKED_FORMATS or rel.lower().endswith(WALKED_SUFFIXES))
 
 
 def format_module(fmt: str) -> Any:
