@@ -98,6 +98,8 @@ class Result:
     stderr: str = ""
     stdout_file: Path | None = None
     note: str = ""
+    reached: int | None = None  # files a crashed peer got to, of ``total``
+    total: int | None = None
 
 
 def child_env() -> dict[str, str]:
@@ -266,6 +268,7 @@ def crash_note(result: Result, files: list[str] | None = None) -> str:
         if result.stdout_file and result.stdout_file.exists():
             seen += result.stdout_file.read_text(encoding="utf-8", errors="replace")
         reached = max((i for i, f in enumerate(files) if f in seen), default=-1) + 1
+        result.reached, result.total = reached, len(files)
         note += f" after reaching file {reached:,} of {len(files):,}"
     return note
 
@@ -512,6 +515,11 @@ def targets(data: Data) -> list[Target]:
         at_least("Kubernetes corpus: faster than kubernetes-validate", ratio(k.get("kv"), k.get("trueup")), 17, "17x",
                  nope),
     ]
+    kv = k.get("kv")
+    if kv and kv.reached and kv.total and kv.reached < kv.total:
+        per_file = (kv.wall / kv.reached) / (k["trueup"].wall / k["files"])
+        rows[-1].measured += (f" (it crashed at file {kv.reached:,} of {kv.total:,}; per file it reached, "
+                              f"{fmt_x(per_file)} faster)")
     mem = k["trueup"].peak / k["checkov"].peak if k.get("checkov") and k["checkov"].peak else None
     rows.append(at_most("Kubernetes corpus: peak memory vs Checkov's", mem, 0.1, "x", "≤ 0.1x (a tenth)", nope))
     rows.append(at_most("Compose corpus: `trueup validate` vs parse floor", ratio(c.get("trueup"), c["rows"][0]), 2.0,
@@ -614,7 +622,8 @@ def render(data: Data, notes: str) -> str:
               "", "Peak memory is the largest resident set of the process or any one of its children "
               "(`ru_maxrss` from `os.wait4`), not their sum: with worker processes, the total is higher."]
     if data.peers is None:
-        lines += [f"Checkov and kubernetes-validate run {a.peer_runs} time{'s' if a.peer_runs != 1 else ''} each, "
+        times = "once" if a.peer_runs == 1 else f"{a.peer_runs} times"
+        lines += [f"Checkov and kubernetes-validate run {times} each, "
                   "without a separate warm-up (the files are already in the page cache from the runs above): "
                   "each takes minutes, and the whole page has to be regenerated in 15."]
     lines += ["", "## Compose corpus", "",
@@ -667,8 +676,8 @@ def render(data: Data, notes: str) -> str:
     single = d.get("single")
     lines += ["", "## Shards", "",
               f"`trueup drift --shard i/n` over the generated estate's {a.targets} targets (the nightly job's "
-              f"GitHub Actions matrix), each shard a separate process run {a.shard_runs} time"
-              f"{'s' if a.shard_runs != 1 else ''} without a separate warm-up, next to the unsharded run "
+              f"GitHub Actions matrix), each shard a separate process run "
+              f"{'once' if a.shard_runs == 1 else f'{a.shard_runs} times'} without a separate warm-up, next to the unsharded run "
               f"(`trueup drift --format json`: {fmt_s(single.wall)}, {single.peak:.0f} MiB, median of {single.runs}). "
               "Overhead constant: what each shard costs beyond its share, (sum − unsharded) / n. "
               "Merged == single: `trueup report merge` of the n JSON reports has the same findings as the "
