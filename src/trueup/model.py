@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
 
@@ -71,11 +72,31 @@ class Source:
         documents a worker process sends back small."""
         self._locator = None
 
+    def release_text(self) -> None:
+        """Drop the text of a file read from disk: a position lookup reads it again, and finds
+        nothing if the file has changed since (its sha256 no longer matches)."""
+        if self.path is not None and self.digest is not None:
+            self.text = None  # type: ignore[assignment]
+
+    def _reread(self) -> str | None:
+        import hashlib
+
+        try:
+            data = Path(self.path).read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != self.digest:
+            return None
+        return data.decode("utf-8-sig", errors="replace")
+
     def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
         if self.locator_factory is None:
             return None
         if self._locator is None:
-            self._locator = self.locator_factory(self.text)
+            text = self.text if self.text is not None else self._reread()
+            if text is None:
+                return None
+            self._locator = self.locator_factory(text)
         pos = self._locator.position(doc_index, pointer)
         if pos is None or self.line_map is None:
             return pos

@@ -224,8 +224,13 @@ def check_files(
     policy = validator.policy
 
     def kept(docs: list) -> list:
-        """Only what the cross-file rules read stays in memory while the files stream past."""
-        return [] if policy is None else [k for k in (policy.kept(d, partial) for d in docs) if k is not None]
+        """Only what the cross-file rules read stays in memory while the files stream past (and
+        crosses from a worker process): their data, not the files' text, read again for a line."""
+        out = [] if policy is None else [k for k in (policy.kept(d, partial) for d in docs) if k is not None]
+        for doc in out:
+            doc.source.forget_positions()
+            doc.source.release_text()
+        return out
 
     def one(item: tuple[Path, str, str]) -> tuple[list[Finding], list, int]:
         path, name, fmt = item
