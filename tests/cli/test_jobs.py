@@ -51,3 +51,22 @@ def test_jobs_must_be_a_number(trueup, tmp_path: Path, capsys: pytest.CaptureFix
     err = result.err + capsys.readouterr().err
     assert result.code == 2
     assert "'many': expected a number of processes" in err and "Traceback" not in err
+
+
+def test_the_console_script_writes_everything_before_it_ends(tmp_path: Path) -> None:
+    """``trueup`` ends without freeing its objects one by one: every byte of stdout, of --output
+    and of the cache is written first, and the exit code is the run's."""
+    import json
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("trueup")
+    root = _tree(tmp_path)
+    env = {**__import__("os").environ, "TRUEUP_CACHE_DIR": str(tmp_path / "cache")}
+    piped = subprocess.run([str(script), "validate", "--format", "json", str(root)], cwd=tmp_path,
+                           capture_output=True, text=True, env=env)
+    written = subprocess.run([str(script), "validate", "--format", "json", "--output", str(tmp_path / "r.json"),
+                              str(root)], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert piped.returncode == written.returncode == 2  # the bad-input fixtures cannot be read
+    assert json.loads(piped.stdout) == json.loads((tmp_path / "r.json").read_text())
+    assert len(json.loads(piped.stdout)["findings"]) > 20
