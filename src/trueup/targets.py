@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Sequence
+from typing import Sequence
 
 from .config import Config, Target
 from .drift import IgnoreRule, Side
@@ -47,11 +47,8 @@ def parse_finding(exc: TrueupError, target: str, environment: str | None) -> Fin
                    environment=environment)
 
 
-def load_tree(root: Path, display: str, config: Config, environment: str | None = None, jobs: int = 0) -> Trees:
-    """Every readable file under ``root`` (or ``root`` itself) as a Side; unreadable ones as findings.
-    ``jobs``: processes that parse the files (0: one per core for big trees)."""
-    from .parallel import ordered_map, workers
-
+def load_tree(root: Path, display: str, config: Config, environment: str | None = None) -> Trees:
+    """Every readable file under ``root`` (or ``root`` itself) as a Side; unreadable ones as findings."""
     trees = Trees()
     if not root.exists():
         raise InputError("live path not found", display)
@@ -59,23 +56,16 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
         entries = [(root, root.name)]
     else:
         entries = list(known_files(root, display))
-    is_dir = root.is_dir()
-
-    def one(entry: tuple[Path, str]) -> Any:
-        path, rel = entry
-        file = f"{display}/{rel}" if is_dir else display
+    for path, rel in entries:
+        file = f"{display}/{rel}" if root.is_dir() else display
         try:
-            return load_path(path, file=file, name=rel, limits=config.limits)
+            loaded = load_path(path, file=file, name=rel, limits=config.limits)
         except ParseError as exc:
-            return parse_finding(exc, file, environment)
-
-    for (path, rel), loaded in zip(entries, ordered_map(one, entries, workers(jobs, len(entries)))):
-        if isinstance(loaded, Finding):
-            trees.findings.append(loaded)
+            trees.findings.append(parse_finding(exc, file, environment))
             trees.unreadable.add(rel)
             continue
         # A live file's root is the directory that holds it: a symlink in its place must not carry the root away.
-        loaded.source.root = root if is_dir else root.parent
+        loaded.source.root = root if root.is_dir() else root.parent
         trees.findings.extend(loaded.findings)
         trees.live.append(Side(rel, loaded.documents))
     return trees
