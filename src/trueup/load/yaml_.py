@@ -275,11 +275,18 @@ def _mark_error(exc: yaml.MarkedYAMLError, file: str) -> ParseError:
     return ParseError(cause, file, mark.line + 1, mark.column + 1)
 
 
-def iter_nodes(text: str, file: str) -> Iterator[Node | None]:
+class _PositionComposer(_Composer):
+    """Node graphs for line lookups only: no scalar's tag is worked out but a merge key's."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return MERGE if kind is ScalarNode and implicit[0] and value == "<<" else ""
+
+
+def iter_nodes(text: str, file: str, composer_class: type = _Composer) -> Iterator[Node | None]:
     """Each document's node graph in turn; a caller that drops one before the next keeps memory flat."""
     composer = None
     try:
-        composer = _Composer(text)
+        composer = composer_class(text)
         while composer.check_node():
             yield composer.get_node()
     except yaml.MarkedYAMLError as exc:
@@ -318,13 +325,19 @@ class Locator:
 
     def __init__(self, text: str) -> None:
         self.nodes: list[Node | None] = []
-        try:
-            self.nodes.extend(iter_nodes(text, ""))
-        except ParseError:
-            pass
+        self._more: Iterator[Node | None] | None = iter_nodes(text, "", _PositionComposer)
+
+    def _document(self, doc_index: int) -> Node | None:
+        """Documents are composed up to the one asked for, not beyond."""
+        while self._more is not None and doc_index >= len(self.nodes):
+            try:
+                self.nodes.append(next(self._more))
+            except (StopIteration, ParseError):
+                self._more = None
+        return self.nodes[doc_index] if doc_index < len(self.nodes) else None
 
     def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
-        if doc_index >= len(self.nodes) or self.nodes[doc_index] is None:
+        if self._document(doc_index) is None:
             return None
         node: Node = self.nodes[doc_index]
         mark = node.start_mark
