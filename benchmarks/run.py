@@ -106,6 +106,7 @@ def child_env() -> dict[str, str]:
     (as on a user's machine) and no colour or update checks."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("CI", None)  # measured as on a user's machine (trueup keeps no result cache where CI is set)
     env.update(NO_COLOR="1", CKV_SKIP_PACKAGE_UPDATE_CHECK="true", PIP_DISABLE_PIP_VERSION_CHECK="1")
     return env
 
@@ -308,6 +309,13 @@ def k8s_section(bench: Bench, data: Data, root: Path, files: int, documents: int
                                 str(bench.work / "k8s-warm.json"), str(root)], cwd=empty, warm_cache=True, runs=1)
         same = sorted_findings(bench.work / "k8s-warm.json") == sorted_findings(bench.work / "k8s.json")
         result.note = "same findings as the cold run" if same else "**findings differ from the cold run**"
+        rows.append(result)
+    if validate_has("--no-cache"):
+        result = bench.measure("k8s trueup validate --no-cache",
+                               [*trueup_command(), "validate", "--no-cache", "--format", "json", "--output",
+                                str(bench.work / "k8s-nocache.json"), str(root)], cwd=empty, warmup=False, runs=1)
+        same = sorted_findings(bench.work / "k8s-nocache.json") == sorted_findings(bench.work / "k8s.json")
+        result.note = "same findings as the default run" if same else "**findings differ from the default run**"
         rows.append(result)
     if validate_has("--jobs"):
         for jobs in ("1", "2"):
@@ -554,6 +562,7 @@ LABELS = {
     "k8s floor": "floor: PyYAML C loader parses every file",
     "k8s trueup validate": "`trueup validate --format json --output F DIR` (schema + every built-in rule)",
     "k8s trueup validate (warm cache)": "the same, its result cache filled by an earlier run (nothing changed)",
+    "k8s trueup validate --no-cache": "`trueup validate --no-cache` (as where CI is set: no result cache to write)",
     "k8s trueup validate --jobs 1": "`trueup validate --jobs 1` (one process)",
     "k8s trueup validate --jobs 2": "`trueup validate --jobs 2`",
     "k8s kubernetes-validate": "`kubernetes-validate FILES...`",

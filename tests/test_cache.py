@@ -3,6 +3,7 @@ is read once the file, trueup.yaml, a rule or a schema changes."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,16 @@ CORPUS = REPO.parent / "shared" / "corpus"
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "cache"
     monkeypatch.setenv("TRUEUP_CACHE_DIR", str(directory))
+    monkeypatch.delenv("CI", raising=False)  # on by default, but where CI is set
     return directory
 
 
-def _entries(cache_dir: Path) -> list[Path]:
-    return [p for p in (cache_dir / "results").rglob("*") if p.is_file()] if cache_dir.exists() else []
+def _entries(cache_dir: Path) -> list[tuple[str, bytes]]:
+    database = cache_dir / "results.sqlite"
+    if not database.exists():
+        return []
+    with sqlite3.connect(database) as db:
+        return sorted(db.execute("SELECT key, value FROM results").fetchall())
 
 
 def _tree(tmp_path: Path) -> Path:
@@ -77,14 +83,29 @@ def test_a_changed_config_or_schema_reads_no_old_entry(trueup, write, tmp_path: 
     assert "hunter2" not in result.out
 
 
-def test_a_damaged_entry_is_checked_again(trueup, write, tmp_path: Path, cache_dir: Path) -> None:
+def test_a_damaged_entry_or_cache_is_checked_again(trueup, write, tmp_path: Path, cache_dir: Path) -> None:
     path = write("compose.yaml", "services:\n  web: {image: 'nginx:latest'}\n")
     first = trueup("validate", "--format", "json", path, cwd=tmp_path)
-    for entry in _entries(cache_dir):
-        entry.write_bytes(b"\x00garbage")
+    with sqlite3.connect(cache_dir / "results.sqlite") as db:
+        db.execute("UPDATE results SET value = x'00ff'")
     second = trueup("validate", "--format", "json", path, cwd=tmp_path)
-    assert first.out == second.out
-    assert "COMPOSE-IMAGE-TAG" in second.out or "latest" in second.out
+    (cache_dir / "results.sqlite").write_bytes(b"not a database at all" * 100)
+    for name in ("results.sqlite-wal", "results.sqlite-shm"):
+        (cache_dir / name).unlink(missing_ok=True)
+    third = trueup("validate", "--format", "json", path, cwd=tmp_path)
+    assert first.out == second.out == third.out
+    assert first.code == second.code == third.code == 1
+    assert "COMPOSE-IMAGE-TAG" in third.out
+
+
+def test_off_where_ci_is_set_unless_asked_for(trueup, write, tmp_path: Path, cache_dir: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write("app.yaml", "a: 1\n")
+    monkeypatch.setenv("CI", "true")
+    trueup("validate", path, cwd=tmp_path)
+    assert _entries(cache_dir) == []
+    trueup("validate", "--cache", path, cwd=tmp_path)
+    assert len(_entries(cache_dir)) == 1
 
 
 def test_no_secret_value_is_copied_into_the_cache(trueup, write, tmp_path: Path, cache_dir: Path) -> None:
@@ -93,4 +114,4 @@ def test_no_secret_value_is_copied_into_the_cache(trueup, write, tmp_path: Path,
     trueup("validate", "--format", "json", secret, plain, cwd=tmp_path)
     entries = _entries(cache_dir)
     assert len(entries) == 1
-    assert all(b"hunter2-secret" not in entry.read_bytes() for entry in entries)
+    assert all(b"hunter2-secret" not in value for _, value in entries)

@@ -7,9 +7,9 @@ decides the result: trueup's own code, Python, trueup.yaml, the rules, the schem
 (Kubernetes version and strictness, and every file beside a user's mapped schema),
 the size and depth limits. Change any of them and no old entry is read.
 
-Entries are written with ``marshal`` (plain data only: reading one runs no code, unlike
-pickle) to a temporary file and renamed into place, so concurrent runs never see half
-an entry. A file holding a secret value is never stored. The directory is ``$TRUEUP_CACHE_DIR``, else ``$XDG_CACHE_HOME/trueup``, else
+Entries are ``marshal`` data (plain data only: reading one runs no code, unlike pickle)
+in one SQLite file, one transaction each, so concurrent runs never see half an entry. A
+file holding a secret value is never stored. The directory is ``$TRUEUP_CACHE_DIR``, else ``$XDG_CACHE_HOME/trueup``, else
 ``~/.cache/trueup``; ``--no-cache`` turns it off. Deleting it at any time is safe.
 """
 from __future__ import annotations
@@ -19,7 +19,6 @@ import json
 import marshal
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -102,27 +101,54 @@ def _package_versions() -> list[str]:
     return out
 
 
-KEEP = 8  # fingerprints (trueup versions, configs) whose entries are kept; older ones are removed
+KEEP_DAYS = 14  # entries of other fingerprints (older trueup versions, other configs) unused this long go
 
 
 class ResultCache:
+    """Entries live in one SQLite file (``results.sqlite``): a run writes thousands of them, and one
+    row each costs far less than one file each. Each process opens its own connection (worker
+    processes are forked), and every write is its own transaction, so runs may share the file."""
+
     def __init__(self, directory: Path, fingerprint: str) -> None:
-        self.directory = directory / "results" / fingerprint[:16]
+        self.path = directory / "results.sqlite"
         self.fingerprint = fingerprint
+        self._db: Any = None
+        self._pid = 0
         self._prune()
 
-    def _prune(self) -> None:
-        """Mark this fingerprint used, and remove the entries of all but the ``KEEP`` latest used."""
-        import shutil
+    def _connection(self) -> Any:
+        """This process's connection; None when the cache cannot be used (it is then simply not used)."""
+        import sqlite3
 
+        if self._pid == os.getpid():
+            return self._db
+        self._pid, self._db = os.getpid(), None
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            os.utime(self.directory)
-            others = sorted(self.directory.parent.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
-        except OSError:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=OFF")  # a lost entry on power loss is only a miss
+            db.execute("CREATE TABLE IF NOT EXISTS results "
+                       "(key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, used REAL NOT NULL, value BLOB NOT NULL)")
+            self._db = db
+        except (OSError, sqlite3.Error):
+            self._db = None
+        return self._db
+
+    def _prune(self) -> None:
+        import sqlite3
+        import time
+
+        db = self._connection()
+        if db is None:
             return
-        for old in others[KEEP:]:
-            shutil.rmtree(old, ignore_errors=True)
+        try:
+            db.execute("DELETE FROM results WHERE fingerprint != ? AND used < ?",
+                       (self.fingerprint, time.time() - KEEP_DAYS * 86400))
+        except sqlite3.Error:
+            pass
+        db.close()  # not carried into forked workers: each opens its own
+        self._pid, self._db = 0, None
 
     def key(self, name: str, fmt: str, path: Path, data: bytes) -> str:
         digest = hashlib.sha256()
@@ -131,51 +157,63 @@ class ResultCache:
         digest.update(data)
         return digest.hexdigest()
 
-    def _file(self, key: str) -> Path:
-        return self.directory / key[:2] / key[2:]
-
     def get(self, key: str, source: Source) -> tuple[list[Finding], list[Document], int] | None:
         """The cached result, its documents bound to ``source`` (the file as read now); None on a miss
         or an entry that cannot be read (it is then simply checked again)."""
+        import sqlite3
+
+        db = self._connection()
+        if db is None:
+            return None
         try:
-            entry = marshal.loads(self._file(key).read_bytes())
-            version, docs, findings, count = entry
+            row = db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            version, docs, findings, count = marshal.loads(row[0])
             if version != FORMAT:
                 return None
             documents = [Document(data, source, index, base, kind) for data, index, base, kind in docs]
             found = [Finding(**dict(zip(_FINDING_FIELDS, values))) for values in findings]
-        except (OSError, EOFError, ValueError, TypeError):
+        except (sqlite3.Error, EOFError, ValueError, TypeError):
             return None
         for finding in found:
             finding.severity = Severity(finding.severity)
         return found, documents, count
 
-    def put(self, key: str, findings: Sequence[Finding], documents: Sequence[Document], count: int) -> None:
-        """Store a result; a failure to write (read-only, full disk, data marshal cannot hold) is ignored.
-        A file holding anything trueup would mask is not stored: no secret is copied out of the repository."""
+    def entry(self, findings: Sequence[Finding], documents: Sequence[Document], count: int) -> bytes | None:
+        """A result as an entry to store, or None for one that is not stored: a file holding anything
+        trueup would mask (no secret is copied out of the repository), or data marshal cannot hold."""
         from .mask import holds_secret
 
         if any(holds_secret(doc.data, doc.kind) for doc in documents):
-            return
+            return None
         try:
-            entry = marshal.dumps((
+            return marshal.dumps((
                 FORMAT,
                 [(doc.data, doc.index, doc.base, doc.kind) for doc in documents],
                 [tuple(int(v) if f == "severity" else v for f, v in zip(_FINDING_FIELDS, _values(finding)))
                  for finding in findings],
                 count,
             ))
-            target = self._file(key)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(entry)
-                os.replace(temporary, target)
-            except BaseException:
-                os.unlink(temporary)
-                raise
-        except (OSError, ValueError):
+        except ValueError:
+            return None
+
+    def store(self, entries: Sequence[tuple[str, bytes]]) -> None:
+        """Store entries in one transaction (the main process does, for its workers too); a failure
+        to write (read-only, full disk, locked for too long) is ignored."""
+        import sqlite3
+        import time
+
+        db = self._connection()
+        if db is None or not entries:
+            return
+        now = time.time()
+        try:
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany("INSERT OR REPLACE INTO results (key, fingerprint, used, value) VALUES (?, ?, ?, ?)",
+                               [(key, self.fingerprint, now, value) for key, value in entries])
+        except sqlite3.Error:
             return
 
 

@@ -102,9 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--changed-since", metavar="REF",
                           help="check only files changed since git REF's merge base (and new or edited ones); "
                                "cross-file rules still read every file under PATHs (default PATH: .)")
-    validate.add_argument("--no-cache", dest="cache", action="store_false",
-                          help="check every PATH again, not reusing results of unchanged files (kept in "
-                               "$TRUEUP_CACHE_DIR, else $XDG_CACHE_HOME/trueup or ~/.cache/trueup)")
+    validate.add_argument("--cache", action=argparse.BooleanOptionalAction, default=None,
+                          help="reuse (and keep) the results of unchanged files, in $TRUEUP_CACHE_DIR, else "
+                               "$XDG_CACHE_HOME/trueup or ~/.cache/trueup (default: on, but off where CI is set: "
+                               "a fresh runner has nothing to reuse)")
     validate.set_defaults(handler=commands.validate)
 
     check = sub.add_parser("check", help="render, validate and drift environments: one report, one exit code")

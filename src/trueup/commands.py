@@ -231,7 +231,7 @@ def validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     validator = _validator(args, config)
     if args.paths:
         cache = None
-        if args.cache:
+        if args.cache or (args.cache is None and not os.environ.get("CI")):
             from .cache import ResultCache, default_dir, fingerprint
 
             cache = ResultCache(default_dir(), fingerprint(config, validator))

@@ -33,24 +33,36 @@ SECRET_TEXT = re.compile(
 _extra_keys: re.Pattern[str] | None = None
 
 
+_judged: dict[str, bool] = {}  # key names recur in every document: each is judged once
+
+
 def set_secret_keys(patterns: list[str]) -> None:
     """Add the config's own secret-name patterns (``secrets.keys``) to the built-in ones."""
     global _extra_keys
     _extra_keys = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+    _judged.clear()
 
 
 def is_secret_key(key: str) -> bool:
-    if _extra_keys is not None and _extra_keys.search(key):
-        return True
-    return bool(SECRET_KEY.search(key)) and not _NOT_SECRET_KEY.search(key)
+    judged = _judged.get(key)
+    if judged is None:
+        judged = bool(_extra_keys is not None and _extra_keys.search(key)) or (
+            bool(SECRET_KEY.search(key)) and not _NOT_SECRET_KEY.search(key))
+        if len(_judged) < 100_000:
+            _judged[key] = judged
+    return judged
 
 
 def looks_secret(value: Any) -> bool:
     """A private key, a credential URL or token by its shape, or ``NAME=value`` with a secret name."""
     if not isinstance(value, str):
         return False
-    if SECRET_TEXT.search(value):
+    # Each of SECRET_TEXT's shapes holds one of these: most values are ruled out without the regex.
+    if ("://" in value or "-----BEGIN" in value or "AKIA" in value or "gh" in value or "xox" in value) \
+            and SECRET_TEXT.search(value):
         return True
+    if "=" not in value:
+        return False
     name, sep, rest = value.partition("=")
     return bool(sep and rest and name and " " not in name.strip() and is_secret_key(name.strip()))
 
@@ -98,7 +110,19 @@ def holds_secret(data: Any, kind: str = "config") -> bool:
     """Whether showing this document would mask anything: then no part of it may be shown or shared."""
     if kind == "kubernetes" and isinstance(data, dict) and data.get("kind") == "Secret":
         return True
-    return mask(data) != data
+    return _masks(data, False)
+
+
+def _masks(value: Any, secret: bool) -> bool:
+    """Whether ``mask(value, secret)`` would differ from ``value``, without building it."""
+    if isinstance(value, dict):
+        named = isinstance(value.get("name"), str) and is_secret_key(value["name"])
+        return any(_masks(v, secret or is_secret_key(str(k)) or (named and k != "name")) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_masks(v, secret) for v in value)
+    if secret:
+        return value is not None and value != MASK
+    return looks_secret(value)
 
 
 def display_value(root: Any, pointer: str, value: Any, kind: str = "config") -> Any:

@@ -232,7 +232,9 @@ def check_files(
             doc.source.release_text()
         return out
 
-    def one(item: tuple[Path, str, str]) -> tuple[list[Finding], list, int]:
+    def one(item: tuple[Path, str, str]) -> tuple[list[Finding], list, int, tuple[str, bytes] | None]:
+        """A file's findings, the documents kept for cross-file rules, its document count, and the
+        cache entry to store (the main process stores them: one transaction, not one per file)."""
         path, name, fmt = item
         context_only = name not in checked
         try:
@@ -241,28 +243,36 @@ def check_files(
             if cache is not None:
                 hit = cache.get(key, file_source(data, path, file=name, name=name, fmt=fmt))
                 if hit is not None:
-                    return ([], kept(hit[1]), 0) if context_only else (hit[0], kept(hit[1]), hit[2])
+                    return ([], kept(hit[1]), 0, None) if context_only else (hit[0], kept(hit[1]), hit[2], None)
             loaded = load_bytes(data, path, file=name, name=name, fmt=fmt, limits=config.limits)
         except ParseError as exc:
-            return ([], [], 0) if context_only else ([error_finding(exc, "input.parse", name)], [], 0)
+            return ([], [], 0, None) if context_only else ([error_finding(exc, "input.parse", name)], [], 0, None)
         if context_only:
-            return [], kept(loaded.documents), 0
+            return [], kept(loaded.documents), 0, None
         counted = Summary()
         findings = list(_check_loaded(loaded, validator, counted))
         for doc in loaded.documents:
             doc.source.forget_positions()
-        if cache is not None:
-            cache.put(key, findings, loaded.documents, counted.documents)
-        return findings, kept(loaded.documents), counted.documents
+        entry = cache.entry(findings, loaded.documents, counted.documents) if cache is not None else None
+        return findings, kept(loaded.documents), counted.documents, (key, entry) if entry is not None else None
 
     documents: list = []
-    for number, (item, (findings, docs, count)) in enumerate(
+    entries: list[tuple[str, bytes]] = []
+    for number, (item, (findings, docs, count, entry)) in enumerate(
             zip(files, ordered_map(one, files, workers(jobs, len(files)))), 1):
         progress.step("validate", number, len(files))
         summary.files += item[1] in checked
         summary.documents += count
         documents.extend(docs)
+        if entry is not None:
+            entries.append(entry)
+            if len(entries) >= 500:
+                cache.store(entries)  # type: ignore[union-attr]
+                entries.clear()
         yield from findings
+    if cache is not None:
+        cache.store(entries)
+        del entries
     if policy is not None:
         for finding in policy.cross(documents, partial=partial):
             if changed is None or finding.file in checked:

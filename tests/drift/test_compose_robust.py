@@ -36,3 +36,4 @@ def test_malformed_compose_files_drift_without_crashing(desired: Any, live: Any)
     for finding in drift([_side(desired, "d")], [_side(live, "l")], Context()):
         assert finding.rule.startswith("drift.")
     assert list(drift([_side(desired, "d")], [_side(desired, "l")], Context())) == []
+
