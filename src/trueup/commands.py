@@ -9,7 +9,7 @@ import argparse
 import hashlib
 import os
 from pathlib import Path
-from typing import IO, Any, Iterable, Sequence
+from typing import IO, Any, Callable, Iterable, Sequence
 
 from . import progress
 from .errors import TrueupError, UsageError
@@ -176,12 +176,16 @@ def _environments(args: argparse.Namespace, config: Any) -> list[str]:
 def _rendered_findings(
     config: Any, envs: Sequence[str], validator: Any, summary: Any, *, drift: bool = False, verbose: bool = False,
     changes: list | None = None, creations: list | None = None, layers: dict | None = None,
+    wanted: Callable[[str, str], bool] | None = None,
 ) -> Iterable[Any]:
-    """``layers``: when given, receives each environment's values files (documents), for blame."""
+    """``layers``: when given, receives each environment's values files (documents), for blame;
+    ``wanted(env, output)``: which templates to render (all by default)."""
+    from functools import partial
+
     from .pipeline import check_rendered, environment_render
 
     for env in envs:
-        rendered = environment_render(config, env)
+        rendered = environment_render(config, env, wanted=partial(wanted, env) if wanted else None)
         if layers is not None:
             layers[env] = rendered.values.layers
         yield from check_rendered(
@@ -278,15 +282,19 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
                                                      creations), {}, root=Path.cwd(), search=Path(args.desired))
         return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, [], stdout, stderr)
     config = _find_config(args, required=True)
+    wanted = None
     if args.shard:
+        every = list(config.targets)
         config.targets = shard(config.targets, *args.shard)
+        wanted = _shard_templates(every, config.targets, first=args.shard[0] == 1)
     envs = _environments(args, config)
     summary = Summary(fail_on=_threshold(args, config))
     changes: list = []
     creations: list = []
     layers: dict = {}
     findings = _blamed(args, config, _rendered_findings(config, envs, None, summary, drift=True, verbose=args.verbose,
-                                                        changes=changes, creations=creations, layers=layers), layers)
+                                                        changes=changes, creations=creations, layers=layers,
+                                                        wanted=wanted), layers)
     return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, envs, stdout, stderr)
 
 
@@ -299,6 +307,20 @@ def _blamed(args: argparse.Namespace, config: Any, findings: Iterable[Any], laye
     from .blame import with_blame
 
     return with_blame(findings, root or config.root, layers, search)
+
+
+def _shard_templates(every: Sequence[Any], mine: Sequence[Any], first: bool) -> Callable[[str, str], bool]:
+    """Which rendered files a drift shard renders: its targets' files, and on the first shard also
+    those no target takes (so their render errors are reported once); the merged shards then
+    report what one run would."""
+    from .globs import match_any
+
+    def wanted(env: str, output: str) -> bool:
+        if any(t.applies_to(env) and match_any(t.desired, output) for t in mine):
+            return True
+        return first and not any(t.applies_to(env) and match_any(t.desired, output) for t in every)
+
+    return wanted
 
 
 def shard(targets: Sequence[Any], index: int, total: int) -> list[Any]:

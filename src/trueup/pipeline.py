@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from .config import Config
 from .errors import ParseError, RenderError, TrueupError
@@ -63,10 +63,12 @@ def render_env(
     globs: Sequence[str] = ("**",),
     config: Config,
     track: bool = False,
+    wanted: Callable[[str], bool] | None = None,
 ) -> RenderedEnvironment:
-    """Render every template of one environment, keeping going past a failing template."""
+    """Render every template of one environment (that ``wanted`` takes by its output's name),
+    keeping going past a failing template."""
     from .desired import load_values, template_names
-    from .render import make_environment, render_template, track_reads
+    from .render import make_environment, output_name, render_template, track_reads
 
     values = load_values(values_files, root, config.limits)
     jinja = make_environment(templates_root, display_root, config.limits)
@@ -77,6 +79,8 @@ def render_env(
     outputs: list[Rendered] = []
     failures: list[Finding] = []
     for name in template_names(templates_root, globs):
+        if wanted is not None and not wanted(output_name(name)):
+            continue
         try:
             outputs.append(
                 render_template(
@@ -89,8 +93,11 @@ def render_env(
     return RenderedEnvironment(environment, outputs, failures, findings, values)
 
 
-def environment_render(config: Config, env: str, track: bool = False) -> RenderedEnvironment:
-    """``track``: record which values each template reads (``Rendered.reads``)."""
+def environment_render(
+    config: Config, env: str, track: bool = False, wanted: Callable[[str], bool] | None = None
+) -> RenderedEnvironment:
+    """``track``: record which values each template reads (``Rendered.reads``); ``wanted``: render
+    only the templates whose output it takes (a drift shard's)."""
     settings = config.environment(env)
     templates_root = config.root / config.templates
     return render_env(
@@ -102,6 +109,7 @@ def environment_render(config: Config, env: str, track: bool = False) -> Rendere
         globs=settings.templates,
         config=config,
         track=track,
+        wanted=wanted,
     )
 
 

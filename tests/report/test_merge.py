@@ -27,6 +27,10 @@ def test_merged_shards_equal_one_unsharded_run(trueup, repo: Path, shards: int, 
         names.append(f"s{i}.json")
     per_shard = [len(json.loads((repo / n).read_text())["findings"]) for n in names]
     assert sum(per_shard) == len(_findings(repo / "whole.json"))
+    # A shard renders its own targets' files (the first also those no target takes), not all of them.
+    files = [json.loads((repo / n).read_text())["summary"]["files"] for n in names]
+    assert sum(files) == json.loads((repo / "whole.json").read_text())["summary"]["files"]
+    assert shards == 1 or max(files) < sum(files)
     merged = trueup("report", "merge", *names, "--format", "json", cwd=repo)
     report = valid_report(merged.out)
     assert merged.code == whole.code == 1

@@ -1,11 +1,11 @@
 """``trueup report merge``: JSON reports (the shards of a nightly run, or one report to
 convert) read back as one run, for any reporter.
 
-Shards of one environment each render the whole environment, so findings that are
-not about one target (a template that fails to render, a values file) appear in
-every shard: an identical finding counts as often as the shard that has it most,
-which is what one unsharded run reports. File and document counts are each shard
-group's largest (every shard renders the same files), summed over environments.
+Shards of one environment each render the files of their own targets (the first shard
+also those no target takes), and each reads the environment's values files, so a
+finding that is not about one target (a values file) appears in every shard: an
+identical finding counts as often as the shard that has it most, which is what one
+unsharded run reports. File and document counts add up over the reports.
 """
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def merge(paths: Sequence[Path]) -> Merged:
         envs = tuple(report.get("environments") or ())
         summary = report.get("summary") or {}
         files, documents = groups.get(envs, (0, 0))
-        groups[envs] = (max(files, summary.get("files", 0)), max(documents, summary.get("documents", 0)))
+        groups[envs] = (files + summary.get("files", 0), documents + summary.get("documents", 0))
     merged.files = sum(f for f, _ in groups.values())
     merged.documents = sum(d for _, d in groups.values())
     merged.environments = tuple(sorted({e for envs in groups for e in envs}))
