@@ -8,7 +8,7 @@ import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -108,3 +108,29 @@ def _no_ci_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests behave the same on a laptop and in CI: CI-only behaviour (auditing) is switched on per test."""
     for name in ("CI", "GITHUB_ACTIONS", "GITHUB_ACTOR", "GITHUB_STEP_SUMMARY", "TRUEUP_AUDIT_KEY", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
+
+
+def documents_under(root: Path) -> Iterator[Any]:
+    """Every document of the readable known-format files under ``root`` (unreadable files skipped)."""
+    from trueup.errors import TrueupError
+    from trueup.load import known_files, load_path
+
+    for path, rel in known_files(root, root.as_posix()):
+        try:
+            yield from load_path(path, file=rel, name=rel).documents
+        except TrueupError:
+            continue
+
+
+def selected_values(root: Path, rules: Any) -> Iterator[tuple[Any, Any]]:
+    """(rule, value) for every value a rule selects in a document under ``root`` that it applies to."""
+    from trueup.policy.select import expand, select
+
+    for doc in documents_under(root):
+        kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
+        for rule in rules:
+            if rule.applies(doc):
+                for pattern in rule.selects:
+                    for concrete in expand(pattern, kind):
+                        for _, value in select(doc.data, concrete):
+                            yield rule, value

@@ -39,7 +39,6 @@ def _run_chunk(chunk: Sequence[Any]) -> list[Any]:
 
 def ordered_map(work: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> Iterable[Result]:
     """``work(item)`` for each item, in order; in ``jobs`` forked processes when more than one."""
-    global _work
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return map(work, items)
     return _pooled(work, items, jobs)

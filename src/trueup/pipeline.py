@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 from .config import Config
 from .errors import ParseError, RenderError, TrueupError
 from . import progress
-from .load import Loaded, detect_format, file_source, known_files, load_bytes, load_path, read_bytes
+from .load import Loaded, detect_format, file_source, known_files, load_bytes, read_bytes
 from .model import Finding, Severity, Summary
 from .validate import SchemaValidator
 

@@ -11,13 +11,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from conftest import EXAMPLES, REPO
-from trueup.errors import TrueupError
-from trueup.load import known_files, load_path
+from conftest import EXAMPLES, REPO, selected_values
 from trueup.policy.bestmatch import best_path
 from trueup.policy.fastcheck import Unsupported
 from trueup.policy.packs import PolicySettings, load_policy
-from trueup.policy.select import expand, select
 
 CORPUS = REPO.parent / "shared" / "corpus"
 RULES = load_policy(PolicySettings(entry_points=False), REPO).rules
@@ -29,20 +26,7 @@ def _expected(schema: Any, value: Any) -> tuple | None:
 
 
 def _selected(root: Path) -> Iterator[tuple[Any, Any]]:
-    for path, rel in known_files(root, root.as_posix()):
-        try:
-            documents = load_path(path, file=rel, name=rel).documents
-        except TrueupError:
-            continue
-        for doc in documents:
-            kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
-            for rule in RULES:
-                if rule.applies(doc):
-                    for pattern in rule.selects:
-                        for concrete in expand(pattern, kind):
-                            for _, value in select(doc.data, concrete):
-                                if not rule.fast(value):
-                                    yield rule, value
+    return ((rule, value) for rule, value in selected_values(root, RULES) if not rule.fast(value))
 
 
 def _roots() -> list[Path]:

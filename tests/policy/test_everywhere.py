@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, REPO
-from trueup.errors import TrueupError
-from trueup.load import known_files, load_path
+from conftest import EXAMPLES, REPO, documents_under
 from trueup.model import Document, Source
 from trueup.policy.everywhere import every_value
 from trueup.policy.packs import PolicySettings, load_policy
@@ -35,18 +33,13 @@ def test_the_secrets_pack_is_walked_once() -> None:
 @pytest.mark.parametrize("root", _roots(), ids=lambda p: p.name)
 def test_one_walk_equals_a_walk_per_rule(root: Path) -> None:
     found = 0
-    for path, rel in known_files(root, root.as_posix()):
-        try:
-            documents = load_path(path, file=rel, name=rel).documents
-        except TrueupError:
-            continue
-        for doc in documents:
-            rules = [r for r in RULES if r.applies(doc)]
-            walked = every_value(doc, rules)
-            for rule in rules:
-                alone = _as_dicts(rule.check(doc))
-                assert _as_dicts(walked.get(rule.id, [])) == alone, f"{rel}: {rule.id}"
-                found += len(alone)
+    for doc in documents_under(root):
+        rules = [r for r in RULES if r.applies(doc)]
+        walked = every_value(doc, rules)
+        for rule in rules:
+            alone = _as_dicts(rule.check(doc))
+            assert _as_dicts(walked.get(rule.id, [])) == alone, f"{doc.source.file}: {rule.id}"
+            found += len(alone)
     assert found > 0
 
 

@@ -10,12 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from conftest import EXAMPLES, REPO
-from trueup.errors import TrueupError
-from trueup.load import known_files, load_path
+from conftest import EXAMPLES, REPO, selected_values
 from trueup.policy.fastcheck import compile_check
 from trueup.policy.packs import PolicySettings, load_policy
-from trueup.policy.select import expand, select
 
 CORPUS = REPO.parent / "shared" / "corpus"
 RULES = load_policy(PolicySettings(entry_points=False), REPO).rules
@@ -26,19 +23,7 @@ def test_every_built_in_rule_has_a_fast_check() -> None:
 
 
 def _selected(root: Path) -> Iterator[tuple[str, Any, Any]]:
-    for path, rel in known_files(root, root.as_posix()):
-        try:
-            documents = load_path(path, file=rel, name=rel).documents
-        except TrueupError:
-            continue
-        for doc in documents:
-            kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
-            for rule in RULES:
-                if rule.applies(doc):
-                    for pattern in rule.selects:
-                        for concrete in expand(pattern, kind):
-                            for _, value in select(doc.data, concrete):
-                                yield rule.id, rule, value
+    return ((rule.id, rule, value) for rule, value in selected_values(root, RULES))
 
 
 @pytest.mark.parametrize("root", [

@@ -4,27 +4,15 @@ detailed one only where the detailed one would have found nothing."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator
-
 import pytest
 
-from conftest import EXAMPLES, REPO
-from trueup.errors import TrueupError
-from trueup.load import known_files, load_path
+from conftest import EXAMPLES, REPO, documents_under
 from trueup.validate import SchemaValidator
 from trueup.validate.compose import compose_quick, compose_validator
 from trueup.validate.fast import quick_validator
 
 CORPUS = REPO.parent / "shared" / "corpus"
 pytest.importorskip("jsonschema_rs")
-
-
-def _documents(root: Path) -> Iterator[Any]:
-    for path, rel in known_files(root, root.as_posix()):
-        try:
-            yield from load_path(path, file=rel, name=rel).documents
-        except TrueupError:
-            continue
 
 
 def _roots() -> list[Path]:
@@ -39,7 +27,7 @@ def test_fast_and_detailed_validators_agree_on_every_document(root: Path) -> Non
     schemas = SchemaValidator(REPO).kubernetes()
     compared = {"kubernetes": 0, "compose": 0}
     invalid = 0
-    for doc in _documents(root):
+    for doc in documents_under(root):
         if doc.kind == "kubernetes":
             detailed = schemas.validator(doc.data["apiVersion"], doc.data["kind"])
             quick = schemas.quick(doc.data["apiVersion"], doc.data["kind"])
