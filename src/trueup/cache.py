@@ -20,7 +20,7 @@ import marshal
 import os
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .model import Document, Finding, Severity, Source
 
@@ -157,9 +157,9 @@ class ResultCache:
         digest.update(data)
         return digest.hexdigest()
 
-    def get(self, key: str, source: Source) -> tuple[list[Finding], list[Document], int] | None:
-        """The cached result, its documents bound to ``source`` (the file as read now); None on a miss
-        or an entry that cannot be read (it is then simply checked again)."""
+    def get(self, key: str, source: Callable[[], Source]) -> tuple[list[Finding], list[Document], int] | None:
+        """The cached result, its documents bound to ``source()`` (the file as read now, made only on
+        a hit); None on a miss or an entry that cannot be read (it is then simply checked again)."""
         import sqlite3
 
         db = self._connection()
@@ -172,7 +172,8 @@ class ResultCache:
             version, docs, findings, count = marshal.loads(row[0])
             if version != FORMAT:
                 return None
-            documents = [Document(data, source, index, base, kind) for data, index, base, kind in docs]
+            bound = source()
+            documents = [Document(data, bound, index, base, kind) for data, index, base, kind in docs]
             found = [Finding(**dict(zip(_FINDING_FIELDS, values))) for values in findings]
         except (sqlite3.Error, EOFError, ValueError, TypeError):
             return None

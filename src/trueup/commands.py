@@ -315,10 +315,11 @@ def _shard_templates(every: Sequence[Any], mine: Sequence[Any], first: bool) -> 
     report what one run would."""
     from .globs import match_any
 
+    def taken(targets: Sequence[Any], env: str, output: str) -> bool:
+        return any(t.applies_to(env) and match_any(t.desired, output) for t in targets)
+
     def wanted(env: str, output: str) -> bool:
-        if any(t.applies_to(env) and match_any(t.desired, output) for t in mine):
-            return True
-        return first and not any(t.applies_to(env) and match_any(t.desired, output) for t in every)
+        return taken(mine, env, output) or (first and not taken(every, env, output))
 
     return wanted
 

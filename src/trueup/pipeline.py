@@ -249,7 +249,7 @@ def check_files(
             data = read_bytes(path, name, config.limits)
             key = cache.key(name, fmt, path, data) if cache is not None else ""
             if cache is not None:
-                hit = cache.get(key, file_source(data, path, file=name, name=name, fmt=fmt))
+                hit = cache.get(key, lambda: file_source(data, path, file=name, name=name, fmt=fmt))
                 if hit is not None:
                     return ([], kept(hit[1]), 0, None) if context_only else (hit[0], kept(hit[1]), hit[2], None)
             loaded = load_bytes(data, path, file=name, name=name, fmt=fmt, limits=config.limits)
@@ -259,8 +259,6 @@ def check_files(
             return [], kept(loaded.documents), 0, None
         counted = Summary()
         findings = list(_check_loaded(loaded, validator, counted))
-        for doc in loaded.documents:
-            doc.source.forget_positions()
         entry = cache.entry(findings, loaded.documents, counted.documents) if cache is not None else None
         return findings, kept(loaded.documents), counted.documents, (key, entry) if entry is not None else None
 
@@ -280,7 +278,6 @@ def check_files(
         yield from findings
     if cache is not None:
         cache.store(entries)
-        del entries
     if policy is not None:
         for finding in policy.cross(documents, partial=partial):
             if changed is None or finding.file in checked:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Sequence
 
 from ..model import Document, Finding
-from ..pointer import escape_token
+from ..pointer import join_pointer
 from .rules import Rule
 
 # A place in the tree as a chain (parent chain, token): cheaper to make per value than a string.
@@ -25,7 +25,7 @@ def _pointer(where: Where) -> str:
     while where is not None:
         where, token = where
         tokens.append(token)
-    return "".join("/" + escape_token(t) for t in reversed(tokens))
+    return join_pointer(reversed(tokens))
 
 
 @lru_cache(maxsize=16)

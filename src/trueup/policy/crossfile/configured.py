@@ -11,7 +11,7 @@ from ...pointer import escape_token, value_at
 from ..select import expand, select
 from . import WHOLE, CrossFileRule, register
 from ...drift.normalize_compose import parse_port
-from .compose import _services
+from .compose import _listed, _services
 
 
 def _tag(image: Any) -> str | None:
@@ -25,10 +25,6 @@ def _tag(image: Any) -> str | None:
 def _mapping(value: Any) -> dict[str, Any]:
     """A mapping field as a mapping; anything else (an invalid file's scalar or list) as empty."""
     return value if isinstance(value, dict) else {}
-
-
-def _listed(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 def _images(documents: Sequence[Document]) -> Iterator[tuple[str, Document, str, str | None]]:
