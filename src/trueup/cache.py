@@ -24,7 +24,7 @@ from typing import Any, Callable, Sequence
 
 from .model import Document, Finding, Severity, Source
 
-FORMAT = 1
+FORMAT = 2  # 2: an entry's count is (documents, kinds of the documents no schema validates)
 _FINDING_FIELDS = ("rule", "severity", "message", "target", "path", "file", "line", "column", "desired", "live",
                    "waived", "environment", "live_file", "live_line", "blame")
 
@@ -58,13 +58,25 @@ def _files_beside(schema: Path) -> list[str]:
     return out
 
 
-def fingerprint(config: Any, validator: Any) -> str:
-    """Everything but the file itself that decides what checking a file finds."""
+def _folder_signature(folder: Path) -> str:
+    """A schema location's files by name, size and modification time (a catalog holds thousands)."""
+    folder = folder if folder.is_dir() else folder.parent
+    parts = []
+    for path in sorted(folder.rglob("*.json")) if folder.is_dir() else ():
+        stat = path.stat()
+        parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def fingerprint(config: Any, checker: Any) -> str:
+    """Everything but the file itself that decides what checking a file finds (the CRDs of the run
+    are added once they are known: ``ResultCache.fingerprint``)."""
     from . import __version__
 
+    validator = checker.schemas
     rules = []
-    if validator.policy is not None:
-        for rule in validator.policy.rules:
+    if checker.policy is not None:
+        for rule in checker.policy.rules:
             rules.append([rule.id, int(rule.severity), rule.kinds, rule.object_kinds, rule.api_versions,
                           rule.files, rule.selects, rule.schema, rule.message, rule.title])
     schemas = []
@@ -80,7 +92,8 @@ def fingerprint(config: Any, validator: Any) -> str:
         "config": config.raw,
         "root": str(config.root.resolve()),
         "limits": [config.limits.max_bytes, config.limits.max_depth, config.limits.max_alias_nodes],
-        "kubernetes": [validator.kubernetes_version, validator.strict, validator.missing_schemas],
+        "kubernetes": [validator.kubernetes_version, validator.strict, validator.missing_schemas,
+                       [_folder_signature(config.root / loc.split("{{")[0]) for loc in validator.schema_locations]],
         "schemas": schemas,
         "rules": rules,
         "packages": _package_versions(),
@@ -157,7 +170,7 @@ class ResultCache:
         digest.update(data)
         return digest.hexdigest()
 
-    def get(self, key: str, source: Callable[[], Source]) -> tuple[list[Finding], list[Document], int] | None:
+    def get(self, key: str, source: Callable[[], Source]) -> tuple[list[Finding], list[Document], Any] | None:
         """The cached result, its documents bound to ``source()`` (the file as read now, made only on
         a hit); None on a miss or an entry that cannot be read (it is then simply checked again)."""
         import sqlite3
@@ -181,7 +194,7 @@ class ResultCache:
             finding.severity = Severity(finding.severity)
         return found, documents, count
 
-    def entry(self, findings: Sequence[Finding], documents: Sequence[Document], count: int) -> bytes | None:
+    def entry(self, findings: Sequence[Finding], documents: Sequence[Document], count: Any) -> bytes | None:
         """A result as an entry to store, or None for one that is not stored: a file holding anything
         trueup would mask (no secret is copied out of the repository), or data marshal cannot hold."""
         from .mask import holds_secret

@@ -96,7 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or directories (default: rendered environments)")
     validate.add_argument("--env", metavar="ENV", action="append", default=[], help="environment to render and validate (repeatable)")
     validate.add_argument("--schema", metavar="FILE", help="also validate every PATH against this JSON Schema")
-    validate.add_argument("--verbose", "-v", action="store_true", help="also list waived (suppressed) findings")
+    validate.add_argument("--verbose", "-v", action="store_true",
+                          help="also list waived (suppressed) findings, skipped chart templates and documents no "
+                               "schema validated")
+    validate.add_argument("--exclude", metavar="GLOB", action="append", default=[],
+                          help="leave out of directory walks (repeatable; a glob without / matches a name anywhere); "
+                               "files named on the command line are always read")
     validate.add_argument("--jobs", "-j", metavar="N", type=_jobs, default=0,
                           help="worker processes for PATHs (default: one per core from 200 files on, else 1)")
     validate.add_argument("--changed-since", metavar="REF",

@@ -154,14 +154,17 @@ def audit_run(args: argparse.Namespace, config: Any, environments: Sequence[str]
     audit.append(config.root / settings.get("path", audit.DEFAULT_PATH), record)
 
 
-def _validator(args: argparse.Namespace, config: Any) -> Any:
+def _checker(args: argparse.Namespace, config: Any) -> Any:
+    """The run's schemas and (unless ``--no-policy``) its rules."""
+    from .checker import Checker
     from .pipeline import validator_for
     from .policy.packs import load_policy, settings_from_config
 
     validator = validator_for(config, kubernetes_version=args.kubernetes_version, strict=args.strict)
+    policy = None
     if not getattr(args, "no_policy", False):
-        validator.policy = load_policy(settings_from_config(config.raw.get("policy")), config.root)
-    return validator
+        policy = load_policy(settings_from_config(config.raw.get("policy")), config.root)
+    return Checker(validator, policy)
 
 
 def _environments(args: argparse.Namespace, config: Any) -> list[str]:
@@ -174,7 +177,7 @@ def _environments(args: argparse.Namespace, config: Any) -> list[str]:
 
 
 def _rendered_findings(
-    config: Any, envs: Sequence[str], validator: Any, summary: Any, *, drift: bool = False, verbose: bool = False,
+    config: Any, envs: Sequence[str], checker: Any, summary: Any, *, drift: bool = False, verbose: bool = False,
     changes: list | None = None, creations: list | None = None, layers: dict | None = None,
     wanted: Callable[[str, str], bool] | None = None,
 ) -> Iterable[Any]:
@@ -189,7 +192,7 @@ def _rendered_findings(
         if layers is not None:
             layers[env] = rendered.values.layers
         yield from check_rendered(
-            rendered, validator, config, summary, config.templates.strip("/"), drift=drift, verbose=verbose,
+            rendered, checker, config, summary, config.templates.strip("/"), drift=drift, verbose=verbose,
             changes=changes, creations=creations,
         )
 
@@ -198,11 +201,11 @@ def _with_patches(args: argparse.Namespace, findings: Iterable[Any], changes: li
                   creations: list | None = None) -> Iterable[Any]:
     """Pass findings through; once they are all out, write the patches (``--patches DIR``), unless
     part of the input could not be read (a file that did not parse would look missing)."""
-    from .model import INCOMPLETE_RULES
+    from .model import UNREAD_RULES
 
     unread = None
     for finding in findings:
-        if unread is None and finding.rule in INCOMPLETE_RULES:
+        if unread is None and finding.rule in UNREAD_RULES:
             unread = finding
         yield finding
     if args.patches and unread is not None:
@@ -221,8 +224,10 @@ def _with_patches(args: argparse.Namespace, findings: Iterable[Any], changes: li
 
 
 def validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from itertools import chain
+
     from .model import Summary
-    from .pipeline import check_files
+    from .pipeline import check_files, configured_crds
 
     if args.changed_since and not args.paths:
         args.paths = [Path(".")]
@@ -232,41 +237,67 @@ def validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
 
         config.schemas = [*config.schemas, SchemaMapping(("**",), str(Path(args.schema).absolute()))]
     summary = Summary(fail_on=_threshold(args, config))
-    validator = _validator(args, config)
+    checker = _checker(args, config)
+    summary.rules, summary.validating = checker.rule_count, True
+    crd_findings = configured_crds(config, checker)
     if args.paths:
         cache = None
         if args.cache or (args.cache is None and not os.environ.get("CI")):
             from .cache import ResultCache, default_dir, fingerprint
 
-            cache = ResultCache(default_dir(), fingerprint(config, validator))
+            cache = ResultCache(default_dir(), fingerprint(config, checker))
         changed = None
         if args.changed_since:
             from .changed import changed_files
 
             changed = changed_files(Path.cwd(), args.changed_since)
-        findings = check_files(args.paths, config, validator, summary, jobs=args.jobs, cache=cache, changed=changed)
-        return report(args, config, findings, summary, [], stdout, stderr)
+        findings = check_files(args.paths, config, checker, summary, jobs=args.jobs, cache=cache, changed=changed,
+                               excludes=(*config.exclude, *args.exclude))
+        return report(args, config, chain(crd_findings, findings), summary, [], stdout, stderr)
     envs = _environments(args, config)
-    return report(args, config, _rendered_findings(config, envs, validator, summary), summary, envs, stdout, stderr)
+    findings = _rendered_findings(config, envs, checker, summary)
+    return report(args, config, chain(crd_findings, findings), summary, envs, stdout, stderr)
 
 
 def check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     from .model import Summary
 
+    from itertools import chain
+
+    from .pipeline import configured_crds
+
     config = _find_config(args, required=True)
     envs = _environments(args, config)
     summary = Summary(fail_on=_threshold(args, config))
-    validator = _validator(args, config)
+    checker = _checker(args, config)
+    summary.rules, summary.validating = checker.rule_count, True
+    crd_findings = configured_crds(config, checker)
     changes: list = []
     creations: list = []
     layers: dict = {}
-    findings = _blamed(args, config, _rendered_findings(config, envs, validator, summary, drift=True,
+    findings = _blamed(args, config, _rendered_findings(config, envs, checker, summary, drift=True,
                                                         verbose=args.verbose, changes=changes, creations=creations,
                                                         layers=layers), layers)
+    findings = chain(crd_findings, not_compared(config, config.targets, envs), findings)
     return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, envs, stdout, stderr)
 
 
+def not_compared(config: Any, targets: Sequence[Any], envs: Sequence[str]) -> list[Any]:
+    """An info finding (``drift.not-compared``) for each environment no target with a live side
+    covers: nothing of it was compared, so it is not known to be in sync."""
+    from .model import Finding, Severity
+
+    return [
+        Finding("drift.not-compared", Severity.INFO,
+                f"environment {env!r}: no target of {config.display} compares it with live state; not compared",
+                env, "", config.display, None, None, environment=env)
+        for env in envs if not any(t.live is not None and t.applies_to(env) for t in targets)
+    ]
+
+
 def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from itertools import chain
+
     from .model import Summary
 
     if args.desired is not None or args.live is not None:
@@ -283,11 +314,17 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, [], stdout, stderr)
     config = _find_config(args, required=True)
     wanted = None
+    every = list(config.targets)
     if args.shard:
-        every = list(config.targets)
         config.targets = shard(config.targets, *args.shard)
         wanted = _shard_templates(every, config.targets, first=args.shard[0] == 1)
     envs = _environments(args, config)
+    uncovered = not_compared(config, every, envs)
+    if len(uncovered) == len(envs):
+        raise UsageError(f"nothing to compare: no target of {config.display} with a live side covers "
+                         f"{', '.join(envs)}", config.display)
+    if args.shard and args.shard[0] != 1:
+        uncovered = []  # reported once, by the first shard
     summary = Summary(fail_on=_threshold(args, config))
     changes: list = []
     creations: list = []
@@ -295,6 +332,7 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     findings = _blamed(args, config, _rendered_findings(config, envs, None, summary, drift=True, verbose=args.verbose,
                                                         changes=changes, creations=creations, layers=layers,
                                                         wanted=wanted), layers)
+    findings = chain(uncovered, findings)
     return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, envs, stdout, stderr)
 
 

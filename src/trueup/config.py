@@ -44,8 +44,20 @@ class SchemaMapping:
 @dataclass(frozen=True)
 class KubernetesSettings:
     version: str | None = None
-    strict: bool = False
+    # Unknown fields are errors by default, as ``kubectl apply``'s server-side field validation
+    # (``--validate=strict``, the default since Kubernetes 1.27) rejects them.
+    strict: bool = True
     missing_schemas: str = "ignore"
+    crds: tuple[str, ...] = ()  # files or folders of CustomResourceDefinition manifests
+    schema_locations: tuple[str, ...] = ()  # local folders laid out as kubeconform's -schema-location
+
+    @classmethod
+    def from_raw(cls, raw: dict[str, Any]) -> "KubernetesSettings":
+        data = dict(raw)
+        for key in ("crds", "schema_locations"):
+            if key in data:
+                data[key] = tuple(data[key])
+        return cls(**data)
 
 
 @dataclass
@@ -63,6 +75,7 @@ class Config:
     render_timeout: float = 30.0
     fail_on: str | None = None
     secret_keys: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # globs a directory walk leaves out, besides .gitignore's
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -144,7 +157,8 @@ def load_config(path: Path) -> Config:
             for t in data.get("targets", [])
         ],
         schemas=[SchemaMapping(_tuple(m["files"]), m["schema"]) for m in data.get("schemas", [])],
-        kubernetes=KubernetesSettings(**data.get("kubernetes", {})),
+        kubernetes=KubernetesSettings.from_raw(data.get("kubernetes") or {}),
+        exclude=tuple(data.get("exclude", ())),
         limits=Limits(
             max_bytes=limits_raw.get("max_file_bytes", defaults.max_bytes),
             max_depth=limits_raw.get("max_depth", defaults.max_depth),

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .commands import (
-    _baseline_settings, _environments, _find_config, _load_baseline, _rendered_findings, _validator, audit_run,
+    _baseline_settings, _environments, _find_config, _load_baseline, _rendered_findings, _checker, audit_run,
     parse_date, relative_name,
 )
 from .errors import UsageError
@@ -15,7 +15,7 @@ from .errors import UsageError
 
 def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     """Dry run by default: what fixing the live files would change; ``--apply`` writes it, safely."""
-    from .model import INCOMPLETE_RULES, Summary
+    from .model import UNREAD_RULES, Summary
     from .patch import deletions, plan_file_edits
     from .patch.apply import apply_edit
     from .patch.create import create_file, plan_creations
@@ -26,7 +26,7 @@ def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     changes: list = []
     creations: list = []
     findings = list(_rendered_findings(config, envs, None, summary, drift=True, changes=changes, creations=creations))
-    broken = [f for f in findings if f.rule in INCOMPLETE_RULES]  # a duplicate key is no reason to stop
+    broken = [f for f in findings if f.rule in UNREAD_RULES]  # a duplicate key is no reason to stop
     for finding in broken:
         print(f"trueup: {finding.file}:{finding.line or ''}: {finding.message}", file=stderr)
     if broken:
@@ -160,7 +160,7 @@ def baseline(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     envs = _environments(args, config)
     summary = Summary()
     findings = Suppressions(config.root).apply(
-        _rendered_findings(config, envs, _validator(args, config), summary, drift=True)
+        _rendered_findings(config, envs, _checker(args, config), summary, drift=True)
     )
     entries, counts = update_baseline(previous, findings, reason=args.reason, owner=owner, ticket=args.ticket,
                                       expires=expires)

@@ -249,6 +249,39 @@ class Summary:
     incomplete: int = 0
     waived: int = 0
     active_by_severity: Counter = field(default_factory=Counter)
+    # Documents no schema validated, by kind (``config`` for config files): JSON ``summary.skipped``.
+    unvalidated: Counter = field(default_factory=Counter)
+    unvalidated_documents: list = field(default_factory=list)  # (kind, "target (file)") of each, for --verbose
+    # Helm charts met in a walk, each with the template files left alone.
+    templates: dict = field(default_factory=dict)
+    rules: int = 0  # rules run (per-document and cross-file)
+    validating: bool = False  # documents went through schemas and rules (validate, check)
+
+    def skip(self, kind: str | None, where: str = "") -> None:
+        """Count a document no schema validated (``kind`` None: one was validated); ``where``: which."""
+        if kind is not None:
+            self.unvalidated[kind] += 1
+            self.unvalidated_documents.append((kind, where))
+
+    @property
+    def skipped(self) -> int:
+        return sum(self.unvalidated.values())
+
+    def checked_text(self) -> str:
+        """What was checked, in words: documents validated against a schema and those without one,
+        rules run, Helm chart templates left alone ("" where nothing was validated)."""
+        if not self.validating:
+            return ""
+        parts = [f"{self.documents - self.skipped} validated against a schema"]
+        if self.skipped:
+            kinds = ", ".join(k for k, _ in sorted(self.unvalidated.items(), key=lambda kv: (-kv[1], kv[0])))
+            parts[0] += f", {_plural(self.skipped, 'document')} had no schema (kinds: {kinds})"
+        parts.append(f"{_plural(self.rules, 'rule')} run")
+        templates = sum(len(files) for files in self.templates.values())
+        if templates:
+            parts.append(f"{_plural(templates, 'Helm template file')} of {_plural(len(self.templates), 'chart')} "
+                         "not read as data")
+        return "; ".join(parts)
 
     def add(self, finding: Finding) -> None:
         self.by_rule[finding.rule] += 1
@@ -285,12 +318,21 @@ class Summary:
             "fail_on": self.fail_label,
             "failing": self.failing,
             "waived": self.waived,
+            "skipped": self.skipped,
             "exit_code": self.exit_code,
         }
 
 
-# Findings that mean part of the input could not be read: the run is incomplete (exit 2).
-INCOMPLETE_RULES = frozenset({"input.parse", "input.render"})
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+# Findings that mean the run could not be done: a template that does not render, a file named on
+# the command line that cannot be opened (exit 2). A malformed file met in a walk (``input.parse``)
+# is a finding like any other: the rest is still checked.
+INCOMPLETE_RULES = frozenset({"input.render", "input.unreadable"})
+# Findings that mean part of the input is unknown: no patches are written, no baseline is updated.
+UNREAD_RULES = INCOMPLETE_RULES | {"input.parse"}
 
 
 def count(summary: Summary, findings: Iterable[Finding]) -> Iterable[Finding]:

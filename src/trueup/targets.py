@@ -43,7 +43,7 @@ def _below(path: str, base: str) -> str:
 
 
 def parse_finding(exc: TrueupError, target: str, environment: str | None) -> Finding:
-    return Finding("input.parse", Severity.CRITICAL, exc.cause, target, "", exc.file, exc.line, exc.column,
+    return Finding("input.parse", Severity.HIGH, exc.cause, target, "", exc.file, exc.line, exc.column,
                    environment=environment)
 
 

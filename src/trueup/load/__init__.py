@@ -21,7 +21,7 @@ from .kinds import detect_kind
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # Formats read when walking a directory, and ``*.ini`` files; other INI-like names (.cfg, .conf:
 # setup.cfg, nginx.conf) are read only when named.
-WALKED_FORMATS = frozenset({"yaml", "json", "toml", "dotenv"})
+WALKED_FORMATS = frozenset({"yaml", "json", "jsonc", "json5", "toml", "dotenv"})
 WALKED_SUFFIXES = (".ini",)
 
 
@@ -63,6 +63,8 @@ class Loaded:
 FORMAT_MODULES = {
     "yaml": "yaml_",
     "json": "json_",
+    "jsonc": "jsonc",
+    "json5": "json5_",
     "toml": "toml_",
     "ini": "ini",
     "dotenv": "dotenv",
@@ -72,6 +74,8 @@ _SUFFIX_FORMATS = {
     ".yaml": "yaml",
     ".yml": "yaml",
     ".json": "json",
+    ".jsonc": "jsonc",
+    ".json5": "json5",
     ".toml": "toml",
     ".ini": "ini",
     ".cfg": "ini",
@@ -80,13 +84,49 @@ _SUFFIX_FORMATS = {
 }
 
 
+# ``.json`` files whose tools document comments as allowed are read as JSONC (comments and
+# trailing commas); every other ``.json`` file stays strict JSON. Sources:
+# - tsconfig.json, jsconfig.json, and tsconfig.*.json / jsconfig.*.json (what ``extends`` names):
+#   tsc reads them with comments since TypeScript 1.8 (microsoft/TypeScript#5450), and the
+#   SchemaStore tsconfig schema sets ``allowTrailingCommas``; jsconfig.json "is a descendant of
+#   tsconfig.json" (code.visualstudio.com/docs/languages/jsconfig).
+# - .vscode/*.json (settings, launch, tasks, extensions): VS Code's "JSON with Comments" mode
+#   (code.visualstudio.com/docs/languages/json#_json-with-comments).
+# - devcontainer.json, .devcontainer.json, .devcontainer/*.json: the Dev Container spec calls
+#   devcontainer.json "a structured JSON with Comments (jsonc) metadata format" (containers.dev).
+# - .eslintrc.json: "Both the JSON and YAML configuration file formats support comments"
+#   (eslint.org/docs/user-guide/configuring/configuration-files#comments-in-configuration-files).
+# Babel reads ``.babelrc``, ``.babelrc.json`` and ``babel.config.json`` as JSON5
+# (babeljs.io/docs/en/config-files#supported-file-extensions): those, and ``*.json5``
+# (renovate.json5), are JSON5 files, read by pyjson5 (json5_.py).
+_JSONC_NAMES = frozenset({
+    "tsconfig.json", "jsconfig.json", "devcontainer.json", ".devcontainer.json", ".eslintrc.json",
+})
+_JSON5_NAMES = frozenset({".babelrc", ".babelrc.json", "babel.config.json"})
+_JSONC_PREFIXES = ("tsconfig.", "jsconfig.")
+_JSONC_DIRS = frozenset({".vscode", ".devcontainer"})
+
+
 def detect_format(name: str) -> str | None:
-    """The format a file name implies: ``.env``, ``prod.env`` and ``.env.local`` are dotenv files."""
+    """The format a file name implies: ``.env``, ``prod.env`` and ``.env.local`` are dotenv files;
+    JSON files of tools that allow comments (above) are JSONC. ``name`` may hold directories."""
     base = PurePosixPath(name).name
     if base == ".env" or base.startswith(".env.") or base.endswith(".env"):
         return "dotenv"
+    if base in _JSON5_NAMES:
+        return "json5"
     suffix = PurePosixPath(base).suffix.lower()
-    return _SUFFIX_FORMATS.get(suffix)
+    fmt = _SUFFIX_FORMATS.get(suffix)
+    if fmt == "json" and _is_jsonc(name, base.lower()):
+        return "jsonc"
+    return fmt
+
+
+def _is_jsonc(name: str, base: str) -> bool:
+    if base in _JSONC_NAMES or base.startswith(_JSONC_PREFIXES):
+        return True
+    parts = name.rsplit("/", 2)
+    return len(parts) > 1 and parts[-2] in _JSONC_DIRS
 
 
 def known_files(root: Path, display: str) -> Iterator[tuple[Path, str]]:

@@ -32,6 +32,12 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict:
 
 
 def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
+    return parse_as(text, file, limits, "JSON")
+
+
+def parse_as(text: str, file: str, limits: Limits, what: str) -> Parsed:
+    """``text`` read as strict JSON, errors worded ``invalid {what}: ...``. JSONC comes here with
+    its comments and trailing commas blanked to spaces, so both share one decoder and scanner."""
     if not text.strip():
         return Parsed([None])
     duplicates: list[Duplicate] = []
@@ -42,9 +48,13 @@ def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
             data = json.loads(text)
             duplicates = _Scanner(text).duplicates
     except json.JSONDecodeError as exc:
-        raise ParseError(f"invalid JSON: {exc.msg}", file, exc.lineno, exc.colno) from None
+        raise ParseError(f"invalid {what}: {exc.msg}", file, exc.lineno, exc.colno) from None
     except RecursionError:
         raise ParseError("nesting too deep to parse", file) from None
+    except ValueError:
+        # The decoder's only other ValueError: an integer longer than Python converts
+        # (sys.int_info.str_digits_check_threshold, 4300 digits by default).
+        raise ParseError(f"invalid {what}: an integer has too many digits to read", file) from None
     if text.count("{") + text.count("[") > limits.max_depth:
         check_depth(data, limits.max_depth, file)
     return Parsed([data], duplicates)

@@ -138,8 +138,11 @@ class Policy:
         self.cross_file = list(cross_file)
         self.settings = settings or {}
 
-    def check(self, doc: Document) -> Iterator[Finding]:
-        rules = [rule for rule in self.rules if rule.applies(doc)]
+    def check(self, doc: Document, values_only: bool = False) -> Iterator[Finding]:
+        """``values_only``: only the rules for any file (``kind: any``, no object kinds), for a
+        document that is part of an object (a kustomize patch)."""
+        rules = [rule for rule in self.rules if rule.applies(doc)
+                 and not (values_only and (rule.kinds or rule.object_kinds))]
         walked = [rule for rule in rules if rule.everywhere]
         found = every_value(doc, walked) if walked else {}
         for rule in rules:

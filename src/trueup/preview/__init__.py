@@ -35,7 +35,7 @@ def _config_at(root: Path, head: Any, stderr: IO[str], revision: str, *, toleran
 
 
 def command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-    from ..commands import _find_config, _threshold, _validator, report
+    from ..commands import _checker, _find_config, _threshold, report
     from ..model import Summary
     from .changes import changes, render_revision
     from .gitrefs import tree_at
@@ -57,8 +57,8 @@ def command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         states = []
         for revision, counted, name, tolerant in ((base_config, Summary(), args.base, True),
                                                   (head_config, summary, args.head, False)):
-            validator = _validator(args, revision) if revision is not None else None
-            states.append(render_revision(revision, validator, counted, revision=name, tolerant=tolerant,
+            checker = _checker(args, revision) if revision is not None else None
+            states.append(render_revision(revision, checker, counted, revision=name, tolerant=tolerant,
                                           only=args.env))
         findings = list(changes(*states))
     return report(args, config, findings, summary, sorted(set(states[0]) | set(states[1])), stdout, stderr)

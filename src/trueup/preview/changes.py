@@ -64,7 +64,7 @@ def at_revision(exc: TrueupError, revision: str | None, root: Path, *, name_file
     return named
 
 
-def render_revision(config: Config | None, validator: Any, summary: Summary, *,
+def render_revision(config: Config | None, checker: Any, summary: Summary, *,
                     revision: str | None = None, tolerant: bool = False,
                     only: Sequence[str] = ()) -> dict[str, Rendered]:
     """Every environment of ``config`` (None: the revision has no trueup.yaml), rendered and checked.
@@ -85,7 +85,7 @@ def render_revision(config: Config | None, validator: Any, summary: Summary, *,
         root = config.templates.strip("/")
         try:
             rendered = environment_render(config, env, track=True)
-            found = check_rendered(rendered, validator, config, summary, root, outputs=state.outputs)
+            found = check_rendered(rendered, checker, config, summary, root, outputs=state.outputs)
             state.findings = [replace(f, message=scrub(f.message, revision, config.root)) for f in found]
         except TrueupError as exc:
             named = at_revision(exc, revision, config.root, name_file=not tolerant)

@@ -32,7 +32,7 @@ class RunInfo:
 
 def is_difference(rule: str) -> bool:
     """Drift (live against desired) and preview's changes (base against head) read as diffs."""
-    return rule.startswith("drift.") or rule in ("change.added", "change.removed", "change.changed")
+    return (rule.startswith("drift.") and rule != "drift.not-compared") or rule in ("change.added", "change.removed", "change.changed")
 
 
 def sides(rule: str) -> tuple[str, str]:

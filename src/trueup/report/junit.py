@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from ..errors import TrueupError
-from ..model import INCOMPLETE_RULES, Finding, Severity, Summary
+from ..model import UNREAD_RULES, Finding, Severity, Summary
 from . import RunInfo
 from .sarif import waiver
 
@@ -61,7 +61,7 @@ class JunitReporter:
     def write(self, finding: Finding) -> None:
         how, reason = waiver(finding) if finding.waived else ("", "")
         entry = _Entry(_line(finding), f"{how}: {reason}" if reason else finding.message, finding.severity,
-                       finding.waived, finding.rule in INCOMPLETE_RULES)
+                       finding.waived, finding.rule in UNREAD_RULES)
         cases = self.suites.setdefault(finding.environment or DEFAULT_SUITE, {})
         cases.setdefault((finding.target, finding.rule), []).append(entry)
 

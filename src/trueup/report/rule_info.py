@@ -28,10 +28,44 @@ class RuleInfo:
 _S = Severity
 # id: (family, title, severity, description, remediation)
 _OWN: dict[str, tuple[str, str, Severity, str, str]] = {
-    "input.parse": ("input", "Input files can be read", _S.CRITICAL,
-                    "The file is not valid YAML, JSON, TOML, INI or dotenv (or not UTF-8 text), so nothing in it "
-                    "was checked and the run is incomplete.",
+    "input.parse": ("input", "Input files can be read", _S.HIGH,
+                    "The file is not valid YAML, JSON, JSONC, TOML, INI or dotenv (or not UTF-8 text), so nothing in "
+                    "it was checked; the rest of the tree still was.",
                     "Fix the syntax error at the reported line and column."),
+    "input.unreadable": ("input", "Files named on the command line can be opened", _S.CRITICAL,
+                         "A path given on the command line is missing, not a file, or cannot be opened, so the run "
+                         "is incomplete.",
+                         "Name a file that exists and can be read."),
+    "input.template": ("input", "Templates are not read as data", _S.INFO,
+                       "The file does not parse and holds template markers ({{ or {%): it is a template (Helm, Go, "
+                       "Jinja2), valid only once rendered, so it was not checked as it stands.",
+                       "Nothing to do; check what it renders (trueup validate on the rendered output)."),
+    "schema.unknown-kind": ("schema", "Kubernetes kinds exist", _S.HIGH,
+                            "The kind is not one the Kubernetes API serves under that apiVersion (usually a typo); "
+                            "the API server would reject the object.",
+                            "Fix the kind's spelling (the message suggests the nearest known kind)."),
+    "schema.unknown-api-version": ("schema", "Kubernetes kinds are served at their apiVersion", _S.HIGH,
+                                   "The apiVersion does not serve this kind (a typo, or a group that never had it).",
+                                   "Use the apiVersion the message suggests."),
+    "schema.malformed-object": ("schema", "Kubernetes objects have an apiVersion and a kind", _S.HIGH,
+                                "The document is meant as a Kubernetes object but lacks its apiVersion or kind (or "
+                                "one is empty), so nothing can apply it.",
+                                "Add the missing apiVersion or kind."),
+    "schema.crd": ("schema", "CustomResourceDefinitions can validate their resources", _S.HIGH,
+                   "A CustomResourceDefinition in the tree has no usable schema or names, so its custom resources "
+                   "cannot be validated against it.",
+                   "Fix the CRD (spec.group, spec.names.kind, spec.versions[].schema.openAPIV3Schema)."),
+    "K8S-REMOVED-API": ("schema", "Kubernetes API versions are still served", _S.HIGH,
+                        "The apiVersion was removed from Kubernetes at or before the version checked against "
+                        "(kubernetes.version): a cluster of that version rejects the object.",
+                        "Move the object to the replacement apiVersion the message names."),
+    "K8S-DEPRECATED-API": ("schema", "Kubernetes API versions are not deprecated", _S.MEDIUM,
+                           "The apiVersion is deprecated and will be removed in the release the message names.",
+                           "Move the object to the replacement apiVersion before that release."),
+    "drift.not-compared": ("drift", "Every environment is compared with live state", _S.INFO,
+                           "No target of trueup.yaml covers this environment, so nothing of it was compared with "
+                           "live state: it is not known to be in sync.",
+                           "Add a target with a live side for the environment, or leave it out of the run."),
     "input.render": ("input", "Templates render", _S.CRITICAL,
                      "A template failed to render for this environment (an undefined variable, a syntax error, a "
                      "failing filter), so its output was not checked and the run is incomplete.",
@@ -45,8 +79,10 @@ _OWN: dict[str, tuple[str, str, Severity, str, str]] = {
                "mapped in trueup.yaml): the tool that reads it would reject it or misread it.",
                "Change the value to what the schema expects (see the message), or fix the schema mapping."),
     "schema.missing": ("schema", "Documents have a schema", _S.LOW,
-                       "No schema is known for this document (a custom resource, say), so it was not validated.",
-                       "Map a schema for it in trueup.yaml, or set kubernetes.missing_schemas to say how to treat it."),
+                       "No schema is known for this document (a custom resource with no CRD in the tree), so it "
+                       "was not validated.",
+                       "Point kubernetes.crds or kubernetes.schema_locations at its CRD or schema, or set "
+                       "kubernetes.missing_schemas to say how to treat it."),
     "CONFIG-UNKNOWN-KEY": ("schema", "Config files use only known keys", _S.MEDIUM,
                            "A key that the file's schema does not define: usually a typo, which the application "
                            "ignores, so the setting it was meant to change keeps its default.",

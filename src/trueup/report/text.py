@@ -55,6 +55,8 @@ class TextReporter:
     def write(self, finding: Finding) -> None:
         if finding.waived and not self.info.verbose:
             return
+        if self.info.quiet and finding.severity == Severity.INFO and not self.info.verbose:
+            return  # notes (a template left alone, an environment not compared): a clean hook prints nothing
         self.files.add(finding.file or finding.target)
         if is_difference(finding.rule):
             self._drift(finding)
@@ -128,9 +130,17 @@ class TextReporter:
         if self.info.quiet:  # findings only: the verdict line is what --quiet leaves out
             return
         checked = f"{_count(summary.documents, 'document')} in {_count(summary.files, 'file')}"
+        details = summary.checked_text()
+        if self.info.verbose:
+            for kind, where in summary.unvalidated_documents:
+                self._print(self._paint(f"no schema: {where}", _COLORS[Severity.INFO]))
+            for chart, files in summary.templates.items():
+                self._print(self._paint(f"Helm chart {chart}: {len(files)} template files not read as data", _COLORS[Severity.INFO]))
+                for name in files:
+                    self._print(self._paint(f"  {name}", _COLORS[Severity.INFO]))
         if summary.total == summary.waived:
             waived = f" ({summary.waived} waived)" if summary.waived else ""
-            self._print(self._paint(f"ok: {checked}, no findings{waived}", _GREEN))
+            self._print(self._paint(f"ok: {checked}, no findings{waived}" + (f"; {details}" if details else ""), _GREEN))
             return
         active = summary.active_by_severity
         counts = ", ".join(f"{active[str(s)]} {s}" for s in reversed(Severity) if active.get(str(s)))
@@ -141,6 +151,8 @@ class TextReporter:
             line += f"; {summary.waived} waived"
         if summary.exit_code == 0:
             line += f"; none at or above {summary.fail_label}"
+        if details:
+            line += f"; {details}"
         self._print(self._paint(line, _BOLD))
 
 

@@ -1,0 +1,175 @@
+"""What a walk of a repository reads and what it leaves alone.
+
+``trueup validate DIR`` is pointed at real repositories, which hold much that is not data:
+Helm charts (Go templates under a chart's ``templates/``), dependency and tool trees
+(``node_modules/``, virtual environments, ``.git/``), and whatever the repository's own
+``.gitignore`` keeps out of git. A walk skips them the way the tools that own them do:
+
+- inside a git repository, git's own ignore rules decide (``git ls-files --others --ignored
+  --exclude-standard --directory``, through GitPython): an ignored file or directory is not
+  read; tracked files are never ignored, as in git;
+- directories no repository means to check: version-control and tool caches, dependency trees
+  (``SKIPPED_DIRS``) and Python virtual environments (a directory holding ``pyvenv.cfg``);
+- ``--exclude GLOB`` and trueup.yaml's ``exclude:``: a glob without ``/`` matches a file or
+  directory by name anywhere, one with ``/`` the path from the walked directory or as shown;
+- a Helm chart's ``templates/`` (the directory beside ``Chart.yaml``): Go templates, counted and
+  named per chart, never parsed. The chart's ``values.yaml`` is checked against its
+  ``values.schema.json``, as ``helm install`` and ``helm lint`` do.
+
+Files named on the command line are always read (pre-commit names what it wants checked),
+except a chart's template files, which are templates wherever they are named from.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from .globs import match
+from .tree import SKIPPED_NAMES, SKIPPED_SUFFIXES, confined
+
+# Trees that hold other people's files or tool state, never a repository's own configuration.
+# Dot-directories other than these are read: .github/, .vscode/ and .devcontainer/ hold
+# workflows and editor settings that have schemas.
+SKIPPED_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".bzr", ".jj",            # version control
+    ".trueup",                                       # trueup's own audit log and state
+    "node_modules", "bower_components", "jspm_packages",  # JavaScript dependencies
+    "vendor",                                        # Go, PHP (composer), Ruby (bundler) vendored code
+    "__pycache__", ".venv", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".terraform", ".terragrunt-cache", ".serverless", ".idea", ".gradle",
+})
+CHART_FILE = "Chart.yaml"
+CHART_VALUES = "values.yaml"
+CHART_SCHEMA = "values.schema.json"
+
+
+@dataclass
+class Chart:
+    """A Helm chart met on the way: its directory (as shown) and the template files left alone."""
+
+    directory: str
+    templates: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Walked:
+    """What a walk found: files to read (path, name as shown, the chart values schema that applies),
+    the charts whose templates were skipped, and how many paths exclusions kept out."""
+
+    files: list[tuple[Path, str, Path | None]] = field(default_factory=list)
+    charts: dict[str, Chart] = field(default_factory=dict)
+    excluded: int = 0
+
+    @property
+    def templates(self) -> int:
+        return sum(len(c.templates) for c in self.charts.values())
+
+
+def excluded_by(patterns: Sequence[str], name: str, *relative: str) -> bool:
+    """Whether a glob excludes a path: by name when it has no ``/``, else by a relative path."""
+    for pattern in patterns:
+        if "/" not in pattern.strip("/"):
+            if match(pattern.strip("/"), name):
+                return True
+        elif any(match(pattern, rel) for rel in relative if rel):
+            return True
+    return False
+
+
+def chart_of_template(path: Path) -> Path | None:
+    """The chart directory when ``path`` lies under a chart's ``templates/``, else None."""
+    for parent in path.absolute().parents:
+        if parent.name == "templates" and (parent.parent / CHART_FILE).is_file():
+            return parent.parent
+    return None
+
+
+def chart_values_schema(path: Path) -> Path | None:
+    """A chart's ``values.schema.json`` when ``path`` is that chart's ``values.yaml``."""
+    if path.name != CHART_VALUES:
+        return None
+    parent = path.absolute().parent
+    schema = parent / CHART_SCHEMA
+    if (parent / CHART_FILE).is_file() and schema.is_file():
+        return schema
+    return None
+
+
+def _git_ignored(directory: Path) -> set[str] | None:
+    """Paths under ``directory`` (relative to it, directories ending in ``/``) that git ignores;
+    None outside a git work tree or where git cannot be asked."""
+    start = directory.absolute()
+    if not any((folder / ".git").exists() for folder in (start, *start.parents)):
+        return None
+    try:
+        from git import Git
+        from git.exc import GitError
+
+        out = Git(str(start)).ls_files("-z", "--others", "--ignored", "--exclude-standard", "--directory")
+    except (ImportError, GitError, OSError):
+        return None
+    return {entry for entry in out.split("\0") if entry}
+
+
+def walk(directory: Path, shown: str, wanted: Callable[[str], bool], excludes: Sequence[str] = (),
+         walked: Walked | None = None) -> Walked:
+    """Files under ``directory`` that ``wanted(name)`` takes, as a repository walk reads them.
+
+    ``shown``: how the directory is named in findings (files are ``shown/relative``)."""
+    walked = walked if walked is not None else Walked()
+    ignored = _git_ignored(directory) or set()
+    prefix = "" if shown in ("", ".") else shown.rstrip("/") + "/"
+    for here, dirnames, filenames in os.walk(directory, followlinks=False):
+        base = Path(here)
+        rel_dir = base.relative_to(directory).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        chart = CHART_FILE in filenames
+        kept = []
+        for name in sorted(dirnames):
+            rel = rel_dir + name
+            full = base / name
+            if full.is_symlink():
+                # Checked for escape, then skipped: its real target inside the root is walked anyway.
+                confined(full, directory, prefix + rel)
+                continue
+            if name in SKIPPED_DIRS or rel + "/" in ignored or (full / "pyvenv.cfg").is_file():
+                continue
+            if excluded_by(excludes, name, rel, prefix + rel):
+                walked.excluded += 1
+                continue
+            if chart and name == "templates":
+                chart_dir = (prefix + rel_dir).rstrip("/") or "."
+                walked.charts.setdefault(chart_dir, Chart(chart_dir)).templates.extend(
+                    prefix + rel + "/" + t for t in _all_files(full))
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            rel = rel_dir + name
+            if name in SKIPPED_NAMES or name.endswith(SKIPPED_SUFFIXES) or rel in ignored:
+                continue
+            full = base / name
+            if full.is_symlink():
+                confined(full, directory, prefix + rel)
+                if not full.is_file():
+                    continue
+            if not wanted(rel):
+                continue
+            if excluded_by(excludes, name, rel, prefix + rel):
+                walked.excluded += 1
+                continue
+            schema = base / CHART_SCHEMA if chart and name == CHART_VALUES and CHART_SCHEMA in filenames else None
+            walked.files.append((full, prefix + rel, schema))
+    return walked
+
+
+def _all_files(directory: Path) -> Iterator[str]:
+    """Every file under a chart's templates directory, relative to it, sorted."""
+    for here, dirnames, filenames in os.walk(directory, followlinks=False):
+        dirnames.sort()
+        rel = Path(here).relative_to(directory).as_posix()
+        for name in sorted(filenames):
+            yield name if rel == "." else f"{rel}/{name}"
+
