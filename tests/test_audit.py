@@ -39,9 +39,9 @@ def test_recorded_in_ci_not_on_a_laptop(trueup, repo: Path, monkeypatch: pytest.
     assert (record["seq"], record["prev"], record["command"], record["exit_code"]) == (1, audit.GENESIS, "check", 1)
     assert record["actor"]["ci"] == "octocat"
     assert record["environments"] == ["prod"]
-    assert record["counts"]["by_rule"] == {"SECRET-PASSWORD-VALUE": 1}
+    assert record["counts"]["by_rule"] == {"SECRET-PASSWORD-VALUE": 1, "drift.not-compared": 1}
     assert [(f["rule"], f["target"], f["path"]) for f in record["findings"]] == [
-        ("SECRET-PASSWORD-VALUE", "app.yaml", "/db/password")]
+        ("SECRET-PASSWORD-VALUE", "app.yaml", "/db/password"), ("drift.not-compared", "trueup.yaml", "")]
     assert record["hash"] == audit.seal(record, None)
 
 

@@ -179,10 +179,11 @@ def _environments(args: argparse.Namespace, config: Any) -> list[str]:
 def _rendered_findings(
     config: Any, envs: Sequence[str], checker: Any, summary: Any, *, drift: bool = False, verbose: bool = False,
     changes: list | None = None, creations: list | None = None, layers: dict | None = None,
-    wanted: Callable[[str, str], bool] | None = None,
+    wanted: Callable[[str, str], bool] | None = None, notes: Sequence[Any] = (),
 ) -> Iterable[Any]:
     """``layers``: when given, receives each environment's values files (documents), for blame;
-    ``wanted(env, output)``: which templates to render (all by default)."""
+    ``wanted(env, output)``: which templates to render (all by default); ``notes``: findings about
+    environments (not compared), each reported after its environment's."""
     from functools import partial
 
     from .pipeline import check_rendered, environment_render
@@ -195,6 +196,7 @@ def _rendered_findings(
             rendered, checker, config, summary, config.templates.strip("/"), drift=drift, verbose=verbose,
             changes=changes, creations=creations,
         )
+        yield from (note for note in notes if note.environment == env)
 
 
 def _with_patches(args: argparse.Namespace, findings: Iterable[Any], changes: list, stderr: IO[str],
@@ -277,8 +279,9 @@ def check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     layers: dict = {}
     findings = _blamed(args, config, _rendered_findings(config, envs, checker, summary, drift=True,
                                                         verbose=args.verbose, changes=changes, creations=creations,
-                                                        layers=layers), layers)
-    findings = chain(crd_findings, not_compared(config, config.targets, envs), findings)
+                                                        layers=layers, notes=not_compared(config, config.targets, envs)),
+                       layers)
+    findings = chain(crd_findings, findings)
     return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, envs, stdout, stderr)
 
 
@@ -290,14 +293,12 @@ def not_compared(config: Any, targets: Sequence[Any], envs: Sequence[str]) -> li
     return [
         Finding("drift.not-compared", Severity.INFO,
                 f"environment {env!r}: no target of {config.display} compares it with live state; not compared",
-                env, "", config.display, None, None, environment=env)
+                config.display, "", config.display, None, None, environment=env)
         for env in envs if not any(t.live is not None and t.applies_to(env) for t in targets)
     ]
 
 
 def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-    from itertools import chain
-
     from .model import Summary
 
     if args.desired is not None or args.live is not None:
@@ -331,8 +332,7 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     layers: dict = {}
     findings = _blamed(args, config, _rendered_findings(config, envs, None, summary, drift=True, verbose=args.verbose,
                                                         changes=changes, creations=creations, layers=layers,
-                                                        wanted=wanted), layers)
-    findings = chain(uncovered, findings)
+                                                        wanted=wanted, notes=uncovered), layers)
     return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, envs, stdout, stderr)
 
 

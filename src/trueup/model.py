@@ -272,6 +272,8 @@ class Summary:
         rules run, Helm chart templates left alone ("" where nothing was validated)."""
         if not self.validating:
             return ""
+        if not self.documents and not self.templates:
+            return ""
         parts = [f"{self.documents - self.skipped} validated against a schema"]
         if self.skipped:
             kinds = ", ".join(k for k, _ in sorted(self.unvalidated.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -25,8 +25,16 @@ def test_init_then_check_passes(trueup, tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     assert sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file()) == EXPECTED
     check = trueup("check", cwd=repo)
-    assert (check.code, check.out) == (0, "ok: 4 documents in 4 files, no findings\n")
-    assert trueup("check", "--baseline", "--fail-on", "info", cwd=repo).code == 0
+    # The scaffold has no live state yet: each environment is said to be not compared (a note), not "ok".
+    assert (check.code, check.lines) == (0, [
+        "trueup.yaml: info: environment 'dev': no target of trueup.yaml compares it with live state; not compared "
+        "[drift.not-compared] (dev)",
+        "trueup.yaml: info: environment 'prod': no target of trueup.yaml compares it with live state; not compared "
+        "[drift.not-compared] (prod)",
+        "ok: 4 documents in 4 files, no findings; 2 notes; 4 validated against a schema; 47 rules run",
+    ])
+    assert trueup("check", "--quiet", cwd=repo).out == ""
+    assert trueup("check", "--baseline", "--fail-on", "low", cwd=repo).code == 0
 
 
 def test_the_house_rule_bites(trueup, tmp_path: Path) -> None:

@@ -37,9 +37,12 @@ def test_check_finds_only_the_deliberate_drift(trueup, env: str, valid_report) -
     got = [
         (f["rule"], f["target"], f["path"], f["desired"] if "\n" not in str(f["desired"]) else None,
          f["live"] if "\n" not in str(f["live"]) else None)
-        for f in report["findings"] if not f["waived"]
+        for f in report["findings"] if not f["waived"] and f["rule"] != "drift.not-compared"
     ]
     assert got == expected
+    # staging has no live snapshot: it is said to be not compared, not reported as in sync.
+    assert [f["environment"] for f in report["findings"] if f["rule"] == "drift.not-compared"] == (
+        ["staging"] if env == "staging" else [])
     waived = sorted((f["rule"], f["target"]) for f in report["findings"] if f["waived"])
     assert waived == ([] if env == "dev" else [
         ("K8S-REFERENCE-EXISTS", "Deployment/shop/api"), ("K8S-REFERENCE-EXISTS", "StatefulSet/shop/postgres"),
@@ -52,7 +55,11 @@ def test_check_finds_only_the_deliberate_drift(trueup, env: str, valid_report) -
 def test_check_text_is_one_summary_line(trueup) -> None:
     result = trueup("check", "--env", "staging", cwd=REPO)
     assert result.code == 0
-    assert result.lines == ["ok: 11 documents in 11 files, no findings (2 waived)"]
+    assert result.lines == [
+        "trueup.yaml: info: environment 'staging': no target of trueup.yaml compares it with live state; "
+        "not compared [drift.not-compared] (staging)",
+        "ok: 11 documents in 11 files, no findings (2 waived); 1 note; 11 validated against a schema; 46 rules run",
+    ]
     assert trueup("check", "--env", "staging", "--quiet", cwd=REPO).out == ""
 
 

@@ -120,8 +120,9 @@ def test_check_reports_a_broken_template_and_still_checks_the_rest(trueup, write
     assert result.code == 2
     assert result.lines == [
         "templates/a.yaml.j2:1: critical: 'missing' is undefined [input.render] in a.yaml.j2 (prod)",
-        "templates/b.yaml:2:1: critical: rendered output: invalid YAML: did not find expected node content (while parsing a flow node) [input.parse] in b.yaml (prod)",
+        "templates/b.yaml:2:1: critical: rendered output: invalid YAML: did not find expected node content (while parsing a flow node) [input.render] in b.yaml (prod)",
         "templates/c.yaml:2:1: high: duplicate key 'c': the later value silently replaces the earlier one [input.duplicate-key] at /c in c.yaml (prod)",
+        "trueup.yaml: info: environment 'prod': no target of trueup.yaml compares it with live state; not compared [drift.not-compared] (prod)",
     ]
 
 

@@ -21,7 +21,8 @@ def test_no_patches_are_written_when_a_live_file_does_not_parse(trueup, write, t
     write("l/app.yaml", "port: [9090\n")
     write("l/db.yaml", "host: old\n")
     result = trueup("drift", "--desired", "d", "--live", "l", "--patches", "out", cwd=tmp_path)
-    assert result.code == 2
+    assert result.code == 1
+    assert "l/app.yaml:2:1: high: invalid YAML" in result.out
     assert result.err == "trueup: no patches written: l/app.yaml could not be read\n"
     assert not (tmp_path / "out").exists()
 

@@ -156,9 +156,13 @@ def test_cli_validate_exit_codes_match_json(trueup) -> None:
     assert result.code == trueup("validate", bad, "--format", "json", cwd=REPO).code == 1
     cases = _cases(valid_junit(result.out))
     assert _outcome(cases[("trueup", "Deployment/shop/checkout", "schema")]) == "failure"
-    unreadable = EXAMPLES / "bad-input" / "control-char.yaml"
-    result = trueup("validate", unreadable, "--format", "junit", cwd=REPO)
-    assert result.code == trueup("validate", unreadable, "--format", "json", cwd=REPO).code == 2
+    malformed = EXAMPLES / "bad-input" / "control-char.yaml"
+    result = trueup("validate", malformed, "--format", "junit", cwd=REPO)
+    assert result.code == trueup("validate", malformed, "--format", "json", cwd=REPO).code == 1
+    assert valid_junit(result.out).get("errors") == "1"  # nothing in the file was checked: an error, not a failure
+    missing = EXAMPLES / "bad-input" / "no-such-file.yaml"
+    result = trueup("validate", missing, "--format", "junit", cwd=REPO)
+    assert result.code == trueup("validate", missing, "--format", "json", cwd=REPO).code == 2
     assert valid_junit(result.out).get("errors") == "1"
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from test_reporters import FINDINGS, _render
 from trueup.model import Finding, Severity
 
-PARSE = Finding("input.parse", Severity.CRITICAL, "invalid YAML: did not find expected ']'", "live/app.yaml", "",
-                "live/app.yaml", 3, 1, environment="prod")
+PARSE = Finding("input.render", Severity.CRITICAL, "'replicas' is undefined", "app.yaml", "",
+                "templates/app.yaml.j2", 3, 1, environment="prod")
 
 
 def _counts(text: str) -> dict[str, str]:
@@ -29,5 +29,5 @@ def test_only_waived_findings_is_no_findings() -> None:
 def test_an_incomplete_run_says_so_and_not_only_failing() -> None:
     text, summary = _render("markdown", [FINDINGS[0], PARSE])
     assert summary.exit_code == 2
-    assert text.splitlines()[0] == "## trueup check (prod): ❌ incomplete: 1 input could not be read (exit 2)"
-    assert "`live/app.yaml:3`" in text and "`input.parse`" in text
+    assert text.splitlines()[0] == "## trueup check (prod): ❌ incomplete: 1 input could not be read or rendered (exit 2)"
+    assert "`templates/app.yaml.j2:3`" in text and "`input.render`" in text

@@ -179,13 +179,22 @@ def test_cli_validate_bad_manifest(trueup) -> None:
     assert "K8S-RUN-AS-NON-ROOT" in {r["id"] for r in run["tool"]["driver"]["rules"]}
 
 
-def test_cli_unreadable_input_exits_2_as_json_does(trueup) -> None:
+def test_cli_malformed_input_exits_1_as_json_does(trueup) -> None:
     bad = EXAMPLES / "bad-input" / "malformed.yaml"
     result = trueup("validate", bad, "--format", "sarif", cwd=REPO)
-    assert result.code == trueup("validate", bad, "--format", "json", cwd=REPO).code == 2
+    assert result.code == trueup("validate", bad, "--format", "json", cwd=REPO).code == 1
     run = valid_sarif(result.out)["runs"][0]
-    assert [r["ruleId"] for r in run["results"]] == ["input.parse"]
-    assert run["invocations"][0]["exitCode"] == 2
+    assert [(r["ruleId"], r["level"]) for r in run["results"]] == [("input.parse", "error")]
+    assert run["invocations"][0]["exitCode"] == 1
+
+
+def test_cli_unreadable_input_exits_2_as_json_does(trueup, tmp_path) -> None:
+    missing = tmp_path / "missing.yaml"
+    result = trueup("validate", missing, "--format", "sarif", cwd=REPO)
+    assert result.code == trueup("validate", missing, "--format", "json", cwd=REPO).code == 2
+    run = valid_sarif(result.out)["runs"][0]
+    assert [r["ruleId"] for r in run["results"]] == ["input.unreadable"]
+    assert run["invocations"][0] == {"executionSuccessful": False, "exitCode": 2}
 
 
 def _drifted(tmp_path: Path) -> Path:

@@ -126,6 +126,7 @@ def test_catalog_reads_served_kinds_once_per_directory() -> None:
     ("settings.k8s.io/v1alpha1", True),
     ("metrics.k8s.io/v1beta1", False), ("gateway.networking.k8s.io/v1", False), ("autoscaling.k8s.io/v1", False),
     ("snapshot.storage.k8s.io/v1", False), ("example.com/v1", False), ("serving.knative.dev/v1", False),
+    ("skaffold/v2beta22", False), ("builtin", False), ("app/v1", False),
 ])
 def test_builtin_groups_come_from_the_schemas(api_version: str, builtin: bool) -> None:
     assert is_builtin_group(api_version) is builtin
@@ -209,6 +210,9 @@ def test_a_known_kind_newer_than_the_release_is_not_served() -> None:
     ("example.com/v1", "Widget"), ("cert-manager.io/v1", "Certificate"), ("serving.knative.dev/v1", "Service"),
     ("gateway.networking.k8s.io/v1", "Gateway"), ("metrics.k8s.io/v1beta1", "PodMetrics"),
     ("example.com/v1", "Deploymnet"),
+    # Other tools' configs in Kubernetes' shape (their groups have no dot: no CRD can serve them).
+    ("skaffold/v2beta22", "Config"), ("skaffold/v4beta11", "Config"), ("builtin", "LabelTransformer"),
+    ("kustomize.config.k8s.io/v1beta1", "Kustomization"), ("kustomize.config.k8s.io/v1alpha1", "Component"),
 ])
 def test_valid_objects_and_custom_groups_give_nothing(api_version: str, kind: str) -> None:
     assert _check({"apiVersion": api_version, "kind": kind, "metadata": {"name": "x"}}, V137) == []

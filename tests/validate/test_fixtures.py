@@ -58,7 +58,10 @@ def test_kubernetes_version_is_selectable(trueup, write) -> None:
     old = trueup("validate", "--kubernetes-version", "1.28", "--format", "json", flow).json()
     assert [f["path"] for f in old["findings"]] == ["/spec/matchingPrecedence"]
     new = trueup("validate", "--kubernetes-version", "1.33", "--format", "json", flow).json()
-    assert new["findings"] == []
+    # The 1.33 schemas have no v1beta3 FlowSchema to complain about: the API was removed in 1.32.
+    assert [(f["rule"], f["path"], f["message"]) for f in new["findings"]] == [(
+        "K8S-REMOVED-API", "/apiVersion",
+        "flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema was removed in Kubernetes 1.32; use flowcontrol.apiserver.k8s.io/v1")]
     missing = trueup("validate", "--kubernetes-version", "1.99", flow)
     assert missing.code == 2
     assert "no Kubernetes 1.99 schemas here" in missing.err
@@ -71,7 +74,7 @@ def test_missing_schema_policy(trueup, write, tmp_path: Path) -> None:
     result = trueup("validate", crd, cwd=tmp_path)
     assert result.code == 1
     assert result.lines[0] == (
-        "monitor.yaml:1:1: high: no Kubernetes 1.37 schema for monitoring.coreos.com/v1 ServiceMonitor; "
+        "monitor.yaml:1:1: high: no Kubernetes 1.37 strict schema or CRD for monitoring.coreos.com/v1 ServiceMonitor; "
         "not validated [schema.missing] in ServiceMonitor/default/m"
     )
 

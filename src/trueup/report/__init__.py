@@ -30,6 +30,10 @@ class RunInfo:
     history: tuple = ()
 
 
+# Notes about the run, not problems: an environment nothing was compared for, a template left alone.
+NOTE_RULES = frozenset({"drift.not-compared", "input.template"})
+
+
 def is_difference(rule: str) -> bool:
     """Drift (live against desired) and preview's changes (base against head) read as diffs."""
     return (rule.startswith("drift.") and rule != "drift.not-compared") or rule in ("change.added", "change.removed", "change.changed")

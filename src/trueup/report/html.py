@@ -22,7 +22,7 @@ from typing import IO, Sequence
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
 from ..policy.baseline import fingerprint
-from . import RunInfo, blame_text, is_difference, sides
+from . import NOTE_RULES, RunInfo, blame_text, is_difference, sides
 
 ABSENT = '<span class="absent">absent</span>'
 FOLD_AFTER = 15  # differences; a longer object starts folded
@@ -113,7 +113,8 @@ class HtmlReporter:
         f, key = finding, (finding.environment or "", finding.target)
         self.seen.setdefault(fingerprint(f), (f.rule, f.environment, f.target, f.path))
         drift = is_difference(f.rule)
-        kind = "waived" if f.waived else "ignored" if f.rule == "drift.ignored" else "drift" if drift else "violations"
+        kind = ("waived" if f.waived else "ignored" if f.rule == "drift.ignored" else "drift" if drift
+                else "notes" if f.rule in NOTE_RULES else "violations")
         self.status.setdefault(key, Counter())[kind] += 1
         if f.waived and not self.info.verbose:
             return
@@ -165,7 +166,7 @@ class HtmlReporter:
         if error is not None:
             kind, text = "error", f"error: the run could not be done: {error}"
         elif summary.incomplete:
-            kind, text = "incomplete", f"incomplete: {summary.incomplete} inputs could not be read (exit 2)"
+            kind, text = "incomplete", f"incomplete: {summary.incomplete} inputs could not be read or rendered (exit 2)"
         elif summary.exit_code:
             kind, text = "failed", f"failed: {summary.failing} failing at or above {summary.fail_label} (exit 1)"
         elif summary.total == summary.waived:
@@ -288,7 +289,8 @@ def history_points(paths: Sequence[Path], *, skip: Sequence[Path] = (), command:
         found = run.get("findings")
         if isinstance(found, list):
             by_rule = Counter(f.get("rule") for f in found if isinstance(f, dict) and not f.get("waived"))
-        counted = {rule: n for rule, n in by_rule.items() if isinstance(rule, str) and rule != "drift.ignored"}
+        counted = {rule: n for rule, n in by_rule.items()
+                   if isinstance(rule, str) and rule != "drift.ignored" and rule not in NOTE_RULES}
         drift = sum(n for rule, n in counted.items() if is_difference(rule))
         return label, drift, sum(counted.values()) - drift
 

@@ -91,7 +91,7 @@ class MarkdownReporter:
         active = sum(summary.active_by_severity.values())
         if summary.incomplete:
             inputs = "input" if summary.incomplete == 1 else "inputs"
-            verdict = f"❌ incomplete: {summary.incomplete} {inputs} could not be read (exit 2)"
+            verdict = f"❌ incomplete: {summary.incomplete} {inputs} could not be read or rendered (exit 2)"
         elif summary.exit_code:
             verdict = f"❌ {summary.failing} failing"
         elif active:

@@ -138,9 +138,12 @@ class TextReporter:
                 self._print(self._paint(f"Helm chart {chart}: {len(files)} template files not read as data", _COLORS[Severity.INFO]))
                 for name in files:
                     self._print(self._paint(f"  {name}", _COLORS[Severity.INFO]))
-        if summary.total == summary.waived:
+        notes = summary.active_by_severity.get(str(Severity.INFO), 0)
+        if summary.total == summary.waived + notes:
             waived = f" ({summary.waived} waived)" if summary.waived else ""
-            self._print(self._paint(f"ok: {checked}, no findings{waived}" + (f"; {details}" if details else ""), _GREEN))
+            noted = f"; {_count(notes, 'note')}" if notes else ""
+            self._print(self._paint(f"ok: {checked}, no findings{waived}{noted}" + (f"; {details}" if details else ""),
+                                    _GREEN))
             return
         active = summary.active_by_severity
         counts = ", ".join(f"{active[str(s)]} {s}" for s in reversed(Severity) if active.get(str(s)))

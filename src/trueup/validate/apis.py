@@ -149,10 +149,13 @@ def _default_groups() -> frozenset[str]:
 
 
 def is_builtin_group(api_version: str, catalog: Catalog | None = None) -> bool:
-    """Whether ``api_version``'s group is Kubernetes' own (so its kinds cannot be custom)."""
+    """Whether ``api_version``'s group is Kubernetes' own (so its kinds cannot be custom): the core
+    group and the groups the schemas or the lifecycle table know. A group without a dot that is not
+    one of them (``skaffold/v4beta1``, kustomize's ``builtin``) is no Kubernetes API group at all (a
+    CRD's group must contain a dot): another tool's config in Kubernetes' shape, not judged here."""
     group = _group(api_version)
-    if "." not in group:
-        return True
+    if group == "":  # the core group's versions look like v1 (kustomize's ``apiVersion: builtin`` does not)
+        return bool(_VERSION.match(api_version))
     return group in _default_groups() or (catalog is not None and group in catalog.groups())
 
 
@@ -244,7 +247,7 @@ def check_object(data: dict, version: tuple[int, int], catalog: Catalog) -> list
         if api_version in served:
             return []
         near = difflib.get_close_matches(group, sorted(_default_groups() | catalog.groups()), n=1, cutoff=0.85)
-        if not (is_builtin_group(api_version, catalog) or near):
+        if not (is_builtin_group(api_version, catalog) or near or "." not in group):
             return []  # a custom group may reuse a built-in kind's name (a Knative Service)
         text = f"`{api_version}` is not served for {kind}; did you mean `{_closest_api_version(api_version, served)}`?"
         return [ApiProblem(UNKNOWN_API_VERSION, "high", text, "/apiVersion")]
