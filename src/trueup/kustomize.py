@@ -44,14 +44,17 @@ class Kustomized:
     and the ConfigMaps and Secrets their generators make (as documents for the reference rules)."""
 
     patches: set[Path] = field(default_factory=set)
+    resources: set[Path] = field(default_factory=set)  # files listed as whole objects
     namespaces: dict[Path, str] = field(default_factory=dict)
     generated: list[Document] = field(default_factory=list)
 
     def namespace_of(self, path: Path) -> str | None:
         return self.namespaces.get(_key(path))
 
-    def is_patch(self, path: Path) -> bool:
-        return _key(path) in self.patches
+    def is_patch(self, path: Path) -> bool | None:
+        """True for a patch, False for a resource (a whole object), None for a file no kustomization lists."""
+        key = _key(path)
+        return True if key in self.patches else False if key in self.resources else None
 
 
 def _key(path: Path) -> Path:
@@ -164,8 +167,10 @@ def _assign(found: dict[Path, _Kustomization], path: Path, outer: str | None, ou
             inner = _kustomization_in(child)
             if inner is not None:
                 _assign(found, _key(inner), namespace, out, done)
-        elif namespace and child not in out.namespaces:
-            out.namespaces[child] = namespace
+        else:
+            out.resources.add(child)
+            if namespace and child not in out.namespaces:
+                out.namespaces[child] = namespace
     for patch in k.patch_files():  # a patch edits objects in the namespace they are built in
         if namespace and patch not in out.namespaces:
             out.namespaces[patch] = namespace

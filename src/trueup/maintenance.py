@@ -218,6 +218,7 @@ def report_merge(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> 
         args.fail_on = merged.fail_on
     summary = Summary(fail_on=_threshold(args, config))
     summary.files, summary.documents = merged.files, merged.documents
+    summary.unvalidated.update(merged.skipped)
     return report(args, config, merged.findings, summary, merged.environments, stdout, stderr,
                   merged_from=merged.command, history=extra)
 

@@ -321,6 +321,7 @@ class Summary:
             "failing": self.failing,
             "waived": self.waived,
             "skipped": self.skipped,
+            "skipped_kinds": dict(sorted(self.unvalidated.items())),
             "exit_code": self.exit_code,
         }
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 TEMPLATE_MARKERS = (b"{{", b"{%")
 # Marks a document that may be a CustomResourceDefinition: only files holding it are read ahead.
 _CRD_MARK = b"CustomResourceDefinition"
+_PATCH_DIRECTIVE = b"$patch:"
 
 @dataclass
 class RenderedEnvironment:
@@ -240,7 +241,7 @@ class PlainFile:
     fmt: str
     schema: Path | None
     named: bool
-    patch: bool = False  # a kustomize patch: a partial object
+    patch: bool | None = None  # a kustomize patch (a partial object), a resource (False), or not listed
     namespace: str | None = None  # the namespace a kustomization sets on the objects it holds
 
 
@@ -379,12 +380,14 @@ def check_files(
             return ([], [], nothing, None) if context_only else ([_parse_failure(exc, item, data)], [], nothing, None)
         if item.namespace is not None:
             _set_namespace(loaded.documents, item.namespace)
+        # A strategic-merge directive marks a patch even where no kustomization in the run lists it.
+        patch = item.patch if item.patch is not None else _PATCH_DIRECTIVE in data
         # A patch is part of an object, not one: the cross-file rules do not see it.
-        shared = [] if item.patch else loaded.documents
+        shared = [] if patch else loaded.documents
         if context_only:
             return [], kept(shared), nothing, None
         counted = Summary()
-        findings = list(_check_loaded(loaded, checker, counted, item.schema, patch=item.patch))
+        findings = list(_check_loaded(loaded, checker, counted, item.schema, patch=patch))
         count = (counted.documents, list(counted.unvalidated_documents))
         entry = cache.entry(findings, loaded.documents, count) if cache is not None else None
         return findings, kept(shared), count, (key, entry) if entry is not None else None
@@ -423,7 +426,7 @@ def _kustomized(files: list[PlainFile], config: Config) -> tuple[list[PlainFile]
     if not any(kustomize.is_kustomization(p) for p in paths) and not named:
         return files, []
     read = kustomize.read([*paths, *kustomize.near(named)], config.limits)
-    if not read.patches and not read.namespaces:
+    if not read.patches and not read.resources:
         return files, read.generated
     out = [replace(item, patch=read.is_patch(item.path), namespace=read.namespace_of(item.path)) for item in files]
     return out, read.generated

@@ -186,3 +186,28 @@ def test_ini_files_pair_by_path_in_config_free_drift(trueup, write, tmp_path: Pa
     assert result.code == 1
     assert [(f["rule"], f["target"], f["path"], f["desired"], f["live"]) for f in result.json()["findings"]] == [
         ("drift.changed", "app.ini", "/server/port", "8080", "9090")]
+
+
+def test_an_environment_no_target_covers_is_not_compared(trueup, write, tmp_path: Path) -> None:
+    """Not "ok": drift exits 2 when nothing at all was compared; an uncovered environment beside a
+    covered one is a note (drift.not-compared), and check carries on with one per environment."""
+    config = REPO_CONFIG.replace("environments:\n", "environments:\n  dev:\n    values: [values.yaml]\n")
+    config = config.replace('    live: "live/{env}"\n', '    live: "live/{env}"\n    environments: [prod]\n')
+    write("trueup.yaml", config)
+    write("values.yaml", "replicas: 2\ntag: '1.27'\n")
+    write("templates/k8s/web.yaml.j2", DEPLOY)
+    write("live/prod/web.yaml", DEPLOY.replace("{{ replicas }}", "2").replace("{{ tag }}", "1.27"))
+    only_dev = trueup("drift", "--env", "dev", cwd=tmp_path)
+    assert (only_dev.code, only_dev.out) == (2, "")
+    assert only_dev.err == "trueup: trueup.yaml: nothing to compare: no target of trueup.yaml with a live side covers dev\n"
+    both = trueup("drift", "--format", "json", cwd=tmp_path)
+    assert both.code == 0
+    assert [(f["rule"], f["severity"], f["environment"], f["message"]) for f in both.json()["findings"]] == [
+        ("drift.not-compared", "info", "dev",
+         "environment 'dev': no target of trueup.yaml compares it with live state; not compared")]
+    text = trueup("drift", cwd=tmp_path)
+    assert text.lines[-1] == "ok: 2 documents in 2 files, no findings; 1 note"
+    assert trueup("drift", "--quiet", cwd=tmp_path).out == ""
+    check = trueup("check", "--env", "dev", "--format", "json", "--no-policy", cwd=tmp_path)
+    assert check.code == 0
+    assert [f["rule"] for f in check.json()["findings"]] == ["drift.not-compared"]

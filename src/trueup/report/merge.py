@@ -26,6 +26,7 @@ class Merged:
     environments: tuple[str, ...] = ()
     files: int = 0
     documents: int = 0
+    skipped: Counter = field(default_factory=Counter)  # documents no schema validated, by kind
     # The --fail-on the reports were made with, when they all agree ("never" included); else None.
     fail_on: str | None = None
 
@@ -109,6 +110,9 @@ def merge(paths: Sequence[Path]) -> Merged:
         summary = report.get("summary") or {}
         files, documents = groups.get(envs, (0, 0))
         groups[envs] = (files + summary.get("files", 0), documents + summary.get("documents", 0))
+        kinds = summary.get("skipped_kinds")
+        if isinstance(kinds, dict):  # shards check disjoint files: their skipped documents add up
+            merged.skipped.update({k: n for k, n in kinds.items() if isinstance(k, str) and type(n) is int and n > 0})
     merged.files = sum(f for f, _ in groups.values())
     merged.documents = sum(d for _, d in groups.values())
     merged.environments = tuple(sorted({e for envs in groups for e in envs}))
