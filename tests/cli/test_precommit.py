@@ -333,6 +333,56 @@ def test_validate_hook_reads_dotenv_files_and_leaves_templates_to_the_render_hoo
     _only_status_lines(clean.stdout)
 
 
+# What real repositories hold beside plain manifests: each is read as its own tools read it.
+FOREIGN = {
+    "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+    "charts/web/values.yaml": "replicas: 2\n",
+    "charts/web/values.schema.json": '{"type": "object", "properties": {"replicas": {"type": "integer"}}}\n',
+    "charts/web/templates/deployment.yaml": "metadata:\n  name: {{ .Release.Name }}\n  {{- include \"x\" . }}\n",
+    "deploy/app-template.yaml": "replicas: {{ .Values.replicas }}\nname: {{ .Values.name }}\n  x: y\n",
+    "web/tsconfig.json": '{\n  // compiler settings\n  "compilerOptions": {"strict": true,},\n}\n',
+    "kustomize/base/kustomization.yaml": "resources: [../../manifests/redis-deployment.yaml]\n",
+    "kustomize/prod/kustomization.yaml": "namespace: shop\nresources: [../base]\npatches:\n  - path: replicas.yaml\n",
+    "kustomize/prod/replicas.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis}\nspec: {replicas: 3}\n",
+    "crds/backup.yaml": (
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: backups.ops.example.com}\n"
+        "spec:\n  group: ops.example.com\n  scope: Namespaced\n  names: {kind: Backup, plural: backups}\n"
+        "  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n"
+        "        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n"
+        "              type: object\n              properties: {schedule: {type: string}}\n"),
+    "manifests/backup.yaml": "apiVersion: ops.example.com/v1\nkind: Backup\nmetadata: {name: b, namespace: shop}\n"
+                             "spec: {schedule: '@daily'}\n",
+}
+
+
+def test_validate_hook_reads_a_real_repositorys_files_as_their_tools_do(hooks: Hooks, tmp_path: Path) -> None:
+    """Helm templates, Go templates, JSONC, kustomize patches and custom resources: a clean commit
+    passes silently; a typo in a kind, a bad value in a chart or custom resource blocks it."""
+    # pre-commit names only the changed files: the CRDs are named in trueup.yaml, as the README says.
+    config = CONSUMER["trueup.yaml"].rstrip(" ") + "          crds: [crds/]\n"
+    repo = _consumer(tmp_path / "repo", hooks, {**CONSUMER, **FOREIGN, "trueup.yaml": config})
+    assert _pre_commit(repo, hooks, "install").returncode == 0
+    first = _commit(repo, hooks, "a repository of many kinds of files")
+    assert first.returncode == 0, first.stdout
+    _only_status_lines(first.stdout)
+
+    _write(repo, "manifests/backup.yaml", FOREIGN["manifests/backup.yaml"].replace("'@daily'", "7"))
+    _write(repo, "charts/web/values.yaml", "replicas: two\n")
+    _write(repo, "manifests/typo.yaml", "apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: x, namespace: shop}\n")
+    blocked = _commit(repo, hooks, "three mistakes")
+    assert blocked.returncode == 1, blocked.stdout
+    assert "- hook id: trueup-validate\n- exit code: 1" in blocked.stdout
+    for line in (
+        "charts/web/values.yaml:1:1: high: expected integer, got string [schema] at /replicas (value \"two\")",
+        "manifests/backup.yaml:4:8: high: expected string, got integer [schema] at /spec/schedule in Backup/shop/b (value 7)",
+        "manifests/typo.yaml:2:1: high: unknown kind `Deploymnet` for apps/v1; did you mean `Deployment`? "
+        "[schema.unknown-kind] at /kind in Deploymnet/shop/x",
+    ):
+        assert line in blocked.stdout, blocked.stdout
+    assert "templates/deployment.yaml" not in blocked.stdout and "tsconfig" not in blocked.stdout
+    assert _commits(repo, hooks) == 1
+
+
 def test_render_hook_blocks_bad_rendered_values_and_broken_templates(hooks: Hooks, tmp_path: Path) -> None:
     repo = _consumer(tmp_path / "repo", hooks)
     assert _pre_commit(repo, hooks, "install").returncode == 0
