@@ -21,7 +21,7 @@ from trueup.cli import main as trueup
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def counts(corpus: Path) -> tuple[dict, Counter, Counter]:
+def counts(corpus: Path) -> tuple[dict, Counter, Counter, list[tuple[str, str, str]]]:
     """One run with no trueup.yaml in reach: built-in settings only, wherever this is started."""
     out = io.StringIO()
     previous = os.getcwd()
@@ -34,12 +34,17 @@ def counts(corpus: Path) -> tuple[dict, Counter, Counter]:
             os.chdir(previous)
     report = json.loads(out.getvalue())
     files: dict[str, set[str]] = {}
+    unread = []  # (rule, file, cause) of each file not read as data
     for finding in report["findings"]:
         files.setdefault(finding["rule"], set()).add(finding["file"])
-    return report["summary"], Counter(report["summary"]["by_rule"]), Counter({r: len(f) for r, f in files.items()})
+        if finding["rule"] in ("input.parse", "input.template"):
+            name = Path(finding["file"]).relative_to(corpus).as_posix()
+            unread.append((finding["rule"], f"{name}:{finding['line']}", finding["message"]))
+    by_file = Counter({r: len(f) for r, f in files.items()})
+    return report["summary"], Counter(report["summary"]["by_rule"]), by_file, sorted(unread)
 
 
-def page(summary: dict, by_rule: Counter, by_file: Counter) -> str:
+def page(summary: dict, by_rule: Counter, by_file: Counter, unread: list[tuple[str, str, str]]) -> str:
     lines = [
         "# Findings over the real-world corpus",
         "",
@@ -55,6 +60,18 @@ def page(summary: dict, by_rule: Counter, by_file: Counter) -> str:
         "| --- | ---: | ---: |",
     ]
     lines += [f"| {rule} | {n} | {by_file[rule]} |" for rule, n in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))]
+    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(summary.get("skipped_kinds", {}).items(), key=lambda kv: -kv[1]))
+    lines += [
+        "",
+        f"{summary.get('skipped', 0)} documents had no schema to validate against ({kinds}).",
+        "",
+        "## Files not read as data",
+        "",
+        "A file that does not parse and holds template markers (`{{`, `{%`) is a template (`input.template`, a",
+        "note); one that does not parse and holds none is malformed (`input.parse`). Each, with the cause:",
+        "",
+    ]
+    lines += [f"- `{rule}` `{where}`: {message}" for rule, where, message in unread]
     return "\n".join(lines) + "\n"
 
 

@@ -81,3 +81,20 @@ def test_corpus_findings_page_is_current(corpus_run) -> None:
         for line in page.splitlines() if line.startswith("| ") and line.split("|")[2].strip().isdigit()
     )
     assert rows == report["summary"]["by_rule"], "regenerate: python scripts/corpus_findings.py ../shared/corpus --write docs/corpus-findings.md"
+
+
+def test_no_template_is_read_as_broken_data(corpus_run) -> None:
+    """Every corpus file with Go-template braces that does not parse is a template note, never
+    input.parse; every input.parse file is one no parser of its format reads either."""
+    _, report, _ = corpus_run
+    manifest = {f["path"]: f for f in json.loads((CORPUS / "manifest.json").read_text())["files"]}
+
+    def files(rule: str) -> set[str]:
+        return {f["file"].split("corpus/", 1)[1] for f in report["findings"] if f["rule"] == rule}
+
+    templates, parse = files("input.template"), files("input.parse")
+    braces = {p for p, f in manifest.items() if "go_template_braces" in f.get("features", []) and not f["yaml_safe_load_all"]}
+    assert braces and braces <= templates
+    assert not parse & braces
+    assert all(not manifest[p]["yaml_safe_load_all"] for p in parse if manifest[p]["format"] in ("yaml", "json"))
+    assert all(f["severity"] == "high" for f in report["findings"] if f["rule"] == "input.parse")
