@@ -291,9 +291,11 @@ def _parse_failure(exc: ParseError, item: PlainFile, data: bytes | None) -> Find
     return error_finding(exc, "input.parse", item.name, severity=Severity.HIGH)
 
 
-def _read_crds(files: Sequence[PlainFile], checker: Checker, config: Config) -> list[Finding]:
+def _read_crds(files: Sequence[PlainFile], checker: Checker, config: Config,
+               read: dict[Path, tuple[bytes, Loaded]]) -> list[Finding]:
     """Learn the CRDs among the files before any is checked (a custom resource may come first);
-    returns findings about unusable CRDs."""
+    returns findings about unusable CRDs. ``read`` receives the files parsed on the way (not parsed
+    again when they are checked)."""
     findings: list[Finding] = []
     for item in files:
         try:
@@ -306,6 +308,7 @@ def _read_crds(files: Sequence[PlainFile], checker: Checker, config: Config) -> 
             loaded = load_bytes(data, item.path, file=item.name, name=item.name, fmt=item.fmt, limits=config.limits)
         except ParseError:
             continue  # reported when the file itself is checked
+        read[item.path] = (data, loaded)
         findings.extend(checker.schemas.add_crds(loaded.documents))
     return findings
 
@@ -343,7 +346,8 @@ def check_files(
         files.append(PlainFile(path, _relative(path, config.root) or shown, fmt, schema, named))
     files, generated = _kustomized(files, config)
 
-    yield from _read_crds(files, checker, config)
+    preloaded: dict[Path, tuple[bytes, Loaded]] = {}
+    yield from _read_crds(files, checker, config, preloaded)
     if cache is not None:  # a custom resource's result depends on the CRDs beside it
         cache.fingerprint = hashlib.sha256(f"{cache.fingerprint}\0{checker.schemas.crd_digest}".encode()).hexdigest()
     checked = {item.name for item in files if changed is None or item.path.resolve() in changed}
@@ -375,7 +379,11 @@ def check_files(
                 hit = cache.get(key, lambda: file_source(data, item.path, file=item.name, name=item.name, fmt=item.fmt))
                 if hit is not None:
                     return ([], kept(hit[1]), nothing, None) if context_only else (hit[0], kept(hit[1]), hit[2], None)
-            loaded = load_bytes(data, item.path, file=item.name, name=item.name, fmt=item.fmt, limits=config.limits)
+            early = preloaded.pop(item.path, None)
+            if early is not None and early[0] == data:
+                loaded = early[1]
+            else:
+                loaded = load_bytes(data, item.path, file=item.name, name=item.name, fmt=item.fmt, limits=config.limits)
         except ParseError as exc:
             return ([], [], nothing, None) if context_only else ([_parse_failure(exc, item, data)], [], nothing, None)
         if item.namespace is not None:

@@ -32,6 +32,8 @@ def checkout(name: str, tmp_path: Path) -> Path:
     """The fixture repository as a git work tree with everything committed."""
     repo = tmp_path / name
     shutil.copytree(REPOS / name, repo)
+    if (repo / "gitignore").exists():  # kept without its dot here, or trueup's own git would obey it
+        (repo / "gitignore").rename(repo / ".gitignore")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     for args in (["init", "-q"], ["add", "-A"],
                  ["-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-q", "-m", "fixture"]):

@@ -58,3 +58,17 @@ def quick_validator(schema: Any, registry: Any = None) -> Quick | None:
             return False
 
     return quick
+
+
+def meta_valid(schema: Any) -> bool:
+    """True when jsonschema-rs finds ``schema`` valid against its draft's metaschema (False where it
+    does not, or is missing or switched off): python-jsonschema's own check, which costs more than
+    compiling a large schema (a CRD's), then runs only for the schemas this cannot vouch for."""
+    if not enabled():
+        return False
+    try:
+        import jsonschema_rs
+
+        return bool(jsonschema_rs.meta.is_valid(schema))
+    except Exception:  # missing, or a schema it cannot read: the detailed check decides
+        return False

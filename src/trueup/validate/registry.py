@@ -17,6 +17,7 @@ from referencing.jsonschema import DRAFT202012
 
 from ..errors import ParseError, SchemaError
 from ..load import load_path, read_text
+from .fast import meta_valid
 
 
 def read_schema(path: Path, display: str) -> Any:
@@ -41,7 +42,7 @@ def compile_schema(schema: Any, display: str, registry: Registry | None = None, 
         raise SchemaError("a JSON Schema must be an object or a boolean", display)
     cls = validator_for(schema, default=Draft202012Validator)
     try:
-        if not trusted:
+        if not trusted and not meta_valid(schema):
             cls.check_schema(schema)
     except JsonSchemaError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
