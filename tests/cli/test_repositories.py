@@ -73,13 +73,13 @@ def test_the_text_summary_says_what_was_checked_and_verbose_lists_it(trueup, tmp
         "failed: 2 findings (2 high) in 1 file; 9 documents in 9 files; 3 validated against a schema, "
         "6 documents had no schema (kinds: config file); 46 rules run; 6 Helm template files of 3 charts not read as data")
     verbose = trueup("validate", "--no-cache", "--verbose", ".", cwd=repo).lines
-    listed = verbose[verbose.index("Helm chart charts/bad: 1 template files not read as data"):-1]
+    listed = verbose[verbose.index("Helm chart charts/bad: 1 template file not read as data"):-1]
     assert listed == [
-        "Helm chart charts/bad: 1 template files not read as data", "  charts/bad/templates/configmap.yaml",
+        "Helm chart charts/bad: 1 template file not read as data", "  charts/bad/templates/configmap.yaml",
         "Helm chart charts/web: 4 template files not read as data", "  charts/web/templates/_helpers.tpl",
         "  charts/web/templates/deployment.yaml", "  charts/web/templates/service.yaml",
         "  charts/web/templates/tests/test-connection.yaml",
-        "Helm chart charts/web/charts/db: 1 template files not read as data",
+        "Helm chart charts/web/charts/db: 1 template file not read as data",
         "  charts/web/charts/db/templates/statefulset.yaml",
     ]
     assert "no schema: charts/web/Chart.yaml (charts/web/Chart.yaml)" in verbose

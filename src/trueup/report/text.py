@@ -135,7 +135,8 @@ class TextReporter:
             for kind, where in summary.unvalidated_documents:
                 self._print(self._paint(f"no schema: {where}", _COLORS[Severity.INFO]))
             for chart, files in summary.templates.items():
-                self._print(self._paint(f"Helm chart {chart}: {len(files)} template files not read as data", _COLORS[Severity.INFO]))
+                self._print(self._paint(f"Helm chart {chart}: {_count(len(files), 'template file')} not read as data",
+                                        _COLORS[Severity.INFO]))
                 for name in files:
                     self._print(self._paint(f"  {name}", _COLORS[Severity.INFO]))
         notes = summary.active_by_severity.get(str(Severity.INFO), 0)

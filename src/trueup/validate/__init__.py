@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 from typing import Any, Iterator, Sequence
 
 from ..errors import SchemaError
@@ -25,15 +26,26 @@ def _directive(pointer: str) -> bool:
     return last.startswith("$")
 
 
-def meant_as_object(data: dict) -> bool:
-    """A mapping clearly meant as a Kubernetes object, though not a well-formed one: both keys with
-    one of them empty or not a string, or one of them beside ``metadata`` or ``spec``, or a bare
-    empty ``kind``. (A Helm ``Chart.yaml`` has an ``apiVersion`` but is no object.)"""
+# Files with an ``apiVersion`` of their own that are no Kubernetes objects: Helm's chart metadata
+# (helm.sh/docs/topics/charts: "The Chart.yaml file ... apiVersion: The chart API version").
+_NOT_OBJECTS = frozenset({"Chart.yaml", "Chart.yml"})
+_API_VERSION = re.compile(r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[0-9]+((alpha|beta)[0-9]+)?$")
+
+
+def meant_as_object(data: dict, name: str = "") -> bool:
+    """A mapping clearly meant as a Kubernetes object, though not a well-formed one: both keys (one
+    empty or not a string), one of them beside ``metadata`` or ``spec``, an ``apiVersion`` shaped as
+    Kubernetes' alone, or a bare empty ``kind``. A config file may well have a ``kind`` or an
+    ``apiVersion`` key of its own (Grafana's provisioning files, Helm's Chart.yaml)."""
     has_api, has_kind = "apiVersion" in data, "kind" in data
+    if PurePosixPath(name).name in _NOT_OBJECTS:
+        return False
     if has_api and has_kind:
         return True
     if (has_api or has_kind) and ("metadata" in data or "spec" in data):
         return True
+    if has_api:  # alone: only an apiVersion shaped as Kubernetes' (Grafana's provisioning files have ``apiVersion: 1``)
+        return isinstance(data["apiVersion"], str) and _API_VERSION.match(data["apiVersion"]) is not None
     return has_kind and data["kind"] in (None, "")
 
 
@@ -127,7 +139,7 @@ class SchemaValidator:
             from .compose import compose_quick, compose_validator
 
             yield from self._run(doc, compose_validator(), "compose-spec schema", quick=compose_quick())
-        elif isinstance(doc.data, dict) and meant_as_object(doc.data):
+        elif isinstance(doc.data, dict) and meant_as_object(doc.data, doc.source.name):
             yield from self._api_problems(doc)
 
     def check_against(self, doc: Document, schema: Path) -> Iterator[Finding]:
