@@ -229,7 +229,8 @@ def validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     from itertools import chain
 
     from .model import Summary
-    from .pipeline import check_files, configured_crds
+    from .pipeline import configured_crds
+    from .plainfiles import check_files
 
     if args.changed_since and not args.paths:
         args.paths = [Path(".")]

@@ -7,7 +7,7 @@ depend on it. Values keys and the files they reach are in ``values``.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from ..model import Document, Finding, Severity, finding_at, kubernetes_target
 from ..pointer import escape_token, unescape_token
