@@ -72,6 +72,18 @@ def test_files_named_on_the_command_line_are_always_read(trueup, tree: Path) -> 
     assert _parsed(named_dir) == ["build/out.yaml"]
 
 
+def test_hooks_leave_out_named_files_a_walk_would(trueup, tree: Path) -> None:
+    """pre-commit names every tracked file: --skip-excluded (its entry) applies the walk's rules to them."""
+    (tree / "trueup.yaml").write_text("version: 1\nexclude: [legacy]\n")
+    named = ["ok.yaml", "legacy/old.yaml", "node_modules/pkg/package.json", "web/node_modules/left-pad/package.json",
+             "vendor/github.com/x/y/a.yaml", "docs/examples/bad.yaml"]
+    always = trueup("validate", "--no-cache", "--format", "json", *named, cwd=tree)
+    assert _parsed(always) == sorted(named[1:])
+    hook = trueup("validate", "--no-cache", "--format", "json", "--skip-excluded", *named, cwd=tree)
+    assert _parsed(hook) == ["docs/examples/bad.yaml"]
+    assert hook.json()["summary"]["files"] == 2
+
+
 def test_dot_directories_with_configuration_are_read(trueup, tree: Path) -> None:
     _git(tree, "init", "-q")
     result = trueup("validate", "--no-cache", "--format", "json", ".", cwd=tree)

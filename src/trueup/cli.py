@@ -101,7 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
                                "schema validated")
     validate.add_argument("--exclude", metavar="GLOB", action="append", default=[],
                           help="leave out of directory walks (repeatable; a glob without / matches a name anywhere); "
-                               "files named on the command line are always read")
+                               "files named on the command line are always read, unless --skip-excluded")
+    validate.add_argument("--skip-excluded", action="store_true",
+                          help="also leave out named files a walk would leave out (exclusions, node_modules/, "
+                               "vendor/...): for hooks, which name every tracked file")
     validate.add_argument("--jobs", "-j", metavar="N", type=_jobs, default=0,
                           help="worker processes for PATHs (default: one per core from 200 files on, else 1)")
     validate.add_argument("--changed-since", metavar="REF",

@@ -255,7 +255,7 @@ def validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
 
             changed = changed_files(Path.cwd(), args.changed_since)
         findings = check_files(args.paths, config, checker, summary, jobs=args.jobs, cache=cache, changed=changed,
-                               excludes=(*config.exclude, *args.exclude))
+                               excludes=(*config.exclude, *args.exclude), skip_excluded=args.skip_excluded)
         return report(args, config, chain(crd_findings, findings), summary, [], stdout, stderr)
     envs = _environments(args, config)
     findings = _rendered_findings(config, envs, checker, summary)
@@ -267,7 +267,7 @@ def check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
 
     from itertools import chain
 
-    from .pipeline import configured_crds
+    from .pipeline import configured_crds, not_compared
 
     config = _find_config(args, required=True)
     envs = _environments(args, config)
@@ -286,21 +286,9 @@ def check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, envs, stdout, stderr)
 
 
-def not_compared(config: Any, targets: Sequence[Any], envs: Sequence[str]) -> list[Any]:
-    """An info finding (``drift.not-compared``) for each environment no target with a live side
-    covers: nothing of it was compared, so it is not known to be in sync."""
-    from .model import Finding, Severity
-
-    return [
-        Finding("drift.not-compared", Severity.INFO,
-                f"environment {env!r}: no target of {config.display} compares it with live state; not compared",
-                config.display, "", config.display, None, None, environment=env)
-        for env in envs if not any(t.live is not None and t.applies_to(env) for t in targets)
-    ]
-
-
 def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     from .model import Summary
+    from .pipeline import not_compared
 
     if args.desired is not None or args.live is not None:
         if args.desired is None or args.live is None:

@@ -281,8 +281,10 @@ class Summary:
         parts.append(f"{_plural(self.rules, 'rule')} run")
         templates = sum(len(files) for files in self.templates.values())
         if templates:
-            parts.append(f"{_plural(templates, 'Helm template file')} of {_plural(len(self.templates), 'chart')} "
-                         "not read as data")
+            charts = sorted(self.templates)
+            named = ", ".join(charts[:5]) + (f", and {len(charts) - 5} more" if len(charts) > 5 else "")
+            parts.append(f"{_plural(templates, 'Helm template file')} of {_plural(len(charts), 'chart')} "
+                         f"({named}) not read as data")
         return "; ".join(parts)
 
     def add(self, finding: Finding) -> None:

@@ -221,3 +221,14 @@ def check_loaded(loaded: Loaded, checker: Checker, summary: Summary, schema: Pat
         summary.documents += 1
         yield from checker.check(doc, schema, patch)
         summary.skip(checker.unvalidated(doc, schema), f"{doc.target} ({doc.source.file})")
+
+
+def not_compared(config: Config, targets: Sequence[Any], envs: Sequence[str]) -> list[Finding]:
+    """An info finding (``drift.not-compared``) for each environment no target with a live side
+    covers: nothing of it was compared, so it is not known to be in sync."""
+    return [
+        Finding("drift.not-compared", Severity.INFO,
+                f"environment {env!r}: no target of {config.display} compares it with live state; not compared",
+                config.display, "", config.display, None, None, environment=env)
+        for env in envs if not any(t.live is not None and t.applies_to(env) for t in targets)
+    ]

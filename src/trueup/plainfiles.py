@@ -23,7 +23,7 @@ from .errors import ParseError
 from .load import WALKED_FORMATS, WALKED_SUFFIXES, Loaded, detect_format, file_source, load_bytes, read_bytes
 from .model import Finding, Severity, Summary
 from .pipeline import check_loaded, error_finding
-from .walk import Chart, Walked, chart_of_template, chart_values_schema, walk
+from .walk import Chart, Walked, chart_of_template, chart_values_schema, left_out, walk
 
 if TYPE_CHECKING:
     from .cache import ResultCache
@@ -54,8 +54,10 @@ def _walked_format(name: str) -> bool:
     return detect_format(name) in WALKED_FORMATS or name.lower().endswith(WALKED_SUFFIXES)
 
 
-def plain_files(paths: Sequence[Path], excludes: Sequence[str] = ()) -> tuple[list[tuple[Path, str, Path | None, bool]], Walked]:
-    """Files named on the command line, and what a walk of each named directory reads (``walk``)."""
+def plain_files(paths: Sequence[Path], excludes: Sequence[str] = (), skip_excluded: bool = False,
+                ) -> tuple[list[tuple[Path, str, Path | None, bool]], Walked]:
+    """Files named on the command line, and what a walk of each named directory reads (``walk``);
+    ``skip_excluded``: named files a walk would leave out are left out too."""
     walked = Walked()
     files: list[tuple[Path, str, Path | None, bool]] = []
     for path in paths:
@@ -63,6 +65,9 @@ def plain_files(paths: Sequence[Path], excludes: Sequence[str] = ()) -> tuple[li
             start = len(walked.files)
             walk(path, path.as_posix(), _walked_format, excludes, walked)
             files.extend((full, shown, schema, False) for full, shown, schema in walked.files[start:])
+            continue
+        if skip_excluded and left_out(_relative(path, Path.cwd()) or path.as_posix(), excludes):
+            walked.excluded += 1
             continue
         chart = chart_of_template(path)
         if chart is not None:
@@ -117,6 +122,7 @@ def _read_crds(files: Sequence[PlainFile], checker: Checker, config: Config,
 def check_files(
     paths: Sequence[Path], config: Config, checker: Checker, summary: Summary, jobs: int = 1,
     cache: ResultCache | None = None, changed: set[Path] | None = None, excludes: Sequence[str] = (),
+    skip_excluded: bool = False,
 ) -> Iterator[Finding]:
     """Validate plain files (the pre-commit form): each file's name is relative to the config root.
 
@@ -128,13 +134,14 @@ def check_files(
     ``cache``: results of files checked before with the same bytes and settings. ``changed``: only
     these files (resolved paths) are checked and reported; the rest are read for the cross-file
     rules alone, whose findings are reported where they land in a changed file. ``excludes``:
-    globs a walk leaves out (``--exclude`` and trueup.yaml's ``exclude``).
+    globs a walk leaves out (``--exclude`` and trueup.yaml's ``exclude``); ``skip_excluded``: also
+    from the files named (the pre-commit hook).
     """
     from .parallel import ordered_map, workers
 
     files: list[PlainFile] = []
     templates = (config.root / config.templates).resolve() if config.path is not None else None
-    found, walked = plain_files(paths, excludes)
+    found, walked = plain_files(paths, excludes, skip_excluded)
     summary.templates = {chart.directory: list(chart.templates) for chart in walked.charts.values()}
     for path, shown, schema, named in found:
         if templates is not None and templates in path.resolve().parents:

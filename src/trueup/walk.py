@@ -16,14 +16,16 @@ Helm charts (Go templates under a chart's ``templates/``), dependency and tool t
   named per chart, never parsed. The chart's ``values.yaml`` is checked against its
   ``values.schema.json``, as ``helm install`` and ``helm lint`` do.
 
-Files named on the command line are always read (pre-commit names what it wants checked),
-except a chart's template files, which are templates wherever they are named from.
+Files named on the command line are always read, except a chart's template files, which are
+templates wherever they are named from; with ``--skip-excluded`` (what the pre-commit hook runs:
+pre-commit names every tracked file, not files a person picked) named files a walk would leave
+out are left out too.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator, Sequence
 
 from .globs import match
@@ -76,6 +78,17 @@ def excluded_by(patterns: Sequence[str], name: str, *relative: str) -> bool:
         elif any(match(pattern, rel) for rel in relative if rel):
             return True
     return False
+
+
+def left_out(name: str, excludes: Sequence[str] = ()) -> bool:
+    """Whether a walk would leave out the file ``name`` (a relative path): a directory on its way is
+    a dependency or tool tree, or an exclusion names it or one of its directories. For files named
+    by a hook (``--skip-excluded``), which a person did not pick one by one."""
+    parts = PurePosixPath(name).parts
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    if any(part in SKIPPED_DIRS for part in parts[:-1]):
+        return True
+    return any(excluded_by(excludes, part, prefix) for part, prefix in zip(parts, prefixes))
 
 
 def chart_of_template(path: Path) -> Path | None:

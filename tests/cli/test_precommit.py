@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import EXAMPLES, REPO
 
 PRE_COMMIT = (sys.executable, "-m", "pre_commit")
 # pre-commit's own line for a hook that passed or had nothing to do: "name.....Passed".
@@ -381,6 +381,33 @@ def test_validate_hook_reads_a_real_repositorys_files_as_their_tools_do(hooks: H
         assert line in blocked.stdout, blocked.stdout
     assert "templates/deployment.yaml" not in blocked.stdout and "tsconfig" not in blocked.stdout
     assert _commits(repo, hooks) == 1
+
+
+FIXTURE_REPOS = EXAMPLES / "repos"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURE_REPOS.iterdir() if p.is_dir()))
+def test_validate_hook_over_the_fixture_repositories(hooks: Hooks, tmp_path: Path, name: str) -> None:
+    """The hook (pre-commit names every tracked file) finds what ``trueup validate .`` finds in each
+    fixture repository of tests/cli/test_repositories.py, at the same lines, and passes the clean ones."""
+    repo = tmp_path / name
+    shutil.copytree(FIXTURE_REPOS / name, repo)
+    if (repo / "gitignore").exists():
+        (repo / "gitignore").rename(repo / ".gitignore")
+    expected = yaml.safe_load((EXAMPLES / "repos-expected" / f"{name}.yaml").read_text("utf-8"))
+    _git_init(repo, hooks.env)
+    config = {"repos": [{"repo": str(hooks.path), "rev": hooks.rev, "hooks": [{"id": "trueup-validate"}]}]}
+    (repo / ".pre-commit-config.yaml").write_text(json.dumps(config) + "\n", encoding="utf-8")
+    _git(repo, hooks.env, "add", "-A")
+    result = _pre_commit(repo, hooks, "run", "--all-files")
+    for file, line, rule, severity, _path, _target in expected["findings"]:
+        if severity != "info":  # --quiet: notes are not printed
+            assert f"{file}:{line}:" in result.stdout and f"[{rule}]" in result.stdout, (file, line, rule, result.stdout)
+    failing = any(f[3] in ("high", "critical") for f in expected["findings"])
+    assert _status(result.stdout, "trueup validate") == ("Failed" if failing or name == "typos" else "Passed"), result.stdout
+    if not failing and name != "typos":
+        _only_status_lines(result.stdout)
+    assert "input.parse" not in result.stdout or name in ("jsonc", "templates")
 
 
 def test_render_hook_blocks_bad_rendered_values_and_broken_templates(hooks: Hooks, tmp_path: Path) -> None:

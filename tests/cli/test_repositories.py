@@ -71,7 +71,8 @@ def test_the_text_summary_says_what_was_checked_and_verbose_lists_it(trueup, tmp
     plain = trueup("validate", "--no-cache", ".", cwd=repo)
     assert plain.lines[-1] == (
         "failed: 2 findings (2 high) in 1 file; 9 documents in 9 files; 3 validated against a schema, "
-        "6 documents had no schema (kinds: config file); 46 rules run; 6 Helm template files of 3 charts not read as data")
+        "6 documents had no schema (kinds: config file); 46 rules run; 6 Helm template files of 3 charts "
+        "(charts/bad, charts/web, charts/web/charts/db) not read as data")
     verbose = trueup("validate", "--no-cache", "--verbose", ".", cwd=repo).lines
     listed = verbose[verbose.index("Helm chart charts/bad: 1 template file not read as data"):-1]
     assert listed == [
