@@ -90,3 +90,14 @@ def test_a_patch_is_checked_for_types_and_unknown_fields_not_required_ones(trueu
     (tmp_path / "kustomization.yaml").write_text("resources: [patch.yaml]\n")  # listed as a resource: a whole object
     whole = trueup("validate", "--no-cache", "--no-policy", "--format", "json", ".", cwd=tmp_path)
     assert [f["message"] for f in whole.json()["findings"]][:1] == ["required field 'selector' is missing"]
+
+
+def test_kustomization_without_a_suffix_is_read_too(trueup, write, tmp_path: Path) -> None:
+    write("base/Kustomization", "resources: [cm.yaml]\n")
+    write("base/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: b}\n")
+    write("prod/Kustomization", "namespace: prod\nresources: [../base]\npatches: [{path: p.yaml}]\n")
+    write("prod/p.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: 1}\n")
+    result = trueup("validate", "--no-cache", "--format", "json", ".", cwd=tmp_path)
+    assert [(f["rule"], f["file"], f["target"], f["path"]) for f in result.json()["findings"]] == [
+        ("schema", "prod/p.yaml", "ConfigMap/prod/x", "/data/a")]
+    assert result.json()["summary"]["files"] == 4

@@ -128,6 +128,11 @@ def load_config(path: Path) -> Config:
     doc = loaded.documents[0]
     data = doc.data
     _check_schema(data, doc, display)
+    for index, location in enumerate((data.get("kubernetes") or {}).get("schema_locations", ())):
+        if "://" in location and not location.startswith("file://"):
+            line, column = doc.locate(f"/kubernetes/schema_locations/{index}") or (None, None)
+            raise ConfigError(f"kubernetes.schema_locations: {location!r} is not a local folder; nothing is "
+                              "downloaded at run time (check out the catalog and name the folder)", display, line, column)
     root = path.parent.resolve()
     limits_raw = data.get("limits", {})
     defaults = Limits()

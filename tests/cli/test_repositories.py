@@ -117,3 +117,31 @@ def test_crds_named_in_trueup_yaml_validate_custom_resources(trueup, tmp_path: P
     (repo / "trueup.yaml").write_text("version: 1\nkubernetes:\n  crds: [missing/]\n", encoding="utf-8")
     missing = trueup("validate", "apps", cwd=repo)
     assert missing.code == 2 and missing.err == "trueup: missing/: kubernetes.crds: no such file or directory\n"
+
+
+def test_schema_locations_laid_out_as_kubeconform_reads_them(trueup, tmp_path: Path) -> None:
+    """A CRD catalog checkout (datreeio/CRDs-catalog's layout) validates custom resources offline."""
+    repo = checkout("cr-only", tmp_path)
+    catalog = tmp_path / "catalog" / "cert-manager.io"
+    catalog.mkdir(parents=True)
+    (catalog / "certificate_v1.json").write_text(
+        '{"type": "object", "properties": {"spec": {"type": "object", "required": ["secretName", "issuerRef"],'
+        ' "properties": {"secretName": {"type": "string"}, "dnsNames": {"type": "array", "items": {"type": "string"}},'
+        ' "issuerRef": {"type": "object"}, "duration": {"type": "string"}}, "additionalProperties": false}}}',
+        encoding="utf-8")
+    (repo / "trueup.yaml").write_text(
+        "version: 1\nkubernetes:\n  schema_locations: ['../catalog/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json']\n",
+        encoding="utf-8")
+    clean = trueup("validate", "--no-cache", "--format", "json", ".", cwd=repo)
+    assert clean.json()["findings"] == [] and clean.json()["summary"]["skipped_kinds"] == {
+        "Application": 1, "config file": 1}
+    cert = repo / "certificate.yaml"
+    cert.write_text(cert.read_text().replace("dnsNames:", "dnsNamez:"))
+    bad = trueup("validate", "--no-cache", "--format", "json", ".", cwd=repo)
+    assert [(f["file"], f["line"], f["path"], f["message"]) for f in bad.json()["findings"]] == [
+        ("certificate.yaml", 8, "/spec/dnsNamez", "unknown field 'dnsNamez'")]
+    (repo / "trueup.yaml").write_text("version: 1\nkubernetes:\n  schema_locations: ['https://example.com/{{.Group}}']\n")
+    refused = trueup("validate", ".", cwd=repo)
+    assert (refused.code, refused.err) == (2, "trueup: trueup.yaml:3:22: kubernetes.schema_locations: "
+                                              "'https://example.com/{{.Group}}' is not a local folder; nothing is "
+                                              "downloaded at run time (check out the catalog and name the folder)\n")

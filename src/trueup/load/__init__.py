@@ -115,6 +115,8 @@ def detect_format(name: str) -> str | None:
         return "dotenv"
     if base in _JSON5_NAMES:
         return "json5"
+    if base == "Kustomization":  # kustomize's third recognised name, with no suffix: YAML
+        return "yaml"
     suffix = PurePosixPath(base).suffix.lower()
     fmt = _SUFFIX_FORMATS.get(suffix)
     if fmt == "json" and _is_jsonc(name, base.lower()):
