@@ -18,6 +18,7 @@ from ..model import Document, Finding, Severity, kubernetes_target
 from ..pointer import escape_token, split_pointer
 from .compare import Difference, Rules, Walker
 from .normalize_compose import Canonical, canonical
+from .normalize_config import ConfigRules
 from .normalize_k8s import KubernetesRules
 from .pair import Side, by_index, pair
 
@@ -153,7 +154,8 @@ def _differences(d: Document, l: Document) -> Iterator[tuple[Difference, str, st
         for diff in Walker(Rules()).run(cd.data, cl.data):
             yield diff, cd.original(diff.desired_path), cl.original(diff.live_path), (cd, cl)
         return
-    for diff in Walker(Rules()).run(d.data, l.data):
+    rules = ConfigRules(d.source.format) if d.source.format == l.source.format else Rules()
+    for diff in Walker(rules).run(d.data, l.data):
         yield diff, diff.desired_path, diff.live_path, None
 
 

@@ -48,6 +48,11 @@ class Rules:
         """Equal by meaning (quantities, say); None defers to the structural comparison."""
         return None
 
+    def key_fold(self, shape: Shape, key: str, value: Any) -> str:
+        """The form of a mapping's key under which the two sides' keys pair (an INI option's name
+        in lower case); each side's own key stays in its pointer."""
+        return key
+
 
 def same_scalar(a: Any, b: Any) -> bool:
     """Type-aware: ``"8080"`` is not ``8080`` and ``True`` is not ``1``; ``1`` is ``1.0``."""
@@ -84,20 +89,26 @@ class Walker:
 
     def _dict(self, d: dict, l: dict, dp: str, lp: str, shape: Shape) -> None:
         rules = self.rules
+        fold = rules.key_fold
+        folded = type(rules).key_fold is not Rules.key_fold
+        live_keys = {fold(shape, k, v): k for k, v in l.items()} if folded else None
+        paired: set = set()
         for key, dv in d.items():
             sub = (*shape, key)
             if rules.skip(sub):
                 continue
             token = "/" + escape_token(key)
-            if key in l:
-                lv = l[key]
+            live_key = key if live_keys is None else live_keys.get(fold(shape, key, dv), key)
+            if live_key in l:
+                paired.add(live_key)
+                lv = l[live_key]
                 if dv is lv:
                     continue
-                self._value(dv, lv, dp + token, lp + token, sub)
+                self._value(dv, lv, dp + token, lp + "/" + escape_token(live_key), sub)
             elif not rules.absent_ok(sub, dv):
                 self.out.append(Difference("missing", dp + token, lp + token, dv, None))
         for key, lv in l.items():
-            if key in d:
+            if key in d if live_keys is None else key in paired:
                 continue
             sub = (*shape, key)
             if rules.skip(sub) or rules.live_default(sub, lv, l, d):
