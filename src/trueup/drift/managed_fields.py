@@ -1,0 +1,131 @@
+"""Who wrote a live field, read from the object's own ``metadata.managedFields``.
+
+Server-side apply records, per field manager, the set of fields it last set (``fieldsV1``) with
+the operation (``Apply`` or ``Update``) and the time. trueup reads that record from an export,
+as server-side apply itself would, to tell three kinds of live difference apart:
+
+- a field only managers other than the appliers own (the HPA's ``replicas`` through the scale
+  subresource, the scheduler's ``nodeName``, a controller's annotations, ``kubectl rollout
+  restart``'s stamp) was not written from git and is not drift;
+- a field a person last wrote with kubectl (``kubectl-edit``, ``kubectl-patch``, ...) is drift,
+  a manual change, reported with its manager and time;
+- anything else (the appliers' own fields, fields no entry names) is left to the tables.
+
+The format of ``fieldsV1`` (k8s.io/apimachinery ``pkg/apis/meta/v1/types.go``, FieldsV1; and
+sigs.k8s.io/structured-merge-diff ``fieldpath/serialize-pe.go``): a tree whose keys are ``f:<name>``
+for a field, ``k:<json object>`` for a list item by its keys, ``v:<json value>`` for a set item,
+``i:<index>`` for an atomic list's item, and ``.`` for the node itself; ``{}`` is a leaf.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+# Field managers that apply git's desired state (configurable with ``drift.appliers``):
+# kubectl apply (client-side: ``kubectl-client-side-apply``; server-side: ``kubectl``), Argo CD
+# (``argocd-controller``; ``argocd-application-controller`` with server-side apply), Flux
+# (``kustomize-controller``, ``helm-controller``), Helm (``helm``).
+DEFAULT_APPLIERS = ("kubectl-client-side-apply", "kubectl", "argocd-controller", "argocd-application-controller",
+                    "kustomize-controller", "helm-controller", "helm")
+# Managers kubectl's imperative commands record (kubectl's ``--field-manager`` defaults:
+# ``kubectl-<command>``): a person changed the object by hand. ``kubectl-rollout`` is not one:
+# ``rollout restart`` stamps an annotation to restart pods, not to change the desired state.
+MANUAL = frozenset({"kubectl-edit", "kubectl-patch", "kubectl-label", "kubectl-annotate", "kubectl-scale",
+                    "kubectl-set", "kubectl-replace", "kubectl-create", "kubectl-taint",
+                    "kubectl-expose"})
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One managedFields entry: who, how (Apply or Update), when, and the fields it owns."""
+
+    manager: str
+    operation: str
+    time: str | None
+    subresource: str | None
+    fields: Any
+
+    @property
+    def manual(self) -> bool:
+        return self.manager in MANUAL
+
+
+def writers(obj: Any) -> list[Writer]:
+    """The managedFields entries of a live object (none when it has no readable record)."""
+    metadata = obj.get("metadata") if isinstance(obj, dict) else None
+    entries = metadata.get("managedFields") if isinstance(metadata, dict) else None
+    out = []
+    for entry in entries if isinstance(entries, list) else ():
+        if not isinstance(entry, dict) or entry.get("fieldsType", "FieldsV1") != "FieldsV1":
+            continue
+        fields = entry.get("fieldsV1")
+        if isinstance(fields, dict) and isinstance(entry.get("manager"), str):
+            out.append(Writer(entry["manager"], str(entry.get("operation", "")), entry.get("time"),
+                              entry.get("subresource"), fields))
+    return out
+
+
+def _item_matches(key: str, item: Any, index: int) -> bool:
+    kind, _, payload = key.partition(":")
+    if kind == "i":
+        return payload == str(index)
+    try:
+        wanted = json.loads(payload)
+    except ValueError:
+        return False
+    if kind == "k":
+        return isinstance(item, dict) and isinstance(wanted, dict) and all(
+            item.get(name) == value for name, value in wanted.items())
+    return kind == "v" and item == wanted
+
+
+def owns(fields: Any, live: Any, tokens: Sequence[str]) -> bool:
+    """Whether a ``fieldsV1`` tree covers the live value at ``tokens`` (a JSON Pointer's tokens):
+    the field itself, or a leaf above it (an atomic field owned whole)."""
+    node, value = fields, live
+    for token in tokens:
+        if not isinstance(node, dict):
+            return False
+        if not node:  # a leaf: the whole value below it is this manager's
+            return True
+        if isinstance(value, list):
+            try:
+                index = int(token)
+                item = value[index]
+            except (ValueError, IndexError):
+                return False
+            found = next((k for k in node if k[:2] in ("k:", "v:", "i:") and _item_matches(k, item, index)), None)
+            if found is None:
+                return False
+            node, value = node[found], item
+        elif isinstance(value, dict):
+            key = "f:" + token
+            if key not in node:
+                return False
+            node, value = node[key], value.get(token)
+        else:
+            return False
+    return isinstance(node, dict)
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """What the record says of one live field: its managers (latest first)."""
+
+    owners: tuple[Writer, ...]
+
+    def not_from_git(self, appliers: Iterable[str]) -> bool:
+        """Owned, and only by managers that neither apply git nor are a person (controllers)."""
+        wanted = set(appliers)
+        return bool(self.owners) and all(w.manager not in wanted and not w.manual for w in self.owners)
+
+    def manual(self) -> Writer | None:
+        """The latest manual writer of the field, when a person's kubectl command owns it."""
+        return next((w for w in self.owners if w.manual), None)
+
+
+def ownership(record: Sequence[Writer], live: Any, tokens: Sequence[str]) -> Ownership:
+    owners = [w for w in record if owns(w.fields, live, tokens)]
+    owners.sort(key=lambda w: w.time or "", reverse=True)
+    return Ownership(tuple(owners))

@@ -1,0 +1,143 @@
+"""Who wrote a live field, from its managedFields (trueup.drift.managed_fields).
+
+The record below has the shape ``kubectl get deployment -o yaml`` prints for a Deployment applied
+with ``kubectl apply`` (client-side), scaled by an HPA (the scale subresource, written by
+kube-controller-manager), restarted with ``kubectl rollout restart``, edited with ``kubectl edit``
+and labelled with ``kubectl label`` (managers as kubectl and the controllers name themselves).
+"""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from trueup.drift.managed_fields import DEFAULT_APPLIERS, ownership, owns, writers
+
+LIVE = yaml.safe_load("""
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  labels: {app: web, team: payments}
+  annotations:
+    deployment.kubernetes.io/revision: "3"
+  managedFields:
+    - manager: kubectl-client-side-apply
+      operation: Update
+      apiVersion: apps/v1
+      time: "2026-11-30T09:00:00Z"
+      fieldsType: FieldsV1
+      fieldsV1:
+        f:metadata: {f:labels: {.: {}, f:app: {}}}
+        f:spec:
+          f:selector: {}
+          f:template:
+            f:spec:
+              f:containers:
+                k:{"name":"web"}:
+                  .: {}
+                  f:image: {}
+                  f:name: {}
+                  f:ports:
+                    .: {}
+                    k:{"containerPort":8080,"protocol":"TCP"}: {.: {}, f:containerPort: {}}
+    - manager: kube-controller-manager
+      operation: Update
+      apiVersion: apps/v1
+      time: "2026-12-01T02:00:00Z"
+      subresource: scale
+      fieldsType: FieldsV1
+      fieldsV1: {f:spec: {f:replicas: {}}}
+    - manager: kubectl-rollout
+      operation: Update
+      apiVersion: apps/v1
+      time: "2026-12-02T10:00:00Z"
+      fieldsType: FieldsV1
+      fieldsV1: {f:spec: {f:template: {f:metadata: {f:annotations: {.: {}, f:kubectl.kubernetes.io/restartedAt: {}}}}}}
+    - manager: kubectl-edit
+      operation: Update
+      apiVersion: apps/v1
+      time: "2026-12-03T11:30:00Z"
+      fieldsType: FieldsV1
+      fieldsV1:
+        f:spec:
+          f:template:
+            f:spec:
+              f:containers:
+                k:{"name":"web"}:
+                  f:env:
+                    .: {}
+                    k:{"name":"DEBUG"}: {.: {}, f:name: {}, f:value: {}}
+    - manager: kubectl-label
+      operation: Update
+      apiVersion: v1
+      time: "2026-12-04T08:00:00Z"
+      fieldsType: FieldsV1
+      fieldsV1: {f:metadata: {f:labels: {f:team: {}}}}
+spec:
+  replicas: 7
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata:
+      annotations: {kubectl.kubernetes.io/restartedAt: "2026-12-02T10:00:00Z"}
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/example/web:2.4.1
+          ports: [{containerPort: 8080, protocol: TCP}]
+          env: [{name: DEBUG, value: "1"}]
+""")
+
+
+@pytest.mark.parametrize("pointer, managers", [
+    ("/spec/replicas", ["kube-controller-manager"]),
+    ("/spec/template/metadata/annotations/kubectl.kubernetes.io~1restartedAt", ["kubectl-rollout"]),
+    ("/spec/template/spec/containers/0/env/0/value", ["kubectl-edit"]),
+    ("/spec/template/spec/containers/0/env/0", ["kubectl-edit"]),
+    ("/spec/template/spec/containers/0/image", ["kubectl-client-side-apply"]),
+    ("/spec/template/spec/containers/0/ports/0/containerPort", ["kubectl-client-side-apply"]),
+    ("/spec/selector/matchLabels/app", ["kubectl-client-side-apply"]),  # a leaf above: atomic, owned whole
+    ("/metadata/labels/team", ["kubectl-label"]),
+    ("/metadata/annotations/deployment.kubernetes.io~1revision", []),
+])
+def test_owners_of_a_field(pointer: str, managers: list[str]) -> None:
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    assert [w.manager for w in ownership(writers(LIVE), LIVE, tokens).owners] == managers
+
+
+def test_what_the_record_says_of_each_difference() -> None:
+    record = writers(LIVE)
+
+    def of(*tokens: str):
+        return ownership(record, LIVE, tokens)
+
+    assert of("spec", "replicas").not_from_git(DEFAULT_APPLIERS)
+    assert of("spec", "template", "metadata", "annotations", "kubectl.kubernetes.io/restartedAt").not_from_git(
+        DEFAULT_APPLIERS)
+    edit = of("spec", "template", "spec", "containers", "0", "env", "0", "value").manual()
+    assert (edit.manager, edit.time) == ("kubectl-edit", "2026-12-03T11:30:00Z")
+    assert of("metadata", "labels", "team").manual().manager == "kubectl-label"
+    image = of("spec", "template", "spec", "containers", "0", "image")
+    assert not image.not_from_git(DEFAULT_APPLIERS) and image.manual() is None
+    # The HPA's field is the appliers' too when a team lists its controller as one.
+    assert not of("spec", "replicas").not_from_git([*DEFAULT_APPLIERS, "kube-controller-manager"])
+
+
+@pytest.mark.parametrize("record", [None, [], "x", [{"manager": 1}], [{"manager": "m", "fieldsV1": "x"}],
+                                    [{"manager": "m", "fieldsType": "FieldsV2", "fieldsV1": {}}]])
+def test_odd_records_own_nothing(record) -> None:
+    obj = {"metadata": {"managedFields": record}, "spec": {"replicas": 1}}
+    assert ownership(writers(obj), obj, ["spec", "replicas"]).owners == ()
+
+
+@pytest.mark.parametrize("fields, tokens, owned", [
+    ({"f:spec": {"f:finalizers": {'v:"a"': {}}}}, ["spec", "finalizers", "0"], True),
+    ({"f:spec": {"f:args": {"i:1": {}}}}, ["spec", "args", "1"], True),
+    ({"f:spec": {"f:args": {"i:1": {}}}}, ["spec", "args", "0"], False),
+    ({"f:spec": {"f:x": {"k:{bad json": {}}}}, ["spec", "x", "0"], False),
+    ({"f:spec": {}}, ["spec", "anything", "deep"], True),
+])
+def test_owns_item_keys(fields: dict, tokens: list[str], owned: bool) -> None:
+    live = {"spec": {"finalizers": ["a"], "args": ["x", "y"], "x": [{"a": 1}], "anything": {"deep": 1}}}
+    assert owns(fields, live, tokens) is owned
