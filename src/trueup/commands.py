@@ -300,7 +300,8 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         changes: list = []
         creations: list = []
         findings = _blamed(args, config, _tree_drift(args.desired, args.live, args.namespace, config, summary, changes,
-                                                     creations), {}, root=Path.cwd(), search=Path(args.desired))
+                                                     creations, verbose=args.verbose), {}, root=Path.cwd(),
+                           search=Path(args.desired))
         return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, [], stdout, stderr)
     config = _find_config(args, required=True)
     wanted = None
@@ -359,7 +360,7 @@ def shard(targets: Sequence[Any], index: int, total: int) -> list[Any]:
 
 
 def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary: Any, changes: list,
-                creations: list) -> Iterable[Any]:
+                creations: list, verbose: bool = False) -> Iterable[Any]:
     from .drift import Context, drift
     from .targets import load_tree
 
@@ -372,6 +373,7 @@ def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary:
     summary.files = len(trees["desired"].live) + len(trees["live"].live)
     summary.documents = sum(len(s.documents) for t in trees.values() for s in t.live)
     context = Context(namespace=namespace, changes=changes, creations=creations, live_root=live.as_posix().rstrip("/"),
+                      verbose=verbose,
                       unreadable=frozenset(trees["desired"].unreadable | trees["live"].unreadable))
     yield from drift(trees["desired"].live, trees["live"].live, context)
 

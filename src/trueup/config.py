@@ -30,6 +30,9 @@ class Target:
     environments: tuple[str, ...] | None = None
     namespace: str | None = None
     ignore: tuple[dict, ...] = ()
+    # Fields other components write live (drift/k8s-written.yaml) are ignored; True compares
+    # them all, a tuple of writer names (their ``by``) compares those.
+    compare_written: bool | tuple[str, ...] = False
 
     def applies_to(self, env: str | None) -> bool:
         return self.environments is None or env in self.environments
@@ -115,6 +118,11 @@ def _tuple(value: Any) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+def _compare_written(value: Any) -> bool | tuple[str, ...]:
+    """A target's ``compare_written``: true, false, or the writers (k8s-written.yaml ``by``) to compare."""
+    return value if isinstance(value, bool) else _tuple(value)
+
+
 def load_config(path: Path) -> Config:
     display = path.name
     try:
@@ -158,6 +166,7 @@ def load_config(path: Path) -> Config:
                 environments=tuple(t["environments"]) if "environments" in t else None,
                 namespace=t.get("namespace"),
                 ignore=tuple(t.get("ignore", ())),
+                compare_written=_compare_written(t.get("compare_written", False)),
             )
             for t in data.get("targets", [])
         ],

@@ -16,10 +16,12 @@ from ..globs import match
 from ..mask import display_value, is_secret_key, is_secret_path, mask
 from ..model import Document, Finding, Severity, kubernetes_target
 from ..pointer import escape_token, split_pointer
-from .compare import Difference, Rules, Walker
-from .normalize_compose import Canonical, canonical
+from .compare import Difference, Ignored, Rules, Walker
+from .compose_compare import Noted, compose_differences
+from .compose_env import compose_inputs
+from .normalize_compose import Canonical
 from .normalize_config import ConfigRules
-from .normalize_k8s import KubernetesRules
+from .normalize_k8s import kubernetes_differences
 from .pair import Side, by_index, pair
 
 __all__ = ["IgnoreRule", "Side", "drift"]
@@ -60,6 +62,9 @@ class Context:
     # Paths (under either root) of files that could not be read: an input.parse finding already
     # says so, and what they hold is unknown, so their counterparts are not missing nor extra.
     unreadable: frozenset[str] = frozenset()
+    # Fields other components write (k8s-written.yaml) are ignored; True compares them all, a
+    # tuple of writers (their ``by``) compares those (a target's ``compare_written``).
+    compare_written: bool | tuple[str, ...] = False
 
 
 def drift(desired: list[Side], live: list[Side], context: Context | None = None) -> Iterator[Finding]:
@@ -72,10 +77,13 @@ def drift(desired: list[Side], live: list[Side], context: Context | None = None)
         if ctx.creations is not None and (d is None) != (l is None):
             ctx.creations.append(("object", d, ctx.namespace) if l is None else ("delete-object", l, ctx.namespace))
         yield from _documents(d, l, ctx)
+    consumed = compose_inputs(desired)
     for d_side, l_side in pairs.files:
         if d_side is None or l_side is None:
             if (d_side or l_side).rel in ctx.unreadable:  # type: ignore[union-attr]
                 continue
+            if l_side is None and d_side is not None and d_side.rel in consumed:
+                continue  # a compose file's .env or env_file: live holds what compose made of it
             if l_side is None and d_side is not None and ctx.creations is not None and ctx.live_root is not None:
                 ctx.creations.append(("file", d_side.documents[0], f"{ctx.live_root}/{d_side.rel}"))
             if d_side is None and l_side is not None and ctx.creations is not None:
@@ -121,8 +129,20 @@ def _documents(d: Document | None, l: Document | None, ctx: Context) -> Iterator
                       l.source.file, line[0] if line else None, line[1] if line else None,
                       environment=ctx.environment, live_file=l.source.file, live_line=line[0] if line else None)
         return
-    for diff, desired_path, live_path, canon in _differences(d, l):
+    for diff, desired_path, live_path, canon in _differences(d, l, ctx):
         finding = _finding(diff, desired_path, live_path, d, l, ctx)
+        if isinstance(diff, Noted):  # compose normalisation could not decide it: never drift, never patched
+            if ctx.verbose:
+                finding.rule, finding.severity = "drift.ignored", Severity.INFO
+                finding.message = f"{_field(split_pointer(finding.path))} {diff.reason}"
+                yield finding
+            continue
+        if isinstance(diff, Ignored):  # another component writes it live: never drift, never patched
+            if ctx.verbose:
+                finding.rule, finding.severity = "drift.ignored", Severity.INFO
+                finding.message += f" (ignored: {diff.reason})"
+                yield finding
+            continue
         ignored = any(rule.applies(d, finding.path) for rule in ctx.ignore)
         if ctx.changes is not None and not ignored:
             ctx.changes.append(_change(diff, d, l, desired_path, live_path, canon, ctx))
@@ -139,19 +159,19 @@ def _documents(d: Document | None, l: Document | None, ctx: Context) -> Iterator
 Canon = Optional[tuple[Canonical, Canonical]]
 
 
-def _differences(d: Document, l: Document) -> Iterator[tuple[Difference, str, str, Canon]]:
+def _differences(d: Document, l: Document, ctx: Context) -> Iterator[tuple[Difference, str, str, Canon]]:
     """Each difference with its pointers into the two files (compose: and both canonical forms)."""
     if d.kind == "kubernetes" and isinstance(d.data, dict):
         kind = str(d.data.get("kind"))
-        for diff in Walker(KubernetesRules(kind)).run(d.data, l.data):
+        for diff in kubernetes_differences(d.data, l.data, ctx.compare_written):
             yield diff, diff.desired_path, diff.live_path, None
         if kind == "Secret":
             for diff, dp, lp in _secret_payload(d.data, l.data):
                 yield diff, dp, lp, None
         return
     if d.kind == "compose" and l.kind == "compose":
-        cd, cl = canonical(d.data), canonical(l.data)
-        for diff in Walker(Rules()).run(cd.data, cl.data):
+        found, cd, cl = compose_differences(d, l)
+        for diff in found:
             yield diff, cd.original(diff.desired_path), cl.original(diff.live_path), (cd, cl)
         return
     rules = ConfigRules(d.source.format) if d.source.format == l.source.format else Rules()
@@ -233,10 +253,7 @@ _MESSAGES = {
 
 
 def _finding(diff: Difference, desired_path: str, live_path: str, d: Document, l: Document, ctx: Context) -> Finding:
-    tokens = split_pointer(desired_path if diff.kind != "extra" else live_path)
-    field_name = tokens[-1] if tokens else "document"
-    if field_name.isdigit() and len(tokens) > 1:
-        field_name = f"{tokens[-2]}[{field_name}]"
+    field_name = _field(split_pointer(desired_path if diff.kind != "extra" else live_path))
     live_pos = l.locate(live_path)
     # One field, so one verdict: a value either side (or its canonical name: ``- KEY=value`` items
     # are /environment/KEY) calls secret is masked on both.
@@ -261,6 +278,13 @@ def _finding(diff: Difference, desired_path: str, live_path: str, d: Document, l
         live_file=l.source.file,
         live_line=live_pos[0] if live_pos else None,
     )
+
+
+def _field(tokens: list[str]) -> str:
+    field_name = tokens[-1] if tokens else "document"
+    if field_name.isdigit() and len(tokens) > 1:
+        field_name = f"{tokens[-2]}[{field_name}]"
+    return field_name
 
 
 def _shown(doc: Document, pointer: str, value: Any, secret: bool = False) -> Any:

@@ -4,6 +4,10 @@ Each side keeps its own JSON Pointer (list indices as in that document), and a
 *shape path* (the keys, with ``*`` for any list item) lets per-kind rules be
 looked up in O(1): which fields the server writes, which live-only values are
 defaults, which lists have identity, which values are equal by meaning.
+
+A live-only field (or list item) another component writes is not drift either, but it
+is kept: it comes out as an ``Ignored`` difference naming the writer, which the caller
+shows only when asked (``--verbose``).
 """
 from __future__ import annotations
 
@@ -25,6 +29,13 @@ class Difference:
     live: Any = None
 
 
+@dataclass
+class Ignored(Difference):
+    """Not drift: a live-only field or item another component writes (``reason`` names it)."""
+
+    reason: str = ""
+
+
 class Rules:
     """What a plain structural diff needs: nothing skipped, no defaults, positional lists."""
 
@@ -38,6 +49,19 @@ class Rules:
 
     def absent_ok(self, shape: Shape, value: Any) -> bool:
         """A desired-only field that equals absence (``null``, ``[]``, ``{}`` where the API says so)."""
+        return False
+
+    def written(self, shape: Shape, value: Any) -> str | None:
+        """Who writes this live-only field (it is then ignored, for that reason), or None."""
+        return None
+
+    def written_item(self, shape: Shape, item: Any) -> str | None:
+        """Who writes this live-only item of the list at ``shape``, or None."""
+        return None
+
+    def descend(self, shape: Shape) -> bool:
+        """Whether a live-only mapping at ``shape`` is compared key by key (some keys below it
+        are written by others) rather than reported whole."""
         return False
 
     def list_key(self, shape: Shape, items: list) -> KeyFunc | None:
@@ -111,26 +135,48 @@ class Walker:
             if key in d if live_keys is None else key in paired:
                 continue
             sub = (*shape, key)
-            if rules.skip(sub) or rules.live_default(sub, lv, l, d):
+            if rules.skip(sub):
                 continue
             token = "/" + escape_token(key)
+            by = rules.written(sub, lv)
+            if by is not None:
+                self.out.append(Ignored("extra", dp + token, lp + token, None, lv, by))
+                continue
+            if rules.live_default(sub, lv, l, d):
+                continue
+            if isinstance(lv, dict) and lv and rules.descend(sub):
+                self._dict({}, lv, dp + token, lp + token, sub)
+                continue
+            if isinstance(lv, list) and lv and self._all_written(lv, dp + token, lp + token, sub):
+                continue
             self.out.append(Difference("extra", dp + token, lp + token, None, lv))
+
+    def _all_written(self, items: list, dp: str, lp: str, shape: Shape) -> bool:
+        """A live-only list whose every item another component writes: each is ignored."""
+        writers = [self.rules.written_item(shape, item) for item in items]
+        if any(by is None for by in writers):
+            return False
+        for j, (item, by) in enumerate(zip(items, writers)):
+            self.out.append(Ignored("extra", f"{dp}/{j}", f"{lp}/{j}", None, item, str(by)))
+        return True
 
     def _list(self, d: list, l: list, dp: str, lp: str, shape: Shape) -> None:
         sub = (*shape, "*")
+        live = self._not_written(d, l, dp, lp, shape)
         key = self.rules.list_key(shape, d) if d else None
         if key is None:
-            for i in range(max(len(d), len(l))):
-                if i >= len(l):
+            for i in range(max(len(d), len(live))):
+                if i >= len(live):
                     self.out.append(Difference("missing", f"{dp}/{i}", f"{lp}/{i}", d[i], None))
                 elif i >= len(d):
-                    self.out.append(Difference("extra", f"{dp}/{i}", f"{lp}/{i}", None, l[i]))
+                    j = live[i][0]
+                    self.out.append(Difference("extra", f"{dp}/{j}", f"{lp}/{j}", None, live[i][1]))
                 else:
-                    self._value(d[i], l[i], f"{dp}/{i}", f"{lp}/{i}", sub)
+                    self._value(d[i], live[i][1], f"{dp}/{i}", f"{lp}/{live[i][0]}", sub)
             return
         # Items sharing a key (NetworkPolicy ports have no containerPort) pair in their order.
         live_by_key: dict[Any, list[int]] = {}
-        for j, item in enumerate(l):
+        for j, item in live:
             live_by_key.setdefault(key(item), []).append(j)
         matched: set[int] = set()
         for i, item in enumerate(d):
@@ -141,7 +187,25 @@ class Walker:
             j = waiting.pop(0)
             matched.add(j)
             self._value(item, l[j], f"{dp}/{i}", f"{lp}/{j}", sub)
-        for j, item in enumerate(l):
+        for j, item in live:
             if j not in matched:
                 self.out.append(Difference("extra", f"{dp}/{j}", f"{lp}/{j}", None, item))
+
+    def _not_written(self, d: list, l: list, dp: str, lp: str, shape: Shape) -> list[tuple[int, Any]]:
+        """The live items with their indices, less those another component wrote that desired
+        does not hold (each of those is kept as ignored)."""
+        kept: list[tuple[int, Any]] = []
+        for j, item in enumerate(l):
+            by = self.rules.written_item(shape, item)
+            if by is not None and not any(_same(x, item) for x in d):
+                self.out.append(Ignored("extra", f"{dp}/{j}", f"{lp}/{j}", None, item, by))
+                continue
+            kept.append((j, item))
+        return kept
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
+        return a == b
+    return same_scalar(a, b)
 

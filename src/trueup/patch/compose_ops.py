@@ -13,12 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..drift.compare import Difference
+from ..drift.compose_syntax import parse_ports, port_text
 from ..drift.normalize_compose import Canonical
 from ..model import Document
 from ..pointer import resolves, split_pointer, value_at
 from . import Change
 
-LISTED = {"environment", "labels", "annotations", "extra_hosts"}
+LISTED = {"environment", "labels", "annotations", "extra_hosts", "sysctls"}
 SECTIONS = LISTED | {"depends_on", "networks", "ports", "volumes"}
 DEFAULTS = {"depends_on": {"condition": "service_started", "required": True}, "networks": {}}
 _KINDS = {"set": "changed", "add": "missing", "remove": "extra"}
@@ -37,7 +38,10 @@ def _in_live_syntax(element: str, cd: Canonical, d: Document, desired_element: t
     if section in DEFAULTS:
         return key if value == DEFAULTS[section] else None
     if desired_element is not None:
-        return value_at(d.data, desired_element[1])
+        raw = value_at(d.data, desired_element[1])
+        if section == "ports" and desired_element[2] and len(parse_ports(raw)) > 1:
+            return port_text(value)  # one port of a range: the range itself would add its other ports twice
+        return raw
     return None
 
 
@@ -91,7 +95,9 @@ def _outside_elements(diff: Difference, d: Document, l: Document, dp: str) -> Ch
     if diff.kind == "extra":
         return _change("remove", diff.live_path, None, diff, d, l, dp)
     if diff.kind == "missing" and resolves(d.data, dp) and isinstance(value_at(l.data, _parent(dp)), dict):
-        return _change("add", dp, value_at(d.data, dp), diff, d, l, dp)
+        # The live file may write the field with its default (``networks: {default: null}``),
+        # which the canonical form leaves out: then the field is replaced, not added twice.
+        return _change("set" if resolves(l.data, dp) else "add", dp, value_at(d.data, dp), diff, d, l, dp)
     pointer = dp
     while pointer and not (resolves(d.data, pointer) and resolves(l.data, pointer)):
         pointer = _parent(pointer)

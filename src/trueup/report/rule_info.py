@@ -98,9 +98,11 @@ _OWN: dict[str, tuple[str, str, Severity, str, str]] = {
                     "something another controller writes.",
                     "Add it to git, remove it live, or ignore the path in trueup.yaml with a reason."),
     "drift.ignored": ("drift", "Ignored drift", _S.INFO,
-                      "A difference between live and desired state that trueup.yaml ignores, with the reason given "
-                      "(shown with --verbose only).",
-                      "Nothing to do; remove the ignore rule to have it checked again."),
+                      "A difference between live and desired state that trueup.yaml ignores, with the reason given, "
+                      "or a live field another component writes (a controller, an admission plugin, kubectl, Argo CD, "
+                      "Flux, Helm), which applying git leaves alone (shown with --verbose only).",
+                      "Nothing to do; remove the ignore rule, or set compare_written on the target, to have it "
+                      "checked again."),
     "baseline.expired": ("baseline", "Baseline entries are current", _S.HIGH,
                          "An accepted finding's baseline entry has expired, or reaches beyond the configured "
                          "maximum lifetime.",
