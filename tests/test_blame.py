@@ -44,7 +44,8 @@ def test_a_value_from_the_values_files_is_blamed_where_it_is_set(trueup, repo: P
         "commit": seed, "author": "Seed", "date": date, "file": "templates/k8s/web-deployment.yaml.j2", "line": 24}
     text = trueup("drift", "--env", "prod", cwd=repo)
     assert (f"  changed /spec/replicas (line 12, live line 189): live 6, desired 5 "
-            f"(set in {sha} by Ana Lima on {date} at values/prod.yaml:3)") in text.out
+            f"(changed by hand: kubectl-scale at 2025-11-22T02:17:40Z; "
+            f"set in {sha} by Ana Lima on {date} at values/prod.yaml:3)") in text.out
     valid_report(trueup("drift", "--env", "prod", "--format", "json", cwd=repo).out)
 
 

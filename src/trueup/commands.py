@@ -373,7 +373,7 @@ def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary:
     summary.files = len(trees["desired"].live) + len(trees["live"].live)
     summary.documents = sum(len(s.documents) for t in trees.values() for s in t.live)
     context = Context(namespace=namespace, changes=changes, creations=creations, live_root=live.as_posix().rstrip("/"),
-                      verbose=verbose,
+                      verbose=verbose, **({"appliers": config.appliers} if config.appliers is not None else {}),
                       unreadable=frozenset(trees["desired"].unreadable | trees["live"].unreadable))
     yield from drift(trees["desired"].live, trees["live"].live, context)
 

@@ -79,6 +79,7 @@ class Config:
     fail_on: str | None = None
     secret_keys: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()  # globs a directory walk leaves out, besides .gitignore's
+    appliers: tuple[str, ...] | None = None  # drift.appliers: field managers that apply git (None: the defaults)
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -173,6 +174,7 @@ def load_config(path: Path) -> Config:
         schemas=[SchemaMapping(_tuple(m["files"]), m["schema"]) for m in data.get("schemas", [])],
         kubernetes=KubernetesSettings.from_raw(data.get("kubernetes") or {}),
         exclude=tuple(data.get("exclude", ())),
+        appliers=tuple(data["drift"]["appliers"]) if "appliers" in (data.get("drift") or {}) else None,
         limits=Limits(
             max_bytes=limits_raw.get("max_file_bytes", defaults.max_bytes),
             max_depth=limits_raw.get("max_depth", defaults.max_depth),

@@ -209,7 +209,8 @@ def drift_targets(
         root, display = live_root(config, target, env)
         context = Context(namespace=namespace, ignore=ignore_rules(target), environment=env, verbose=verbose,
                           changes=changes, creations=creations, live_root=display if root.is_dir() else None,
-                          unreadable=frozenset(trees.unreadable), compare_written=target.compare_written)
+                          unreadable=frozenset(trees.unreadable), compare_written=target.compare_written,
+                          **({"appliers": config.appliers} if config.appliers is not None else {}))
         yield from drift(trees.desired, trees.live, context)
 
 

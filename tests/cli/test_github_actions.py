@@ -22,11 +22,14 @@ def test_annotations_and_job_summary_in_github_actions(trueup, repo: Path, monke
     assert result.code == 1
     annotations = [line for line in result.lines if line.startswith("::")]
     assert annotations == [
-        "::error file=templates/k8s/api-configmap.yaml.j2,line=14,col=3,title=drift.changed::app.yaml differs live at "
+        "::error file=templates/k8s/api-configmap.yaml.j2,line=14,col=3,title=drift.changed::app.yaml differs live "
+        "(changed by hand: kubectl-edit at 2025-11-19T13:27:05Z) at "
         "/data/app.yaml in ConfigMap/shop/api-config (prod) (- live, + desired):%0A-  ttlSeconds: 300%0A+  ttlSeconds: 600",
-        "::error file=templates/k8s/api-deployment.yaml.j2,line=12,col=3,title=drift.changed::replicas differs live at "
+        "::error file=templates/k8s/api-deployment.yaml.j2,line=12,col=3,title=drift.changed::replicas differs live "
+        "(changed by hand: kubectl-scale at 2025-11-22T02:17:40Z) at "
         "/spec/replicas in Deployment/shop/api (prod) - live 6, desired 4",
-        "::error file=templates/k8s/web-deployment.yaml.j2,line=24,col=11,title=drift.changed::image differs live at "
+        "::error file=templates/k8s/web-deployment.yaml.j2,line=24,col=11,title=drift.changed::image differs live "
+        "(changed by hand: kubectl-set at 2025-11-21T16:03:52Z) at "
         "/spec/template/spec/containers/0/image in Deployment/shop/web (prod) - live \"ghcr.io/example/shop-web:1.8.1\", "
         "desired \"ghcr.io/example/shop-web:1.8.2\"",
         "::error file=templates/config/app.yaml.j2,line=1,col=3,title=drift.changed::ttlSeconds differs live at "

@@ -141,3 +141,27 @@ def test_odd_records_own_nothing(record) -> None:
 def test_owns_item_keys(fields: dict, tokens: list[str], owned: bool) -> None:
     live = {"spec": {"finalizers": ["a"], "args": ["x", "y"], "x": [{"a": 1}], "anything": {"deep": 1}}}
     assert owns(fields, live, tokens) is owned
+
+
+def test_drift_reads_the_export_s_own_record(trueup, tmp_path) -> None:
+    """The HPA's replicas and rollout restart's stamp are not drift; kubectl edit's env var and
+    kubectl label's label are, named as changes by hand; listing the HPA's manager among the
+    appliers makes its replicas drift again."""
+    from conftest import EXAMPLES
+
+    case = EXAMPLES / "drift" / "managed-fields"
+    result = trueup("drift", "--desired", case / "desired", "--live", case / "live", "--format", "json")
+    got = [(f["rule"], f["path"], f["message"]) for f in result.json()["findings"]]
+    assert got == [
+        ("drift.extra", "/metadata/labels/team",
+         "team is set live but not in desired state (changed by hand: kubectl-label at 2026-12-04T08:00:00Z)"),
+        ("drift.extra", "/spec/template/spec/containers/0/env",
+         "env is set live but not in desired state (changed by hand: kubectl-edit at 2026-12-03T11:30:00Z)"),
+    ]
+    verbose = trueup("drift", "--desired", case / "desired", "--live", case / "live", "--verbose", "--format", "json")
+    ignored = {f["path"]: f["message"] for f in verbose.json()["findings"] if f["rule"] == "drift.ignored"}
+    assert ignored["/spec/replicas"].endswith("(ignored: written by kube-controller-manager)")
+    (tmp_path / "trueup.yaml").write_text(
+        "version: 1\ndrift:\n  appliers: [kubectl-client-side-apply, kube-controller-manager]\n")
+    strict = trueup("drift", "--desired", case / "desired", "--live", case / "live", "--format", "json", cwd=tmp_path)
+    assert ("drift.changed", "/spec/replicas") in [(f["rule"], f["path"]) for f in strict.json()["findings"]]

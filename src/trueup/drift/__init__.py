@@ -21,6 +21,7 @@ from .compose_compare import Noted, compose_differences
 from .compose_env import compose_inputs
 from .normalize_compose import Canonical
 from .normalize_config import ConfigRules
+from .managed_fields import DEFAULT_APPLIERS, Manual, by_ownership
 from .normalize_k8s import kubernetes_differences
 from .pair import Side, by_index, pair
 
@@ -65,6 +66,9 @@ class Context:
     # Fields other components write (k8s-written.yaml) are ignored; True compares them all, a
     # tuple of writers (their ``by``) compares those (a target's ``compare_written``).
     compare_written: bool | tuple[str, ...] = False
+    # Field managers that apply git (``drift.appliers``): a live field only other managers own
+    # (managedFields) was not written from git; one a person's kubectl command owns is manual drift.
+    appliers: tuple[str, ...] = DEFAULT_APPLIERS
 
 
 def drift(desired: list[Side], live: list[Side], context: Context | None = None) -> Iterator[Finding]:
@@ -137,6 +141,8 @@ def _documents(d: Document | None, l: Document | None, ctx: Context) -> Iterator
                 finding.message = f"{_field(split_pointer(finding.path))} {diff.reason}"
                 yield finding
             continue
+        if isinstance(diff, Manual):
+            finding.message += f" (changed by hand: {diff.by}" + (f" at {diff.at})" if diff.at else ")")
         if isinstance(diff, Ignored):  # another component writes it live: never drift, never patched
             if ctx.verbose:
                 finding.rule, finding.severity = "drift.ignored", Severity.INFO
@@ -163,7 +169,8 @@ def _differences(d: Document, l: Document, ctx: Context) -> Iterator[tuple[Diffe
     """Each difference with its pointers into the two files (compose: and both canonical forms)."""
     if d.kind == "kubernetes" and isinstance(d.data, dict):
         kind = str(d.data.get("kind"))
-        for diff in kubernetes_differences(d.data, l.data, ctx.compare_written):
+        found = kubernetes_differences(d.data, l.data, ctx.compare_written)
+        for diff in by_ownership(found, l.data, ctx.appliers):
             yield diff, diff.desired_path, diff.live_path, None
         if kind == "Secret":
             for diff, dp, lp in _secret_payload(d.data, l.data):

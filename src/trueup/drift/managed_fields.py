@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
+
+from ..pointer import split_pointer
+from .compare import Difference, Ignored
 
 # Field managers that apply git's desired state (configurable with ``drift.appliers``):
 # kubectl apply (client-side: ``kubectl-client-side-apply``; server-side: ``kubectl``), Argo CD
@@ -129,3 +132,30 @@ def ownership(record: Sequence[Writer], live: Any, tokens: Sequence[str]) -> Own
     owners = [w for w in record if owns(w.fields, live, tokens)]
     owners.sort(key=lambda w: w.time or "", reverse=True)
     return Ownership(tuple(owners))
+
+
+@dataclass
+class Manual(Difference):
+    """Drift a person made by hand: the latest manual writer of the field, and when."""
+
+    by: str = ""
+    at: str | None = None
+
+
+def by_ownership(diffs: Iterable[Difference], live: Any, appliers: Sequence[str]) -> Iterator[Difference]:
+    """Differences as the live object's managedFields tell them: a live value only controllers
+    own is no drift (Ignored, naming the manager); one a person's kubectl command owns is a manual
+    change (Manual); the rest pass as they are. Without a record, all pass."""
+    record = writers(live)
+    for diff in diffs:
+        if not record or isinstance(diff, Ignored) or diff.kind not in ("changed", "extra"):
+            yield diff
+            continue
+        who = ownership(record, live, split_pointer(diff.live_path))
+        fields = (diff.kind, diff.desired_path, diff.live_path, diff.desired, diff.live)
+        if who.not_from_git(appliers):
+            yield Ignored(*fields, reason=f"written by {who.owners[0].manager}")
+        elif (person := who.manual()) is not None:
+            yield Manual(*fields, by=person.manager, at=person.time)
+        else:
+            yield diff

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 from dataclasses import dataclass
 from typing import IO, Protocol
 
@@ -32,6 +33,16 @@ class RunInfo:
 
 # Notes about the run, not problems: an environment nothing was compared for, a template left alone.
 NOTE_RULES = frozenset({"drift.not-compared", "input.template"})
+
+
+_BY_HAND = re.compile(r"\((changed by hand: [^)]*)\)")
+
+
+def by_hand(finding: Finding) -> str:
+    """``changed by hand: kubectl-edit at ...`` where the live object's managedFields say a person's
+    kubectl command wrote the drifted field (drift puts it in the message), else ``""``."""
+    found = _BY_HAND.search(finding.message)
+    return found.group(1) if found else ""
 
 
 def is_difference(rule: str) -> bool:

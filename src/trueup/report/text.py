@@ -14,7 +14,7 @@ from typing import IO
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
-from . import RunInfo, blame_text, context, is_difference, sides
+from . import RunInfo, blame_text, by_hand, context, is_difference, sides
 
 _COLORS = {
     Severity.CRITICAL: "\033[1;31m",
@@ -97,7 +97,7 @@ class TextReporter:
         if finding.live_line is not None:
             where.append(f"{old} line {finding.live_line}")
         place = f" ({', '.join(where)})" if where else ""
-        blamed = blame_text(finding)
+        blamed = "; ".join(n for n in (by_hand(finding), blame_text(finding)) if n)
         label = f"  {kind:<8}{finding.path or finding.message}{place}"
         if finding.waived:
             label += " (waived)"
@@ -113,7 +113,8 @@ class TextReporter:
             note = f" ({blamed})" if blamed else ""
             self._print(label if finding.path == "" else f"{label}: {new} {_short(finding.desired)}{note}")
         else:
-            self._print(label if finding.path == "" else f"{label}: {old} {_short(finding.live)}")
+            note = f" ({blamed})" if blamed else ""
+            self._print(label if finding.path == "" else f"{label}: {old} {_short(finding.live)}{note}")
 
     def _lines(self, live: str, desired: str) -> None:
         diff = difflib.unified_diff(live.splitlines(), desired.splitlines(), lineterm="", n=1)
