@@ -165,3 +165,37 @@ def test_drift_reads_the_export_s_own_record(trueup, tmp_path) -> None:
         "version: 1\ndrift:\n  appliers: [kubectl-client-side-apply, kube-controller-manager]\n")
     strict = trueup("drift", "--desired", case / "desired", "--live", case / "live", "--format", "json", cwd=tmp_path)
     assert ("drift.changed", "/spec/replicas") in [(f["rule"], f["path"]) for f in strict.json()["findings"]]
+
+
+LABELLED = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app
+  namespace: shop
+  labels: {app.kubernetes.io/instance: shop}
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: |
+      {"apiVersion":"v1","kind":"ConfigMap","metadata":{"labels":{"app.kubernetes.io/instance":"shop"},"name":"app","namespace":"shop"},"data":{"a":"1","b":"2"}}
+data: {a: "1", b: "2"}
+"""
+
+
+@pytest.mark.parametrize("applied, expected", [
+    # git set the label and data key b before, and no longer does: kubectl apply would remove both.
+    (True, [("drift.extra", "/data/b", "b is set live but not in desired state (git set it before: kubectl apply "
+                                       "would remove it)"),
+            ("drift.extra", "/metadata/labels/app.kubernetes.io~1instance",
+             "app.kubernetes.io/instance is set live but not in desired state (git set it before: kubectl apply "
+             "would remove it)")]),
+    # No record of git setting them: the label is Argo CD's tracking label (ignored), b is drift.
+    (False, [("drift.extra", "/data/b", "b is set live but not in desired state")]),
+])
+def test_last_applied_configuration_says_what_apply_would_remove(trueup, write, tmp_path, applied: bool,
+                                                                  expected: list) -> None:
+    write("d/app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: shop}\ndata: {a: '1'}\n")
+    live = LABELLED if applied else LABELLED.replace("kubectl.kubernetes.io/last-applied-configuration", "x")
+    write("l/app.yaml", live)
+    result = trueup("drift", "--desired", "d", "--live", "l", "--format", "json", cwd=tmp_path)
+    assert sorted((f["rule"], f["path"], f["message"]) for f in result.json()["findings"]
+                  if f["path"] != "/metadata/annotations/x") == sorted(expected)

@@ -21,7 +21,7 @@ from .compose_compare import Noted, compose_differences
 from .compose_env import compose_inputs
 from .normalize_compose import Canonical
 from .normalize_config import ConfigRules
-from .managed_fields import DEFAULT_APPLIERS, Manual, by_ownership
+from .managed_fields import DEFAULT_APPLIERS, Manual, Unapplied, by_ownership
 from .normalize_k8s import kubernetes_differences
 from .pair import Side, by_index, pair
 
@@ -143,6 +143,8 @@ def _documents(d: Document | None, l: Document | None, ctx: Context) -> Iterator
             continue
         if isinstance(diff, Manual):
             finding.message += f" (changed by hand: {diff.by}" + (f" at {diff.at})" if diff.at else ")")
+        elif isinstance(diff, Unapplied):
+            finding.message += " (git set it before: kubectl apply would remove it)"
         if isinstance(diff, Ignored):  # another component writes it live: never drift, never patched
             if ctx.verbose:
                 finding.rule, finding.severity = "drift.ignored", Severity.INFO

@@ -142,12 +142,68 @@ class Manual(Difference):
     at: str | None = None
 
 
+@dataclass
+class Unapplied(Difference):
+    """A live field git set before and no longer does: ``kubectl apply`` would remove it, because
+    its last-applied-configuration annotation holds it, whoever else writes the field."""
+
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def last_applied(live: Any) -> Any:
+    """The object ``kubectl apply`` (client-side) last applied, from the live object's annotation."""
+    metadata = live.get("metadata") if isinstance(live, dict) else None
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    text = annotations.get(LAST_APPLIED) if isinstance(annotations, dict) else None
+    if not isinstance(text, str):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def holds(applied: Any, live: Any, tokens: Sequence[str]) -> bool:
+    """Whether the applied object has the live value at ``tokens`` (list items by name where they
+    have one, else by position)."""
+    node, value = applied, live
+    for token in tokens:
+        if isinstance(value, dict) and isinstance(node, dict):
+            if token not in node:
+                return False
+            node, value = node[token], value.get(token)
+        elif isinstance(value, list) and isinstance(node, list):
+            try:
+                item = value[int(token)]
+            except (ValueError, IndexError):
+                return False
+            if isinstance(item, dict) and "name" in item:
+                node = next((n for n in node if isinstance(n, dict) and n.get("name") == item["name"]), None)
+                if node is None:
+                    return False
+            elif int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return False
+            value = item
+        else:
+            return False
+    return True
+
+
 def by_ownership(diffs: Iterable[Difference], live: Any, appliers: Sequence[str]) -> Iterator[Difference]:
-    """Differences as the live object's managedFields tell them: a live value only controllers
-    own is no drift (Ignored, naming the manager); one a person's kubectl command owns is a manual
-    change (Manual); the rest pass as they are. Without a record, all pass."""
+    """Differences as the live object's own records tell them: a live value only controllers
+    own (managedFields) is no drift (Ignored, naming the manager); one a person's kubectl command
+    owns is a manual change (Manual); a live-only value the last-applied-configuration holds is
+    drift whatever the tables say (Unapplied: apply would remove it); the rest pass as they are."""
     record = writers(live)
+    applied = last_applied(live)
     for diff in diffs:
+        if (applied is not None and diff.kind == "extra"
+                and holds(applied, live, split_pointer(diff.live_path))):
+            yield Unapplied(diff.kind, diff.desired_path, diff.live_path, diff.desired, diff.live)
+            continue
         if not record or isinstance(diff, Ignored) or diff.kind not in ("changed", "extra"):
             yield diff
             continue
