@@ -251,9 +251,15 @@ def materialize(kind: str, api_version: str, data: Any) -> Materialized:
     if not isinstance(data, dict):
         return out
     kt = tables(kind, api_version)
+    # Where each context (pod spec, container, probe...) sits, found once: defaults fill fields
+    # inside those nodes and never make a new one.
+    contexts: dict[Shape, list[tuple[Any, Path]]] = {}
     for entry in kt.defaults:
         for prefix in entry.prefixes:
-            for node, concrete in list(_sites(out.data, prefix)):
+            found = contexts.get(prefix)
+            if found is None:
+                found = contexts[prefix] = list(_sites(out.data, prefix))
+            for node, concrete in found:
                 for parent, below in list(_sites(node, entry.path[:-1])):
                     if not isinstance(parent, dict):
                         continue
