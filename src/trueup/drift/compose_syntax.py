@@ -14,7 +14,8 @@ from typing import Any
 _RANGE = re.compile(r"(\d+)(?:-(\d+))?")
 
 
-def _text(value: Any) -> str | None:
+def scalar_text(value: Any) -> str | None:
+    """A compose scalar as the text compose reads it (``true``/``false`` for booleans); None stays None."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -64,9 +65,9 @@ def parse_port(item: Any) -> dict[str, Any]:
     """A compose port, short (``[host_ip:][published:]target[/protocol]``) or long, as the long form."""
     if isinstance(item, dict):
         port = {k: v for k, v in item.items() if v is not None}
-        port["target"] = _text(port.get("target"))
+        port["target"] = scalar_text(port.get("target"))
         if "published" in port:
-            port["published"] = _text(port["published"])
+            port["published"] = scalar_text(port["published"])
     else:
         text, _, protocol = str(item).partition("/")
         if text.startswith("["):
@@ -227,7 +228,7 @@ def host_entries(items: Any) -> dict[str, Any] | None:
     """extra_hosts as ``{host: ip}``: compose-go types/hostList.go accepts ``host=ip`` and
     ``host:ip`` items (``=`` first) or a mapping, and config writes ``host=ip``."""
     if isinstance(items, dict):
-        return {str(k): _text(v) for k, v in items.items()}
+        return {str(k): scalar_text(v) for k, v in items.items()}
     if not isinstance(items, list):
         return None
     out: dict[str, Any] = {}

@@ -26,7 +26,7 @@ from typing import Any, Callable
 from ..pointer import escape_token, split_pointer
 from .compose_env import Project, merge_environment, project_name
 from .compose_interpolate import Decoded, Tokens, interpolate
-from .compose_syntax import SplitError, parse_port, parse_ports, parse_volume, port_key, split_words
+from .compose_syntax import SplitError, parse_port, parse_ports, parse_volume, port_key, scalar_text, split_words
 from .compose_units import apply_units
 
 __all__ = ["Canonical", "Project", "canonical", "parse_port"]
@@ -62,18 +62,10 @@ class Canonical:
         return None
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _pairs(items: Any) -> Any:
     """``["A=1", "B"]`` or ``{A: 1, B: null}`` -> ``{"A": "1", "B": None}``; other shapes as they are."""
     if isinstance(items, dict):
-        return {str(k): _text(v) for k, v in items.items()}
+        return {str(k): scalar_text(v) for k, v in items.items()}
     if not isinstance(items, list):
         return items
     out: dict[str, str | None] = {}
@@ -121,7 +113,7 @@ class _Builder:
         return out
 
     def listed_map(self, base: str, items: Any, split: Callable[[str], tuple[str, str | None]] = _equals,
-                   convert: Callable[[Any], Any] = _text) -> dict[str, Any]:
+                   convert: Callable[[Any], Any] = scalar_text) -> dict[str, Any]:
         """A list of names (or ``K=V`` strings) as a map; a map stays a map."""
         if isinstance(items, dict):
             return {str(k): convert(v) for k, v in items.items()}
@@ -156,7 +148,7 @@ class _Builder:
             if isinstance(out.get(name), str):
                 out[name] = [out[name]]
         if isinstance(out.get("expose"), list):
-            out["expose"] = [_text(e) for e in out["expose"]]
+            out["expose"] = [scalar_text(e) for e in out["expose"]]
         for name in ("command", "entrypoint"):
             if name in out:
                 out[name] = _words(out[name])
