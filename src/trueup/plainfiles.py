@@ -143,6 +143,10 @@ def check_files(
     templates = (config.root / config.templates).resolve() if config.path is not None else None
     found, walked = plain_files(paths, excludes, skip_excluded)
     summary.templates = {chart.directory: list(chart.templates) for chart in walked.charts.values()}
+    for shown, kind in walked.special:
+        name = _relative(Path(shown), config.root) or shown
+        yield Finding("input.not-regular", Severity.INFO, f"a {kind}, not a regular file: skipped", name, "", name,
+                      None, None)
     for path, shown, schema, named in found:
         if templates is not None and templates in path.resolve().parents:
             continue

@@ -50,6 +50,6 @@ def iter_files(root: Path, display_root: str = "") -> Iterator[tuple[Path, str]]
             full = here / name
             if full.is_symlink():
                 confined(full, root, prefix + rel_dir + name)
-                if not full.is_file():
-                    continue
+            if not full.is_file():  # only regular files (a FIFO would hang a read; a dangling link)
+                continue
             yield full, rel_dir + name

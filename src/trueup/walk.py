@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator, Sequence
 
 from .globs import match
+from .load import special_kind
 from .tree import SKIPPED_NAMES, SKIPPED_SUFFIXES, confined
 
 # Trees that hold other people's files or tool state, never a repository's own configuration.
@@ -63,6 +64,7 @@ class Walked:
     files: list[tuple[Path, str, Path | None]] = field(default_factory=list)
     charts: dict[str, Chart] = field(default_factory=dict)
     excluded: int = 0
+    special: list[tuple[str, str]] = field(default_factory=list)  # (shown, what) of FIFOs, sockets, devices
 
     @property
     def templates(self) -> int:
@@ -166,9 +168,14 @@ def walk(directory: Path, shown: str, wanted: Callable[[str], bool], excludes: S
             full = base / name
             if full.is_symlink():
                 confined(full, directory, prefix + rel)
-                if not full.is_file():
-                    continue
             if not wanted(rel):
+                continue
+            try:
+                kind = special_kind(full.stat().st_mode)
+            except OSError:  # a dangling link: nothing to read
+                continue
+            if kind is not None:  # a FIFO would hang a read, a device never end one
+                walked.special.append((prefix + rel, kind))
                 continue
             if excluded_by(excludes, name, rel, prefix + rel):
                 walked.excluded += 1

@@ -163,3 +163,35 @@ def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
     err = proc.stderr.read()
     assert proc.wait() == 141
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_fifos_and_devices_are_never_read(trueup, tmp_path: Path) -> None:
+    """A FIFO would hang a read and a device never end one (its size reads 0): in a walk they are
+    skipped with a note; named, they are refused with one line (exit 2); a drift tree skips them."""
+    import os
+    import stat
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "ok.yaml").write_text("a: 1\n")
+    os.mkfifo(tree / "fifo.yaml")
+    try:
+        os.mknod(tree / "zero.yaml", 0o600 | stat.S_IFCHR, os.makedev(1, 5))  # /dev/zero's numbers
+        device = True
+    except OSError:  # not root: FIFOs still cover the hang
+        device = False
+    walked = trueup("validate", "--no-cache", "--format", "json", "tree", cwd=tmp_path)
+    notes = [(f["rule"], f["severity"], f["file"], f["message"]) for f in walked.json()["findings"]]
+    expected = [("input.not-regular", "info", "tree/fifo.yaml", "a FIFO, not a regular file: skipped")]
+    if device:
+        expected.append(("input.not-regular", "info", "tree/zero.yaml", "a character device, not a regular file: skipped"))
+    assert (walked.code, notes) == (0, expected)
+    named = trueup("validate", "--no-cache", "tree/fifo.yaml", cwd=tmp_path)
+    assert (named.code, named.out) == (2, "tree/fifo.yaml: critical: not a regular file (a FIFO); not read [input.unreadable]\n")
+    if device:
+        zero = trueup("validate", "--no-cache", "tree/zero.yaml", cwd=tmp_path)
+        assert zero.code == 2 and "(a character device)" in zero.out
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "ok.yaml").write_text("a: 1\n")
+    drift = trueup("drift", "--desired", "d", "--live", "tree", "--format", "json", cwd=tmp_path)
+    assert (drift.code, drift.json()["findings"]) == (0, [])

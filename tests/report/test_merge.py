@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 
 
@@ -100,3 +102,50 @@ def test_merge_keeps_the_threshold_the_reports_were_made_with(trueup, repo: Path
     assert trueup("report", "merge", "r.json", "--fail-on", "high", cwd=repo).code == 1
     assert trueup("drift", "--env", "prod", "--format", "json", "--output", "h.json", cwd=repo).code == 1
     assert trueup("report", "merge", "r.json", "h.json", "--format", "json", cwd=repo).code == 1  # they differ: the default
+
+
+GOOD_REPORT = {
+    "tool": "trueup", "version": "0.1.0", "command": "drift", "environments": ["prod"],
+    "findings": [{"rule": "drift.changed", "severity": "high", "message": "replicas differs live",
+                  "target": "Deployment/shop/api", "path": "/spec/replicas", "file": "k8s/api.yaml", "line": 3,
+                  "column": 3, "desired": 2, "live": 3, "waived": False, "environment": "prod",
+                  "blame": {"commit": "a1b2c3d", "author": "Ana", "date": "2026-11-20", "file": "values/prod.yaml",
+                            "line": 3}}],
+    "summary": {"total": 1, "files": 1, "documents": 1, "by_severity": {"high": 1}, "by_rule": {"drift.changed": 1},
+                "fail_on": "high", "failing": 1, "exit_code": 1},
+}
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _paths(item, (*prefix, i))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from([p for p in _paths(GOOD_REPORT) if p]), JSON_VALUES)
+def test_any_field_of_the_wrong_type_is_one_line_never_a_traceback(trueup, tmp_path: Path, where: tuple,
+                                                                   value) -> None:
+    import copy
+
+    report = copy.deepcopy(GOOD_REPORT)
+    node = report
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = value
+    (tmp_path / "r.json").write_text(json.dumps(report))
+    for fmt in ("text", "json", "sarif", "markdown", "html"):
+        result = trueup("report", "merge", "r.json", "--format", fmt, cwd=tmp_path)
+        assert result.code in (0, 1, 2), (fmt, result.err)
+        assert "Traceback" not in result.out + result.err
+        if result.code == 2:
+            assert len(result.err.strip().splitlines()) == 1 and result.err.startswith("trueup: r.json: ")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterator
@@ -148,23 +149,52 @@ def read_text(path: Path, file: str, limits: Limits = Limits()) -> str:
     return decode(read_bytes(path, file, limits), file)
 
 
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular one is (``FIFO``, ``socket``, ``device``...), else None."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in ((stat.S_ISDIR, "directory"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device")):
+        if test(mode):
+            return name
+    return "special file"
+
+
 def read_bytes(path: Path, file: str, limits: Limits = Limits()) -> bytes:
-    """The file's bytes, refused with a ParseError when missing, unreadable or over the size cap."""
+    """The file's bytes, refused with a ParseError when missing, unreadable, not a regular file or
+    over the size cap. Opened without blocking (a FIFO swapped in after a check cannot hang the
+    run) and checked on the open descriptor; the cap counts the bytes actually read (a device's
+    size reads 0)."""
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise ParseError(
-                f"file is {size} bytes, over the {limits.max_bytes}-byte limit (raise max_file_bytes to read it)",
-                file,
-            )
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except IsADirectoryError:
         raise ParseError("is a directory, not a file", file) from None
     except FileNotFoundError:
         raise ParseError("no such file", file) from None
     except OSError as exc:
         raise ParseError(f"cannot read: {exc.strerror or exc}", file) from None
-    return data
+    try:
+        kind = special_kind(os.fstat(fd).st_mode)
+        if kind == "directory":
+            raise ParseError("is a directory, not a file", file)
+        if kind is not None:
+            raise ParseError(f"not a regular file (a {kind}); not read", file)
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limits.max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limits.max_bytes:
+                raise ParseError(
+                    f"file is over the {limits.max_bytes}-byte limit (raise max_file_bytes to read it)", file)
+    except OSError as exc:
+        raise ParseError(f"cannot read: {exc.strerror or exc}", file) from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 def decode(data: bytes, file: str) -> str:

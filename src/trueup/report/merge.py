@@ -57,7 +57,28 @@ def read_report(path: Path) -> dict[str, Any]:
         problem = _problem(finding)
         if problem:
             raise InputError(f"not a trueup JSON report: finding {number}{problem}", str(path))
+    problem = _against_schema(data)
+    if problem:
+        raise InputError(f"not a trueup JSON report: {problem}", str(path))
     return data
+
+
+def _against_schema(data: Any) -> str:
+    """The first place a report breaks the shipped report schema (every field's type: a report is
+    untrusted input, a CI artifact anyone with write access can replace), or ""."""
+    from importlib import resources
+
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    from ..pointer import join_pointer
+
+    schema = json.loads(resources.files("trueup").joinpath("schemas/report.schema.json").read_text("utf-8"))
+    error = best_match(Draft202012Validator(schema).iter_errors(data))
+    if error is None:
+        return ""
+    where = join_pointer(error.absolute_path) or "(top level)"
+    return f"{where}: does not match the report schema ({error.validator} {error.validator_value!r:.60})"
 
 
 _TEXT = ("rule", "severity", "message", "target")

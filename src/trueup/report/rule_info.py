@@ -36,6 +36,10 @@ _OWN: dict[str, tuple[str, str, Severity, str, str]] = {
                          "A path given on the command line is missing, not a file, or cannot be opened, so the run "
                          "is incomplete.",
                          "Name a file that exists and can be read."),
+    "input.not-regular": ("input", "Only regular files are read", _S.INFO,
+                          "A FIFO, socket or device met in a walk: reading it could hang or never end, so it "
+                          "was skipped (named on the command line, it is refused).",
+                          "Nothing to do, or remove it from the tree."),
     "input.template": ("input", "Templates are not read as data", _S.INFO,
                        "The file does not parse and holds template markers ({{ or {%): it is a template (Helm, Go, "
                        "Jinja2), valid only once rendered, so it was not checked as it stands.",
