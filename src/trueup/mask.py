@@ -25,9 +25,18 @@ _NOT_SECRET_KEY = re.compile(
     re.IGNORECASE,
 )
 SECRET_TEXT = re.compile(
-    r"-----BEGIN [A-Z ]*PRIVATE KEY-----|[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@|"
+    # A URL's userinfo with a password: the user may be empty (redis://:pw@host) and the password
+    # may hold any character but whitespace and @ (/, +, = included, as people write them), except
+    # a port and a path (http://host:8080/@scope/pkg is no credential).
+    r"-----BEGIN [A-Z ]*PRIVATE KEY-----|[a-z][a-z0-9+.-]*://[^/\s:@]*:(?![0-9]*/)[^\s@]+@|"
     r"\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bxox[abpr]-[A-Za-z0-9-]{10,}",
 )
+# ``NAME=value`` inside a longer text (``export PGPASSWORD=...`` in a script a ConfigMap holds) and
+# ``--password value`` / ``--token=value`` on a command line written as one string.
+_ASSIGNMENT = re.compile(r"(?:^|[\s;&|('\"`])(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)=(?=\S)")
+_FLAG_VALUE = re.compile(r"(?:^|\s)(--?[A-Za-z][A-Za-z0-9-]*)(?:=|\s+)(?=[^\s-])")
+# Flags whose next argument is a secret (also in argument lists: compose ``command``, Kubernetes ``args``).
+_SHORT_SECRET_FLAGS = frozenset({"-p"})
 
 
 _extra_keys: re.Pattern[str] | None = None
@@ -61,10 +70,37 @@ def looks_secret(value: Any) -> bool:
     if ("://" in value or "-----BEGIN" in value or "AKIA" in value or "gh" in value or "xox" in value) \
             and SECRET_TEXT.search(value):
         return True
-    if "=" not in value:
+    if "=" in value:
+        name, sep, rest = value.partition("=")
+        if sep and rest and name and " " not in name.strip() and is_secret_key(name.strip()):
+            return True
+        if any(is_secret_key(m.group(1)) for m in _ASSIGNMENT.finditer(value)):
+            return True
+    if "-" in value and (" " in value or "=" in value):
+        return any(secret_flag(m.group(1)) and not (m.group(1) in _SHORT_SECRET_FLAGS and _PORT.match(
+            value[m.end():].split(None, 1)[0] if value[m.end():].split() else ""))
+            for m in _FLAG_VALUE.finditer(value))
+    return False
+
+
+def secret_flag(arg: Any) -> bool:
+    """A command-line flag whose value is a secret: ``--password``, ``--db-token``, ``-p``."""
+    if not isinstance(arg, str) or not arg.startswith("-") or len(arg) < 2:
         return False
-    name, sep, rest = value.partition("=")
-    return bool(sep and rest and name and " " not in name.strip() and is_secret_key(name.strip()))
+    if arg in _SHORT_SECRET_FLAGS:
+        return True
+    return arg.startswith("--") and is_secret_key(arg[2:].split("=", 1)[0])
+
+
+# ``-p`` is mysql's password and many servers' port: a value shaped as a port stays shown.
+_PORT = re.compile(r"^[0-9]+(?::[0-9]+)?(?:/[a-z]+)?$")
+
+
+def _after_flag(items: list) -> list[bool]:
+    """For each item of an argument list, whether the flag before it makes it a secret."""
+    return [i > 0 and secret_flag(items[i - 1]) and isinstance(items[i - 1], str) and "=" not in items[i - 1]
+            and not (items[i - 1] in _SHORT_SECRET_FLAGS and _PORT.match(str(items[i])))
+            for i in range(len(items))]
 
 
 def is_secret_path(root: Any, pointer: str, kind: str = "config") -> bool:
@@ -81,6 +117,10 @@ def is_secret_path(root: Any, pointer: str, kind: str = "config") -> bool:
     # Steps that do not resolve (an unknown field's value, say) are judged by their names alone.
     containers = [node for node, _ in path] + [{}] * (len(tokens) - len(path))
     for node, token in zip(containers, tokens):
+        if isinstance(node, list):  # the argument after --password, --token, -p
+            if token.isdigit() and 0 < int(token) < len(node) and _after_flag(node)[int(token)]:
+                return True
+            continue
         if not isinstance(node, dict):
             continue
         if is_secret_key(token):
@@ -100,7 +140,7 @@ def mask(value: Any, secret: bool = False) -> Any:
             k: mask(v, secret or is_secret_key(str(k)) or (named and k != "name")) for k, v in value.items()
         }
     if isinstance(value, list):
-        return [mask(v, secret) for v in value]
+        return [mask(v, secret or flagged) for v, flagged in zip(value, _after_flag(value))]
     if looks_secret(value):
         return MASK
     return value
@@ -119,7 +159,7 @@ def _masks(value: Any, secret: bool) -> bool:
         named = isinstance(value.get("name"), str) and is_secret_key(value["name"])
         return any(_masks(v, secret or is_secret_key(str(k)) or (named and k != "name")) for k, v in value.items())
     if isinstance(value, list):
-        return any(_masks(v, secret) for v in value)
+        return any(_masks(v, secret or flagged) for v, flagged in zip(value, _after_flag(value)))
     if secret:
         return value is not None and value != MASK
     return looks_secret(value)

@@ -65,3 +65,30 @@ def test_no_secret_in_any_output(trueup, write, tmp_path: Path, fmt: str) -> Non
         assert masked["/database/password"] == "********"
         assert masked["/spec/template/spec/containers/0/env/0/bogus"] == "********"
         assert masked["/spec/template/spec/containers/0/env/1/extra"] == "********"
+
+
+HIDDEN = ("s3cr3t-a", "hunter2-b", "t0k3n-c", "pa/ss+w=d")
+
+
+def test_secrets_inside_strings_and_argument_lists_never_print(trueup, write, tmp_path) -> None:
+    """URL credentials without a user or with /, + and = in the password, NAME=value in a script a
+    ConfigMap holds, and the argument after --password/--token in compose and Kubernetes args."""
+    import base64
+
+    compose = ("services:\n  api:\n    image: app:1.0\n    command: [serve, --token, {tok}, --port, '80']\n"
+               "    environment:\n      CACHE: 'redis://:{a}@cache:6379/0'\n      DB: 'postgres://app:{d}@db/shop'\n")
+    configmap = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: job, namespace: shop}}\ndata:\n"
+                 "  run.sh: |\n    export PGPASSWORD={b}\n    psql -h db\n")
+    for side, suffix in (("d", ""), ("l", "-old")):
+        values = {k: v + suffix for k, v in zip(("a", "b", "tok", "d"), HIDDEN)}
+        write(f"{side}/compose.yaml", compose.format(**values))
+        write(f"{side}/job.yaml", configmap.format(**values))
+    everything = ""
+    for fmt in ("text", "json", "sarif", "junit", "markdown", "github", "html"):
+        result = trueup("drift", "--desired", "d", "--live", "l", "--format", fmt, cwd=tmp_path)
+        assert result.code == 1, (fmt, result.err)
+        everything += result.out + result.err
+    for value in HIDDEN:
+        for shown in (value, value + "-old"):
+            assert shown not in everything, shown
+            assert base64.b64encode(shown.encode()).decode() not in everything, shown
