@@ -32,7 +32,7 @@ class RunInfo:
 
 
 # Notes about the run, not problems: an environment nothing was compared for, a template left alone.
-NOTE_RULES = frozenset({"drift.not-compared", "input.template"})
+NOTE_RULES = frozenset({"drift.not-compared", "input.template", "input.not-regular"})
 
 
 _BY_HAND = re.compile(r"\((changed by hand: [^)]*)\)")
@@ -99,7 +99,8 @@ class Tee:
 
 def make_reporter(fmt: str, stream: IO[str], info: RunInfo) -> Reporter:
     module = importlib.import_module(f".{'json_' if fmt == 'json' else fmt}", __name__)
-    return module.make(stream, info)
+    from ._safe import safe_stream  # lone surrogates (which loaders accept) escaped, never UnicodeEncodeError
+    return module.make(safe_stream(stream), info)
 
 
 def in_github_actions(fmt: str, info: RunInfo, stream: IO[str], to_stdout: bool,

@@ -4,11 +4,19 @@ A verdict and the counts first, then the problems in files as a table, then the
 drift of each object as a ``diff`` block (``-`` live, ``+`` desired), folded into a
 ``<details>`` when it is long. Counts are known only at the end, so the body is kept
 as lines until then; values are the report's (secrets already masked).
+
+Names, messages and values come from pull requests: nothing in them may change the
+comment's structure. Code spans are fenced by a backtick run longer than any inside,
+plain text has Markdown punctuation escaped, ``<``, ``>`` and ``&`` as entities and
+``@`` followed by a zero-width joiner (no mention), table cells have no unescaped ``|``
+and no line ends, and the ``<summary>`` of a folded diff (raw HTML) is HTML-escaped.
 """
 from __future__ import annotations
 
 import difflib
+import html
 import json
+import re
 from typing import IO
 
 from ..errors import TrueupError
@@ -18,18 +26,57 @@ from . import RunInfo, blame_text, is_difference, sides
 FOLD_AFTER = 15  # diff lines; a longer object diff is collapsed
 
 
+_LINE_END = re.compile(r"\r\n?|\n")
+_PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
+_MENTION = "@\u200d"  # GitHub links @name and @org/team; not with a zero-width joiner after the @
+_PIPE = re.compile(r"(\\*)\|")
+
+
+def _one_line(text: object) -> str:
+    return _LINE_END.sub(" ", str(text))
+
+
+def _text(text: object) -> str:
+    """Plain Markdown text, inert: no HTML, links, emphasis, mentions, cell breaks or line ends."""
+    escaped = html.escape(_one_line(text), quote=False)
+    return _PUNCTUATION.sub(r"\\\1", escaped).replace("@", _MENTION)
+
+
+def _code(text: object) -> str:
+    """A code span holding ``text`` exactly (CommonMark): fenced by a backtick run longer than any
+    inside, padded with a space where it starts or ends with a backtick (or starts and ends with a
+    space, which would be stripped). ``|`` is escaped with an odd run of backslashes, as a table cell
+    needs (GFM splits rows before code spans are read); line ends become spaces."""
+    body = _PIPE.sub(lambda m: m.group(1) * 2 + "\\|", _one_line(text))
+    if not body:
+        return ""
+    fence = "`" * (max(map(len, re.findall("`+", body)), default=0) + 1)
+    pad = " " if body[0] == "`" or body[-1] == "`" or (body[0] == body[-1] == " " and body.strip(" ")) else ""
+    return f"{fence}{pad}{body}{pad}{fence}"
+
+
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return _text(text)
 
 
-def _code(value: object) -> list[str]:
+def _html(text: object) -> str:
+    """Text inside raw HTML (a ``<summary>``): escaped, one line, no mention."""
+    return html.escape(_one_line(text), quote=True).replace("@", "&#64;\u200d")
+
+
+def _html_code(text: object) -> str:
+    return f"<code>{html.escape(_one_line(text), quote=True)}</code>"
+
+
+def _value_lines(value: object) -> list[str]:
     if isinstance(value, str) and "\n" in value.strip("\n"):
         return value.splitlines()
     return [json.dumps(value, ensure_ascii=False, default=str)]
 
 
 def _fence(lines: list[str]) -> str:
-    longest = max((len(line) - len(line.lstrip("`")) for line in lines), default=0)
+    """Longer than any backtick run in the block: a closing fence may be indented, so any run counts."""
+    longest = max((len(run) for line in lines for run in re.findall("`+", line)), default=0)
     return "`" * max(3, longest + 1)
 
 
@@ -53,10 +100,10 @@ class MarkdownReporter:
         where = finding.file or finding.target
         if finding.line is not None:
             where += f":{finding.line}"
-        at = f" at `{finding.path}`" if finding.path else ""
+        at = f" at {_code(finding.path)}" if finding.path else ""
         waived = " (waived)" if finding.waived else ""
-        self.problems.append(f"| {finding.severity} | `{_cell(where)}` | {_cell(finding.message)}{at}{waived} "
-                             f"| `{finding.rule}` |")
+        self.problems.append(f"| {finding.severity} | {_code(where)} | {_cell(finding.message)}{at}{waived} "
+                             f"| {_code(finding.rule)} |")
 
     def _drift(self, finding: Finding) -> None:
         key = (finding.environment, finding.target)
@@ -67,26 +114,26 @@ class MarkdownReporter:
         if key not in self.sources:
             desired = finding.file if not only_old else None
             other = finding.live_file if finding.live_file != desired else None
-            self.sources[key] = " vs ".join(f"`{f}`" for f in (desired, other) if f)
+            self.sources[key] = [f for f in (desired, other) if f]
         place = f"line {finding.line}" if finding.line is not None and not only_old else ""
         if finding.live_line is not None:
             place += (", " if place else "") + f"{old} line {finding.live_line}"
         if blame_text(finding):
             place += (", " if place else "") + blame_text(finding)
-        rows.append(f"@@ {kind} {finding.path or finding.message}{f' ({place})' if place else ''} @@")
+        rows.append(_one_line(f"@@ {kind} {finding.path or finding.message}{f' ({place})' if place else ''} @@"))
         if kind == "changed" and any(isinstance(v, str) and "\n" in v for v in (finding.live, finding.desired)):
-            diff = difflib.unified_diff(_code(finding.live), _code(finding.desired), lineterm="", n=1)
+            diff = difflib.unified_diff(_value_lines(finding.live), _value_lines(finding.desired), lineterm="", n=1)
             rows.extend(list(diff)[2:])
         else:
             if kind in ("changed", "extra", "removed") and finding.path:
-                rows.extend(f"- {line}" for line in _code(finding.live))
+                rows.extend(f"- {line}" for line in _value_lines(finding.live))
             if kind in ("changed", "missing", "added") and finding.path:
-                rows.extend(f"+ {line}" for line in _code(finding.desired))
+                rows.extend(f"+ {line}" for line in _value_lines(finding.desired))
 
     def finish(self, summary: Summary, error: TrueupError | None = None) -> None:
         out = self.stream
         if error is not None:
-            out.write(f"## trueup {self.info.command}: error\n\n`{_cell(error)}`\n")
+            out.write(f"## trueup {_text(self.info.command)}: error\n\n{_code(error)}\n")
             return
         active = sum(summary.active_by_severity.values())
         if summary.incomplete:
@@ -101,12 +148,12 @@ class MarkdownReporter:
         if self.info.command == "preview" and not summary.exit_code:
             changed = sum(n for rule, n in summary.by_rule.items() if rule.startswith("change.") and is_difference(rule))
             verdict = f"📝 {changed} {'change' if changed == 1 else 'changes'}, no new problems" if changed else "✅ no changes"
-        envs = f" ({', '.join(self.info.environments)})" if self.info.environments else ""
-        out.write(f"## trueup {self.info.command}{envs}: {verdict}\n\n")
+        envs = f" ({_text(', '.join(self.info.environments))})" if self.info.environments else ""
+        out.write(f"## trueup {_text(self.info.command)}{envs}: {verdict}\n\n")
         out.write(f"{summary.documents} documents in {summary.files} files; fail on: {summary.fail_label}.\n\n")
         prod = sorted(env for env in self.changed_in if env.lower().startswith("prod"))
         if prod:
-            counts = ", ".join(f"{self.changed_in[env]} in {env}" for env in prod)
+            counts = ", ".join(f"{self.changed_in[env]} in {_text(env)}" for env in prod)
             out.write(f"> **⚠️ This change reaches production:** {counts}.\n\n")
         if summary.total:
             out.write("| severity | findings |\n| --- | ---: |\n")
@@ -125,13 +172,18 @@ class MarkdownReporter:
             noun = "object" if len(self.objects) == 1 else "objects"
             out.write(f"### {title} ({len(self.objects)} {noun}; `-` {'base, `+` head' if title == 'Changes' else 'live, `+` desired'})\n\n")
         for (env, target), rows in self.objects.items():
-            title = f"`{target}`" + (f" ({env})" if env else "") + (f": {self.sources[(env, target)]}" if self.sources[(env, target)] else "")
+            sources = self.sources[(env, target)]
             fence = _fence(rows)
             block = f"{fence}diff\n" + "\n".join(rows) + f"\n{fence}\n"
             if len(rows) > FOLD_AFTER:
+                # Raw HTML: Markdown is not read inside it, so the title is HTML, escaped.
+                title = _html_code(target) + (f" ({_html(env)})" if env else "")
+                title += (": " + " vs ".join(_html_code(f) for f in sources)) if sources else ""
                 count = sum(1 for r in rows if r.startswith("@@"))
                 out.write(f"<details><summary>{title}: {count} differences</summary>\n\n{block}\n</details>\n\n")
             else:
+                title = _code(target) + (f" ({_text(env)})" if env else "")
+                title += (": " + " vs ".join(_code(f) for f in sources)) if sources else ""
                 out.write(f"{title}\n\n{block}\n")
 
 

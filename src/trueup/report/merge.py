@@ -74,7 +74,12 @@ def _against_schema(data: Any) -> str:
     from ..pointer import join_pointer
 
     schema = json.loads(resources.files("trueup").joinpath("schemas/report.schema.json").read_text("utf-8"))
-    error = best_match(Draft202012Validator(schema).iter_errors(data))
+    # Every field present is type-checked; fields a report (an earlier version's, a history point's)
+    # leaves out of the top level or the summary are not required here: the checks above need only
+    # ``tool`` and ``findings``. Inside a finding (its blame included) the schema's required fields hold.
+    errors = (e for e in Draft202012Validator(schema).iter_errors(data)
+              if not (e.validator == "required" and list(e.absolute_path) in ([], ["summary"])))
+    error = best_match(errors)
     if error is None:
         return ""
     where = join_pointer(error.absolute_path) or "(top level)"

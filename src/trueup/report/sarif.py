@@ -69,7 +69,10 @@ class SarifReporter:
         """A relative URI under %SRCROOT% where possible (what code scanning needs), else a file: URI."""
         path = file.replace("\\", "/")
         if PurePosixPath(path).is_absolute() or _WINDOWS_ABSOLUTE.match(path):
-            tries = [(Path(file), self.base), (Path(file).resolve(), self.base.resolve())] if self.base else []
+            try:
+                tries = [(Path(file), self.base), (Path(file).resolve(), self.base.resolve())] if self.base else []
+            except (OSError, ValueError):  # a NUL or a lone surrogate in the name: it names no file
+                tries = [(Path(file), self.base)] if self.base else []
             for absolute, base in tries:
                 try:
                     path = absolute.relative_to(base).as_posix()
@@ -77,8 +80,10 @@ class SarifReporter:
                 except ValueError:
                     continue
             else:
-                return {"uri": "file://" + quote(path if path.startswith("/") else "/" + path, safe="/:")}
-        return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
+                return {"uri": "file://" + quote(path if path.startswith("/") else "/" + path, safe="/:",
+                                                 errors="backslashreplace")}
+        # A lone surrogate has no UTF-8 bytes: percent-encoded as its escape, \ud800, as elsewhere.
+        return {"uri": quote(path, safe="/", errors="backslashreplace"), "uriBaseId": SRCROOT}
 
     def _location(self, file: str, line: int | None, column: int | None) -> dict[str, Any]:
         physical: dict[str, Any] = {"artifactLocation": self._artifact(file)}

@@ -8,6 +8,7 @@ One summary line ends the report.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 from typing import IO
@@ -15,6 +16,7 @@ from typing import IO
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
 from . import RunInfo, blame_text, by_hand, context, is_difference, sides
+from ._safe import printable
 
 _COLORS = {
     Severity.CRITICAL: "\033[1;31m",
@@ -27,7 +29,7 @@ _BOLD, _RESET, _GREEN, _RED = "\033[1m", "\033[0m", "\033[32m", "\033[31m"
 
 
 def _short(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = printable(json.dumps(value, ensure_ascii=False, default=str))
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -37,6 +39,15 @@ def _count(n: int, noun: str) -> str:
 
 def _multiline(value: object) -> bool:
     return isinstance(value, str) and "\n" in value.strip("\n")
+
+
+def _printable(finding: Finding) -> Finding:
+    """Names and messages on one line each, control characters escaped (values: where printed)."""
+    names = {name: printable(getattr(finding, name))
+             for name in ("rule", "message", "target", "path", "file", "environment", "live_file")}
+    if finding.blame:
+        names["blame"] = {key: printable(value) for key, value in finding.blame.items()}
+    return dataclasses.replace(finding, **names)
 
 
 class TextReporter:
@@ -57,6 +68,7 @@ class TextReporter:
             return
         if self.info.quiet and finding.severity == Severity.INFO and not self.info.verbose:
             return  # notes (a template left alone, an environment not compared): a clean hook prints nothing
+        finding = _printable(finding)
         self.files.add(finding.file or finding.target)
         if is_difference(finding.rule):
             self._drift(finding)
@@ -119,6 +131,7 @@ class TextReporter:
     def _lines(self, live: str, desired: str) -> None:
         diff = difflib.unified_diff(live.splitlines(), desired.splitlines(), lineterm="", n=1)
         for row in list(diff)[2:]:
+            row = printable(row)
             if row.startswith("-"):
                 row = self._paint(row, _RED)
             elif row.startswith("+"):
@@ -134,12 +147,12 @@ class TextReporter:
         details = summary.checked_text()
         if self.info.verbose:
             for kind, where in summary.unvalidated_documents:
-                self._print(self._paint(f"no schema: {where}", _COLORS[Severity.INFO]))
+                self._print(self._paint(f"no schema: {printable(where)}", _COLORS[Severity.INFO]))
             for chart, files in summary.templates.items():
-                self._print(self._paint(f"Helm chart {chart}: {_count(len(files), 'template file')} not read as data",
+                self._print(self._paint(f"Helm chart {printable(chart)}: {_count(len(files), 'template file')} not read as data",
                                         _COLORS[Severity.INFO]))
                 for name in files:
-                    self._print(self._paint(f"  {name}", _COLORS[Severity.INFO]))
+                    self._print(self._paint(f"  {printable(name)}", _COLORS[Severity.INFO]))
         notes = summary.active_by_severity.get(str(Severity.INFO), 0)
         if summary.total == summary.waived + notes:
             waived = f" ({summary.waived} waived)" if summary.waived else ""
