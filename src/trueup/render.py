@@ -25,6 +25,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from .errors import ParseError, RenderError, TemplateSecurityError
 from .load import Limits, read_text
 from .pointer import escape_token
+from .render_limits import (
+    BoundedBuffer, BoundedCodeGenerator, bounded_concat, bounded_filters, bounded_format, check_binop, guard_call,
+)
 from .render_lines import line_map
 
 TEMPLATE_SUFFIXES = (".j2", ".jinja2", ".jinja")
@@ -102,8 +105,10 @@ class _ReadsContext(jinja2.runtime.Context):
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
     context_class = _ReadsContext
+    code_generator_class = BoundedCodeGenerator
+    max_bytes: int = Limits().max_bytes  # no string the template builds may be longer (render_limits)
     reads: set[str] | None = None  # the values pointers the template being rendered reads
     paths: dict[int, str] = {}
     top: frozenset[str] = frozenset()
@@ -139,7 +144,25 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
                     if len(seq) * times > MAX_REPEAT:
                         raise TemplateSecurityError("repetition too large in template expression")
+        check_binop(self, operator, left, right)
         return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        handled, result = guard_call(__self, __obj, args, kwargs)
+        if handled:
+            return result
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        if super().wrap_str_format(value) is None:
+            return None
+        return bounded_format(self, value.__self__, value.__name__ == "format_map")
+
+    def bounded_buffer(self) -> BoundedBuffer:
+        return BoundedBuffer(self.max_bytes)
+
+    def bounded_concat(self, parts: tuple[Any, ...]) -> str:
+        return bounded_concat(self.max_bytes, parts)
 
 
 def _check_ast(environment: jinja2.Environment, source: str, template: str, display: str) -> None:
@@ -223,9 +246,11 @@ def make_environment(root: Path, display_root: str, limits: Limits = Limits()) -
         autoescape=False,
     )
     loader.checker = lambda source, name: _check_ast(environment, source, name, loader.display(name))
+    environment.max_bytes = limits.max_bytes
     environment.filters.update(
         to_yaml=_to_yaml, to_json=_to_json, b64encode=_b64encode, b64decode=_b64decode, required=_required
     )
+    environment.filters.update(bounded_filters(environment, {}))
     return environment
 
 
@@ -273,6 +298,8 @@ def render_template(
     display = loader.display(template)
     if getattr(environment, "reads", None) is not None:
         environment.reads = set()  # type: ignore[attr-defined]
+    previous_max = getattr(environment, "max_bytes", max_bytes)
+    environment.max_bytes = max_bytes  # type: ignore[attr-defined]  # what the sandbox may build, too
     try:
         with _deadline(timeout, display):
             compiled = environment.get_template(template)
@@ -309,6 +336,8 @@ def render_template(
     except (TypeError, ValueError, ArithmeticError, LookupError, OverflowError, RecursionError) as exc:
         name, line = _template_line(exc, environment)
         raise RenderError(f"template error: {exc}", loader.display(name) if name else display, line) from None
+    finally:
+        environment.max_bytes = previous_max  # type: ignore[attr-defined]
     text = "".join(chunks)
     reads = frozenset(getattr(environment, "reads", None) or ())
     return Rendered(template, output_name(template), text, line_map(loader.root / template, text), reads)
