@@ -22,6 +22,7 @@ from ..load import load_text
 from ..mask import holds_secret
 from ..model import Document, Source, kubernetes_target
 from .ops import ordered
+from .outpaths import Places, object_stem
 from .plan import change_op, plan_file_edits
 
 __all__ = ["Change", "FileEdit", "Written", "plan_file_edits", "unified_diff", "write_patches"]
@@ -46,6 +47,13 @@ class Change:
 class Written:
     files: list[Path] = field(default_factory=list)
     not_in_file_diffs: list[str] = field(default_factory=list)
+    places: Places | None = None
+
+    def write(self, relative: str, suffix: str, text: str, secret: bool) -> None:
+        """Write one patch file under the patches directory (see outpaths.py), keeping its path."""
+        assert self.places is not None
+        path = self.places.place(relative, suffix)
+        self.files.append(_write(path, text, secret, self.places))
 
 
 def _secret(doc: Document) -> bool:
@@ -61,12 +69,10 @@ def text_holds_secret(text: str, source: Source) -> bool:
     return any(_secret(doc) for doc in loaded.documents)
 
 
-def _write(path: Path, text: str, secret: bool) -> Path:
+def _write(path: Path, text: str, secret: bool, places: Places) -> Path:
     """Write a patch file, owner-only when it holds a secret; an unwritable place stops the run (exit 2)."""
+    fd = places.open(path, 0o600 if secret else 0o644)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-        fd = os.open(path, flags, 0o600 if secret else 0o644)
         os.fchmod(fd, 0o600 if secret else 0o644)  # before a byte is written, whatever the file was
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -120,19 +126,19 @@ def write_creations(creations: list[tuple[str, Document, str | None]], out: Path
     for what, doc, where in creations:
         secret = _secret(doc)
         if what == "delete-object" and prune:
-            stem = out / "kubernetes" / kubernetes_target(doc.data, where or "default").replace("/", "_")
+            stem = "kubernetes/" + object_stem(kubernetes_target(doc.data, where or "default"))
             meta = doc.data.get("metadata") or {}
             ident = {"apiVersion": doc.data.get("apiVersion"), "kind": doc.data.get("kind"),
                      "metadata": {k: meta[k] for k in ("name", "namespace") if k in meta}}
-            written.files.append(_write(stem.with_suffix(".delete.yaml"), yaml.safe_dump(ident, sort_keys=False), False))
+            written.write(stem, ".delete.yaml", yaml.safe_dump(ident, sort_keys=False), False)
         elif what == "object":
-            stem = out / "kubernetes" / kubernetes_target(doc.data, where or "default").replace("/", "_")
+            stem = "kubernetes/" + object_stem(kubernetes_target(doc.data, where or "default"))
             text = yaml.safe_dump(doc.data, sort_keys=False, allow_unicode=True)
-            written.files.append(_write(stem.with_suffix(".yaml"), text, secret))
+            written.write(stem, ".yaml", text, secret)
         elif what == "file" and where is not None:
             name = relative_name(where)
             text = unified_diff("", doc.source.text, name).replace(f"--- a/{name}", "--- /dev/null", 1)
-            written.files.append(_write(out / f"{name}.patch", text, secret))
+            written.write(name, ".patch", text, secret)
 
 
 def deletions(creations: Sequence[tuple[str, Document, str | None]]) -> list[Document]:
@@ -144,7 +150,7 @@ def write_patches(changes: list[Change], out: Path, *, prune: bool = False,
                   creations: list[tuple[str, Document, str | None]] = (), direction: str = "remediate") -> Written:
     """The patches for the drift under ``out``: file diffs for live files (or, ``adopt``, for the
     desired files), and for remediation Kubernetes JSON Patches, manifests and deletions."""
-    written = Written()
+    written = Written(places=Places(out))
     if direction == "adopt":
         from .adopt import adopt
 
@@ -152,12 +158,12 @@ def write_patches(changes: list[Change], out: Path, *, prune: bool = False,
         edits, written.not_in_file_diffs = plan_file_edits(changes, prune, deletions(creations))
         written.not_in_file_diffs += notes
         for edit in edits:
-            written.files.append(_write(out / f"{edit.name}.patch", edit.diff, edit.secret))
+            written.write(edit.name, ".patch", edit.diff, edit.secret)
         return written
     write_creations(list(creations), out, written, prune)
     edits, written.not_in_file_diffs = plan_file_edits(changes, prune, deletions(creations))
     for edit in edits:
-        written.files.append(_write(out / f"{edit.name}.patch", edit.diff, edit.secret))
+        written.write(edit.name, ".patch", edit.diff, edit.secret)
     by_object: dict[str, list[Change]] = defaultdict(list)
     for change in changes:
         if change.desired.kind == "kubernetes" and isinstance(change.desired.data, dict):
@@ -174,11 +180,11 @@ def _kubernetes(target: str, changes: list[Change], out: Path, written: Written,
     names = {"set": "replace", "add": "add"}
     ops = [{"op": "remove", "path": op.pointer} if op.op == "remove" else
            {"op": names[op.op], "path": op.pointer, "value": op.value} for op in ordered(edits)]
-    stem = out / "kubernetes" / target.replace("/", "_")
+    stem = "kubernetes/" + object_stem(target)
     secret = _secret(changes[0].desired) or any(_secret(c.live) for c in changes)
     if ops:
-        written.files.append(_write(stem.with_suffix(".jsonpatch.json"), json.dumps(ops, indent=2) + "\n", secret))
+        written.write(stem, ".jsonpatch.json", json.dumps(ops, indent=2) + "\n", secret)
     import yaml
 
     desired = yaml.safe_dump(changes[0].desired.data, sort_keys=False, allow_unicode=True)
-    written.files.append(_write(stem.with_suffix(".yaml"), desired, secret))
+    written.write(stem, ".yaml", desired, secret)
