@@ -244,3 +244,31 @@ def test_no_fixture_secret_reaches_the_terminal_or_the_log(trueup, tmp_path: Pat
     assert (repo / "live/conf/replica.yaml").read_text() == "replica:\n  password: new-file-Pa55word\n"
     patches = [p for p in (repo / "out").rglob("*") if p.is_file()]
     assert patches and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in patches)
+
+
+@pytest.mark.parametrize("plant", ["file", "directory", "outside"])
+def test_the_log_is_never_written_through_a_symlink_or_outside_the_repository(trueup, repo: Path, tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch,
+                                                                              plant: str) -> None:
+    """A pull request can plant .trueup/audit.jsonl (or .trueup/) as a symlink, or name a log outside
+    the repository: the record is refused with one line, and nothing outside is written."""
+    import os
+
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"  # outside the repository (tmp_path)
+    elsewhere.mkdir()
+    victim = elsewhere / "victim.txt"
+    victim.write_text("keep\n")
+    if plant == "file":
+        (repo / ".trueup").mkdir(exist_ok=True)
+        os.symlink(victim, repo / ".trueup" / "audit.jsonl")
+    elif plant == "directory":
+        os.symlink(elsewhere, repo / ".trueup")
+    else:
+        config = repo / "trueup.yaml"
+        config.write_text(config.read_text() + f"audit:\n  path: ../{elsewhere.name}/victim.txt\n")
+    monkeypatch.setenv("CI", "true")
+    result = trueup("check", "--env", "prod", cwd=repo)
+    assert result.code == 2
+    assert "refused, not followed" in result.err or "inside the repository" in result.err
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    assert victim.read_text() == "keep\n" and sorted(p.name for p in elsewhere.iterdir()) == ["victim.txt"]

@@ -9,12 +9,14 @@ never a value; the command line is stored with secrets redacted.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import hmac
 import json
 import os
 import socket
+import stat
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,10 +145,41 @@ def _last_line(handle: Any, block: int = 8192) -> bytes | None:
     return data.rstrip(b"\r\n") or None
 
 
-def append(path: Path, record: dict[str, Any]) -> dict[str, Any]:
-    """Append under an exclusive lock: read the last hash, chain, write, fsync, unlock."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+b") as handle:
+def _open_confined(path: Path, root: Path) -> int:
+    """The log opened for reading and appending, through no symlink from ``root`` down (a pull
+    request could plant one at ``.trueup/audit.jsonl``), and never outside ``root``."""
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        relative = None
+    if relative is None or ".." in relative.parts or not relative.parts:
+        raise ConfigError("the audit log must be a file inside the repository", str(path))
+    directory = root
+    for part in relative.parts[:-1]:
+        directory = directory / part
+        try:
+            os.mkdir(directory)
+        except FileExistsError:
+            if not stat.S_ISDIR(os.lstat(directory).st_mode):
+                raise ConfigError("the audit log's directory is a symlink or not a directory; refused, not followed",
+                                  str(directory)) from None
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ConfigError("the audit log is a symlink; refused, not followed", str(path)) from None
+        raise ConfigError(f"cannot write the audit log: {exc.strerror or exc}", str(path)) from None
+
+
+def append(path: Path, record: dict[str, Any], root: Path | None = None) -> dict[str, Any]:
+    """Append under an exclusive lock: read the last hash, chain, write, fsync, unlock. ``root``:
+    the repository the log must stay in, reached through no symlink."""
+    if root is not None:
+        fd = _open_confined(path, root)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+    with os.fdopen(fd, "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             last = _last_line(handle)

@@ -151,7 +151,7 @@ def audit_run(args: argparse.Namespace, config: Any, environments: Sequence[str]
         {"path": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
         for p in getattr(args, "patches_written", [])
     ]
-    audit.append(config.root / settings.get("path", audit.DEFAULT_PATH), record)
+    audit.append(config.root / settings.get("path", audit.DEFAULT_PATH), record, root=config.root)
 
 
 def _checker(args: argparse.Namespace, config: Any) -> Any:
