@@ -272,3 +272,25 @@ def test_the_log_is_never_written_through_a_symlink_or_outside_the_repository(tr
     assert "refused, not followed" in result.err or "inside the repository" in result.err
     assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
     assert victim.read_text() == "keep\n" and sorted(p.name for p in elsewhere.iterdir()) == ["victim.txt"]
+
+
+def test_a_log_with_a_line_that_is_not_utf8_is_one_line_never_a_traceback(trueup, tmp_path: Path) -> None:
+    (tmp_path / "trueup.yaml").write_text("version: 1\n")
+    log = tmp_path / ".trueup" / "audit.jsonl"
+    audit.append(log, {"run": "r1", "command": "check", "time": "2026-12-01T00:00:00+00:00", "exit_code": 0})
+    log.write_bytes(log.read_bytes() + b'{"seq": 2, \xff\xfe}\n')
+    verified = trueup("audit", "verify", cwd=tmp_path)
+    assert (verified.code, verified.out + verified.err) == (1, ".trueup/audit.jsonl:2: is not UTF-8 text (edited)\n")
+    shown = trueup("audit", "show", cwd=tmp_path)
+    assert shown.code == 2 and shown.err == (
+        f"trueup: {log}:2: audit record is not UTF-8 text (run `trueup audit verify`)\n")
+
+
+def test_a_record_holding_a_lone_surrogate_is_written_and_verifies(tmp_path: Path) -> None:
+    """Hostile input can carry "\\ud800" into a finding's message: the record is written as a JSON escape."""
+    log = tmp_path / "audit.jsonl"
+    audit.append(log, {"run": "r1", "command": "check", "message": "name \ud800 here"})
+    audit.append(log, {"run": "r2", "command": "check"})
+    assert b"\\ud800" in log.read_bytes()
+    log.read_bytes().decode("utf-8")  # strict UTF-8 on disk
+    assert audit.verify(log) == (2, None)

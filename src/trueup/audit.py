@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import socket
 import stat
 import uuid
@@ -32,7 +33,18 @@ KEY_VARIABLE = "TRUEUP_AUDIT_KEY"
 
 
 def canonical(record: dict[str, Any]) -> bytes:
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    # "surrogatepass": a lone surrogate (which JSON escapes can carry from hostile input) hashes
+    # deterministically instead of failing; every other string encodes as plain UTF-8.
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _line(record: dict[str, Any]) -> bytes:
+    """The record as one line of UTF-8: lone surrogates written as JSON escapes (they read back the same)."""
+    text = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    return (_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n").encode("utf-8")
 
 
 def seal(record: dict[str, Any], key: bytes | None) -> str:
@@ -188,7 +200,7 @@ def append(path: Path, record: dict[str, Any], root: Path | None = None) -> dict
                       "prev": previous["hash"] if previous else GENESIS}
             record["hash"] = seal(record, _key())
             handle.seek(0, os.SEEK_END)
-            handle.write((json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+            handle.write(_line(record))
             handle.flush()
             os.fsync(handle.fileno())
         finally:
@@ -219,6 +231,8 @@ def verify(path: Path) -> tuple[int, Problem | None]:
     key = _key()
     previous_hash, expected_seq, count = GENESIS, 1, 0
     for number, line in _lines(path):
+        if line is None:
+            return count, Problem(number, "is not UTF-8 text (edited)")
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
@@ -238,11 +252,17 @@ def verify(path: Path) -> tuple[int, Problem | None]:
     return count, None
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
+def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
+    """Each non-blank line with its number; None for a line that is not UTF-8 (edited)."""
     if not path.is_file():
         raise ConfigError("no audit log here", str(path))
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield number, None
+                continue
             if line.strip():
                 yield number, line
 
@@ -261,6 +281,8 @@ def _readable(record: Any) -> bool:
 
 def records(path: Path) -> Iterator[dict[str, Any]]:
     for number, line in _lines(path):
+        if line is None:
+            raise ConfigError("audit record is not UTF-8 text (run `trueup audit verify`)", str(path), number)
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
