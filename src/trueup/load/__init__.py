@@ -223,7 +223,11 @@ def load_text(
 ) -> Loaded:
     """Parse ``text`` as ``fmt`` into Documents and duplicate-key findings; raises ParseError."""
     module = format_module(fmt)
-    parsed: Parsed = module.parse(text, file, limits)
+    try:
+        parsed: Parsed = module.parse(text, file, limits)
+    except UnicodeEncodeError as exc:  # a lone surrogate (a template can render one): no file holds it
+        line = text.count("\n", 0, exc.start) + 1
+        raise ParseError("not Unicode text (a lone surrogate)", file, line) from None
     source = Source(
         file=file, name=name, text=text, format=fmt, locator_factory=module.Locator, line_map=line_map
     )
