@@ -17,13 +17,13 @@ import json
 import os
 import re
 import socket
-import stat
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from .errors import ConfigError
+from .tree import make_dirs
 from .mask import MASK, is_secret_key, looks_secret
 from .model import Finding, Summary
 
@@ -166,15 +166,10 @@ def _open_confined(path: Path, root: Path) -> int:
         relative = None
     if relative is None or ".." in relative.parts or not relative.parts:
         raise ConfigError("the audit log must be a file inside the repository", str(path))
-    directory = root
-    for part in relative.parts[:-1]:
-        directory = directory / part
-        try:
-            os.mkdir(directory)
-        except FileExistsError:
-            if not stat.S_ISDIR(os.lstat(directory).st_mode):
-                raise ConfigError("the audit log's directory is a symlink or not a directory; refused, not followed",
-                                  str(directory)) from None
+    blocked = make_dirs(root, relative.parts[:-1])
+    if blocked is not None:
+        raise ConfigError("the audit log's directory is a symlink or not a directory; refused, not followed",
+                          str(blocked))
     try:
         return os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
     except OSError as exc:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import stat
 from pathlib import Path, PurePosixPath
 
 from ..errors import UsageError
+from ..tree import make_dirs
 
 _MAX_PART = 200  # bytes; most file systems allow 255
 
@@ -64,14 +64,9 @@ class Places:
             raise UsageError("cannot write a patch there: Not a directory", str(path))
         try:
             self.out.mkdir(parents=True, exist_ok=True)
-            directory = self.out
-            for part in relative.parts[:-1]:
-                directory = directory / part
-                try:
-                    os.mkdir(directory)
-                except FileExistsError:
-                    if not stat.S_ISDIR(os.lstat(directory).st_mode):
-                        raise UsageError("not a directory, or a symlink: refused, not followed", str(directory)) from None
+            blocked = make_dirs(self.out, relative.parts[:-1])
+            if blocked is not None:
+                raise UsageError("not a directory, or a symlink: refused, not followed", str(blocked))
             flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
             return os.open(path, flags, mode)
         except UsageError:
