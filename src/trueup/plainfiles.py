@@ -67,7 +67,6 @@ def plain_files(paths: Sequence[Path], excludes: Sequence[str] = (), skip_exclud
             files.extend((full, shown, schema, False) for full, shown, schema in walked.files[start:])
             continue
         if skip_excluded and left_out(_relative(path, Path.cwd()) or path.as_posix(), excludes):
-            walked.excluded += 1
             continue
         chart = chart_of_template(path)
         if chart is not None:

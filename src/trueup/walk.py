@@ -59,16 +59,11 @@ class Chart:
 @dataclass
 class Walked:
     """What a walk found: files to read (path, name as shown, the chart values schema that applies),
-    the charts whose templates were skipped, and how many paths exclusions kept out."""
+    the charts whose templates were skipped, and the special files (FIFOs, devices) it did not read."""
 
     files: list[tuple[Path, str, Path | None]] = field(default_factory=list)
     charts: dict[str, Chart] = field(default_factory=dict)
-    excluded: int = 0
     special: list[tuple[str, str]] = field(default_factory=list)  # (shown, what) of FIFOs, sockets, devices
-
-    @property
-    def templates(self) -> int:
-        return sum(len(c.templates) for c in self.charts.values())
 
 
 def excluded_by(patterns: Sequence[str], name: str, *relative: str) -> bool:
@@ -152,7 +147,6 @@ def walk(directory: Path, shown: str, wanted: Callable[[str], bool], excludes: S
             if name in SKIPPED_DIRS or rel + "/" in ignored or (full / "pyvenv.cfg").is_file():
                 continue
             if excluded_by(excludes, name, rel, prefix + rel):
-                walked.excluded += 1
                 continue
             if chart and name == "templates":
                 chart_dir = (prefix + rel_dir).rstrip("/") or "."
@@ -178,7 +172,6 @@ def walk(directory: Path, shown: str, wanted: Callable[[str], bool], excludes: S
                 walked.special.append((prefix + rel, kind))
                 continue
             if excluded_by(excludes, name, rel, prefix + rel):
-                walked.excluded += 1
                 continue
             schema = base / CHART_SCHEMA if chart and name == CHART_VALUES and CHART_SCHEMA in filenames else None
             walked.files.append((full, prefix + rel, schema))
