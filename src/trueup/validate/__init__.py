@@ -114,7 +114,7 @@ class SchemaValidator:
         if self._catalog is None:
             from .apis import Catalog
 
-            self._catalog = Catalog.for_directory(self.kubernetes().directory)
+            self._catalog = Catalog.from_definitions(self.kubernetes().definitions())
         return self._catalog
 
     def kubernetes(self) -> Any:

@@ -94,6 +94,11 @@ class KubernetesSchemas:
             self._registry = Resource.from_contents(self._definitions_data) @ Registry()
         return self._registry
 
+    def definitions(self) -> Any:
+        """The version's ``_definitions.json``, read once (the validators and the API catalog share it)."""
+        self._definitions()
+        return self._definitions_data
+
     def validator(self, api_version: str, kind: str) -> Validator | None:
         name = schema_file_name(api_version, kind)
         if name is None:
