@@ -9,7 +9,6 @@ never a value; the command line is stored with secrets redacted.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import fcntl
 import hashlib
 import hmac
@@ -17,13 +16,14 @@ import json
 import os
 import re
 import socket
+import stat
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
+from . import safefs
 from .errors import ConfigError
-from .tree import make_dirs
 from .mask import MASK, is_secret_key, looks_secret
 from .model import Finding, Summary
 
@@ -166,26 +166,36 @@ def _open_confined(path: Path, root: Path) -> int:
         relative = None
     if relative is None or ".." in relative.parts or not relative.parts:
         raise ConfigError("the audit log must be a file inside the repository", str(path))
-    blocked = make_dirs(root, relative.parts[:-1])
-    if blocked is not None:
-        raise ConfigError("the audit log's directory is a symlink or not a directory; refused, not followed",
-                          str(blocked))
     try:
-        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o644)
+        dir_fd = safefs.open_dir(root, relative.parts[:-1], create=True)
+    except safefs.Unsafe as exc:
+        raise ConfigError(f"the audit log's directory is {exc.reason.split(';')[0]}; refused, not followed",
+                          exc.path) from None
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise ConfigError("the audit log is a symlink; refused, not followed", str(path)) from None
         raise ConfigError(f"cannot write the audit log: {exc.strerror or exc}", str(path)) from None
+    try:
+        fd = safefs.open_file(dir_fd, relative.parts[-1], os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK,
+                              0o644)
+    except safefs.Unsafe:
+        raise ConfigError("the audit log is a symlink; refused, not followed", str(path)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot write the audit log: {exc.strerror or exc}", str(path)) from None
+    finally:
+        os.close(dir_fd)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ConfigError("the audit log is not a regular file; refused", str(path))
+    os.set_blocking(fd, True)
+    return fd
 
 
 def append(path: Path, record: dict[str, Any], root: Path | None = None) -> dict[str, Any]:
     """Append under an exclusive lock: read the last hash, chain, write, fsync, unlock. ``root``:
     the repository the log must stay in, reached through no symlink."""
-    if root is not None:
-        fd = _open_confined(path, root)
-    else:
+    if root is None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        root = path.parent
+    fd = _open_confined(path, root)
     with os.fdopen(fd, "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

@@ -54,10 +54,14 @@ def _threshold(args: argparse.Namespace, config: Any) -> int:
 def open_output(args: argparse.Namespace, stdout: IO[str]) -> IO[str]:
     if not args.output:
         return stdout
+    from . import safefs
+
     try:
-        return open(args.output, "w", encoding="utf-8")
+        return os.fdopen(safefs.open_named(Path(args.output)), "w", encoding="utf-8")
+    except safefs.Unsafe as exc:
+        raise UsageError(f"cannot write the report: {exc.reason}", exc.path) from None
     except OSError as exc:
-        raise UsageError(f"cannot write the report: {exc.strerror}", args.output) from None
+        raise UsageError(f"cannot write the report: {exc.strerror or exc}", args.output) from None
 
 
 def report(
@@ -409,16 +413,20 @@ def render(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
 
 
 def _write_tree(out: Path, outputs: Sequence[Any]) -> None:
-    root = out.resolve()
+    """Each rendered file under ``out``, through no symlink (:mod:`trueup.safefs`)."""
+    from . import safefs
+
+    base, above = safefs.anchor(out)
     for output in outputs:
-        target = (root / output.output).resolve()
-        if root not in target.parents:
+        parts = Path(output.output).parts
+        if not parts or Path(output.output).is_absolute() or ".." in parts:
             raise UsageError("rendered path leaves the output directory", output.output)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(output.text, encoding="utf-8")
+            safefs.write_atomic(base, above + parts, output.text.encode("utf-8"))
+        except safefs.Unsafe as exc:
+            raise UsageError(f"cannot write rendered output: {exc.reason}", exc.path) from None
         except OSError as exc:
-            raise UsageError(f"cannot write rendered output: {exc.strerror or exc}", str(target)) from None
+            raise UsageError(f"cannot write rendered output: {exc.strerror or exc}", str(out / output.output)) from None
 
 
 def parse_date(value: str, flag: str) -> Any:

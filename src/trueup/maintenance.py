@@ -92,6 +92,23 @@ def _live_roots(config: Any, envs: list[str]) -> list[tuple[str, Path]]:
     return roots
 
 
+def _write_output(path: Path, text: str, root: Path | None = None) -> None:
+    """Write a file trueup was asked to write, whole or not at all and through no symlink below
+    ``root`` (else below the working directory, or the file's own directory)."""
+    from . import safefs
+
+    if root is not None and path.is_relative_to(root):
+        base, parts = root, safefs.below(root, path)
+    else:
+        base, parts = safefs.anchor(path)
+    try:
+        safefs.write_atomic(base, parts, text.encode("utf-8"))
+    except safefs.Unsafe as exc:
+        raise UsageError(f"cannot write: {exc.reason}", exc.path) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write: {exc.strerror or exc}", str(path)) from None
+
+
 def audit_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     import datetime as dt
 
@@ -140,7 +157,7 @@ def baseline(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     import datetime as dt
 
     from .model import Summary
-    from .policy.baseline import update_baseline, write_baseline
+    from .policy.baseline import baseline_text, update_baseline
     from .policy.suppress import Suppressions
 
     config = _find_config(args, required=True)
@@ -164,7 +181,7 @@ def baseline(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     )
     entries, counts = update_baseline(previous, findings, reason=args.reason, owner=owner, ticket=args.ticket,
                                       expires=expires)
-    write_baseline(config.root / name, entries)
+    _write_output(config.root / name, baseline_text(entries), config.root)
     audit_run(args, config, envs, summary, [], 0)
     print(f"baseline {name}: {len(entries)} entries ({counts.added} new, {counts.kept} kept, {counts.removed} resolved)",
           file=stdout)
@@ -188,7 +205,7 @@ def rules(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     else:
         page = docs.markdown(rules)
         if args.output:
-            Path(args.output).write_text(page, encoding="utf-8")
+            _write_output(Path(args.output), page)
         else:
             stdout.write(page)
     return 0
@@ -263,13 +280,18 @@ def init(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     taken = [name for name in files if (target / name).exists()]
     if taken:
         raise UsageError("exists; trueup init writes only files that are not there yet", str(target / taken[0]))
+    from . import safefs
+
+    base, above = safefs.anchor(target)
     for name, text in files.items():
-        path = target / name
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            safefs.write_atomic(base, above + Path(name).parts, text.encode("utf-8"), replace=False)
+        except FileExistsError:
+            raise UsageError("appeared while trueup init was writing; not overwritten", str(target / name)) from None
+        except safefs.Unsafe as exc:
+            raise UsageError(f"cannot write: {exc.reason}", exc.path) from None
         except OSError as exc:
-            raise UsageError(f"cannot write: {exc.strerror}", str(exc.filename or path)) from None
+            raise UsageError(f"cannot write: {exc.strerror or exc}", str(target / name)) from None
     where = "" if target.resolve() == Path.cwd().resolve() else f"cd {args.directory} && "
     print(f"trueup: wrote {len(files)} files; next: {where}trueup check", file=stdout)
     return 0

@@ -56,6 +56,9 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
         entries = [(root, root.name)]
     else:
         entries = list(known_files(root, display))
+    # A live file's root is the directory that holds it, by its real path taken now: ``fix --apply``
+    # writes through that path and refuses a symlink swapped in later, anywhere along it.
+    real_root = (root if root.is_dir() else root.parent).resolve()
     for path, rel in entries:
         file = f"{display}/{rel}" if root.is_dir() else display
         try:
@@ -64,8 +67,8 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
             trees.findings.append(parse_finding(exc, file, environment))
             trees.unreadable.add(rel)
             continue
-        # A live file's root is the directory that holds it: a symlink in its place must not carry the root away.
-        loaded.source.root = root if root.is_dir() else root.parent
+        loaded.source.root = real_root
+        loaded.source.path = real_root / (rel if root.is_dir() else root.name)
         trees.findings.extend(loaded.findings)
         trees.live.append(Side(rel, loaded.documents))
     return trees

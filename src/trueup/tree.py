@@ -6,9 +6,8 @@ root is refused (naming it), never followed.
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator
 
 from .errors import InputError
 
@@ -54,17 +53,3 @@ def iter_files(root: Path, display_root: str = "") -> Iterator[tuple[Path, str]]
             if not full.is_file():  # only regular files (a FIFO would hang a read; a dangling link)
                 continue
             yield full, rel_dir + name
-
-
-def make_dirs(root: Path, parts: Sequence[str]) -> Path | None:
-    """Make ``root/parts...`` one component at a time, following no symlink: the first component
-    that exists as a symlink or as no directory is returned (the caller refuses it), else None."""
-    directory = root
-    for part in parts:
-        directory = directory / part
-        try:
-            os.mkdir(directory)
-        except FileExistsError:
-            if not stat.S_ISDIR(os.lstat(directory).st_mode):
-                return directory
-    return None

@@ -11,7 +11,7 @@ def test_a_patches_dir_that_cannot_be_written_is_one_line(trueup, write, tmp_pat
     write("taken", "a file, not a directory\n")
     result = trueup("drift", "--desired", "d", "--live", "l", "--patches", "taken", cwd=tmp_path)
     assert result.code == 2
-    assert result.err == "trueup: taken/l/app.yaml.patch: cannot write a patch there: Not a directory\n"
+    assert result.err == "trueup: taken: cannot write a patch there: not a directory\n"
 
 
 def test_no_patches_are_written_when_a_live_file_does_not_parse(trueup, write, tmp_path: Path) -> None:

@@ -136,3 +136,13 @@ def test_broken_baseline_file_is_a_config_error(trueup, repo: Path, write) -> No
     result = trueup("check", "--baseline", cwd=repo)
     assert result.code == 2
     assert result.err.startswith("trueup: baselines/accepted.yaml:3: baseline: entry 1 needs fingerprint, path, reason")
+
+
+def test_update_refuses_a_baselines_directory_planted_as_a_symlink(trueup, repo: Path, tmp_path_factory) -> None:
+    import os
+
+    outside = tmp_path_factory.mktemp("outside")
+    os.symlink(outside, repo / "baselines")
+    result = trueup("baseline", "update", "--owner", "x@example.com", "--reason", "r", cwd=repo)
+    assert (result.code, result.err) == (2, "trueup: baselines: cannot write: a symlink; refused, not followed\n")
+    assert list(outside.iterdir()) == []

@@ -1,23 +1,22 @@
 """``trueup fix`` for what is missing live: a desired file missing from a live directory is
 created there; a missing Kubernetes object is named, since no live file says where it goes.
 
-A new file is created only inside its target's live root (its real parent directory
-stays inside the root's real path, so no symlink leads it out) and only where nothing
-is: it is written to a temporary file, fsynced, and linked into place, which fails
-rather than overwrite a file (or a symlink) that appeared since trueup looked.
+A new file is created only inside its target's live root, through directory descriptors opened from
+the root's real path down with no symlink followed (:mod:`trueup.safefs`), and only where nothing is:
+it is written to a temporary file, fsynced, and linked into place, which fails rather than replace a
+file (or a symlink) that appeared since trueup looked.
 """
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from .. import safefs
 from ..model import Document, kubernetes_target
 from . import relative_name, text_holds_secret, unified_diff
-from .apply import Applied, _inside
+from .apply import Applied
 
 
 @dataclass
@@ -50,7 +49,8 @@ def plan_creations(creations: Sequence[tuple[str, Document, Any]],
             for display, root in ordered:
                 prefix = display.rstrip("/") + "/"
                 if where.startswith(prefix):
-                    files.append(NewFile(relative_name(where), root / where[len(prefix):], root, doc.source.text,
+                    real = root.resolve()  # taken once: a symlink swapped in later is refused, not followed
+                    files.append(NewFile(relative_name(where), real / where[len(prefix):], real, doc.source.text,
                                          text_holds_secret(doc.source.text, doc.source)))
                     break
             else:
@@ -60,33 +60,18 @@ def plan_creations(creations: Sequence[tuple[str, Document, Any]],
 
 def create_file(new: NewFile) -> Applied:
     """Create ``new`` atomically, inside its root and only where nothing is; else refuse, touching nothing."""
-    parent = new.path.parent
-    existing = parent
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not _inside(existing, new.root) or not _inside(parent, new.root):
+    try:
+        parts = safefs.below(new.root, new.path)
+    except safefs.Unsafe:
         return Applied(new.name, False, f"resolves outside its live root {new.root}; refused, nothing created")
-    if os.path.lexists(new.path):
-        return Applied(new.name, False, "appeared since trueup looked; refused, left untouched (run again)")
     data = new.text.encode("utf-8")
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        if not _inside(parent, new.root):
-            return Applied(new.name, False, f"resolves outside its live root {new.root}; refused, nothing created")
-        fd, temp = tempfile.mkstemp(prefix=f".{new.path.name}.", suffix=".trueup-tmp", dir=parent)
-    except OSError as exc:
-        return Applied(new.name, False, f"could not create: {exc.strerror or exc}; nothing created")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o600 if new.secret else 0o644)
-        os.link(temp, new.path)  # fails, rather than replace, if anything is there now
+        safefs.write_atomic(new.root, parts, data, 0o600 if new.secret else 0o644, replace=False, resolve=False)
     except FileExistsError:
         return Applied(new.name, False, "appeared since trueup looked; refused, left untouched (run again)")
+    except safefs.Unsafe as exc:
+        return Applied(new.name, False, f"{exc.path}: {exc.reason}, and could lead outside its live root "
+                                        f"{new.root}; nothing created")
     except OSError as exc:
         return Applied(new.name, False, f"could not create: {exc.strerror or exc}; nothing created")
-    finally:
-        os.unlink(temp)
     return Applied(new.name, True, "created", None, hashlib.sha256(data).hexdigest())

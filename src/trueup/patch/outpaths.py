@@ -7,18 +7,17 @@ control characters are percent-encoded; an over-long part is cut and given a dig
 object file names join kind, namespace and name with ``_`` after encoding ``_`` in each (so
 ``a_b/c`` and ``a/b_c`` differ) and keep every dot (``app.config`` and ``app.settings`` are two
 files). Names that still meet (case-insensitive file systems included) get ``~2``, ``~3``...
-Directories are made one component at a time and the file is opened with ``O_NOFOLLOW``: a
-symlink planted in DIR is refused, never followed.
+Directories are made and opened one component at a time through descriptors, and the file is
+opened with ``O_NOFOLLOW`` (:mod:`trueup.safefs`): a symlink planted in DIR, or swapped in while
+trueup writes, is refused, never followed.
 """
 from __future__ import annotations
 
-import errno
 import hashlib
-import os
 from pathlib import Path, PurePosixPath
 
+from .. import safefs
 from ..errors import UsageError
-from ..tree import make_dirs
 
 _MAX_PART = 200  # bytes; most file systems allow 255
 
@@ -59,19 +58,10 @@ class Places:
 
     def open(self, path: Path, mode: int) -> int:
         """A descriptor for writing ``path`` (under ``out``), refusing a symlink at any component."""
-        relative = path.relative_to(self.out)
-        if self.out.exists() and not self.out.is_dir():
-            raise UsageError("cannot write a patch there: Not a directory", str(path))
+        base, parts = safefs.anchor(self.out)
         try:
-            self.out.mkdir(parents=True, exist_ok=True)
-            blocked = make_dirs(self.out, relative.parts[:-1])
-            if blocked is not None:
-                raise UsageError("not a directory, or a symlink: refused, not followed", str(blocked))
-            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-            return os.open(path, flags, mode)
-        except UsageError:
-            raise
+            return safefs.open_truncated(base, parts + path.relative_to(self.out).parts, mode)
+        except safefs.Unsafe as exc:
+            raise UsageError(f"cannot write a patch there: {exc.reason}", exc.path) from None
         except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                raise UsageError("a symlink: refused, not followed", str(path)) from None
             raise UsageError(f"cannot write a patch there: {exc.strerror or exc}", str(path)) from None

@@ -148,14 +148,14 @@ def update_baseline(
     return sorted(entries.values(), key=lambda e: (e.environment or "", e.target, e.rule, e.path)), counts
 
 
-def write_baseline(path: Path, entries: list[Entry]) -> None:
+def baseline_text(entries: list[Entry]) -> str:
+    """The baseline file holding ``entries``."""
     import yaml
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     header = (
         "# trueup baseline: findings accepted for now. Each entry says why, who owns it and until when;\n"
         "# `trueup baseline update` rewrites this file, keeping reasons, owners and dates of known entries.\n"
     )
     body = yaml.safe_dump({"version": 1, "entries": [e.to_data() for e in entries]}, sort_keys=False,
                           allow_unicode=True, width=120)
-    path.write_text(header + body, encoding="utf-8")
+    return header + body
