@@ -34,6 +34,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
+import patches  # noqa: E402
 from generate import generate  # noqa: E402
 
 PEERS_DIR = HERE / ".peers"
@@ -77,7 +78,7 @@ with open(out, "wb") as o, open(err, "wb") as e:
     proc = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=o, stderr=e)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-print(wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+print(wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime)
 """
 
 
@@ -99,6 +100,7 @@ class Result:
     note: str = ""
     reached: int | None = None  # files a crashed peer got to, of ``total``
     total: int | None = None
+    cpu: float = 0.0  # median user + system seconds
 
 
 def child_env() -> dict[str, str]:
@@ -126,7 +128,7 @@ class Bench:
             print(f"[{time.perf_counter() - self.started:7.1f}s] {message}", file=sys.stderr, flush=True)
 
     def once(self, command: list[str], cwd: Path, stdout: Path | None, cache: Path | None = None
-             ) -> tuple[float, float, int, str]:
+             ) -> tuple[float, float, int, str, float]:
         """One run; trueup's result cache is ``cache``, else a new empty directory (a cold run)."""
         self._n += 1
         err_path = self.work / "logs" / f"{self._n:04d}.err"
@@ -139,11 +141,11 @@ class Bench:
         proc = subprocess.run([*launcher, *command], env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
         if proc.returncode:
             raise RuntimeError(f"the launcher failed on {command}: {proc.stderr.strip()}")
-        wall, maxrss, code = proc.stdout.split()
+        wall, maxrss, code, cpu = proc.stdout.split()
         text = err_path.read_text(encoding="utf-8", errors="replace")
         if cold:
             shutil.rmtree(cache, ignore_errors=True)
-        return float(wall), int(maxrss) / 1024, int(code), text
+        return float(wall), int(maxrss) / 1024, int(code), text, float(cpu)
 
     def measure(self, label: str, command: list[str], *, cwd: Path | None = None, runs: int | None = None,
                 warmup: bool | None = None, stdout: Path | None = None, warm_cache: bool = False) -> Result:
@@ -160,17 +162,19 @@ class Bench:
             cache = self.work / "cache" / f"warm-{self._n:04d}"
             warmup = True
         if warmup:
-            wall, _, _, _ = self.once(command, cwd, stdout, cache)
+            wall, _, _, _, _ = self.once(command, cwd, stdout, cache)
             if wall > SLOW_SECONDS:
                 runs = 1
-        walls, peaks, code, err = [], [], 0, ""
+        walls, peaks, cpus, code, err = [], [], [], 0, ""
         for _ in range(max(runs, 1)):
-            wall, peak, code, err = self.once(command, cwd, stdout, cache)
+            wall, peak, code, err, cpu = self.once(command, cwd, stdout, cache)
             walls.append(wall)
             peaks.append(peak)
+            cpus.append(cpu)
         result = Result(label, statistics.median(walls), statistics.median(peaks), code, len(walls), warmup,
-                        err, stdout)
-        self.log(f"{label}: {result.wall:.2f} s, {result.peak:.0f} MiB, exit {code} ({len(walls)} runs)")
+                        err, stdout, cpu=statistics.median(cpus))
+        self.log(f"{label}: {result.wall:.2f} s wall, {result.cpu:.2f} s CPU, {result.peak:.0f} MiB, exit {code} "
+                 f"({len(walls)} runs)")
         return result
 
 
@@ -288,6 +292,7 @@ class Data:
     one: dict[str, Any] = field(default_factory=dict)
     linear: list[dict[str, Any]] = field(default_factory=list)
     shards: list[dict[str, Any]] = field(default_factory=list)
+    patches: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -545,6 +550,8 @@ def targets(data: Data) -> list[Target]:
         growth = None
     rows.append(at_most("Linear in files: seconds per file at 16x vs at 4x", growth, LINEAR_LIMIT, "x",
                         f"≤ {LINEAR_LIMIT:g}x (linear)"))
+    rows.append(at_most("`--patches` linear in changes: added CPU per change at 16x vs at 4x",
+                        patches.growth(data.patches), LINEAR_LIMIT, "x", f"≤ {LINEAR_LIMIT:g}x (linear)"))
     return rows
 
 
@@ -681,6 +688,7 @@ def render(data: Data, notes: str) -> str:
                      f"{1000 * f.wall / n:.3f} | {1000 * t.wall / n:.3f} | {t.peak:.0f} MiB |")
     lines += ["", f"Each figure here is {plural(a.linear_runs, 'run')} without a separate warm-up (the corpus was "
               "just written, so it is in the page cache): the 16x corpus alone takes minutes."]
+    lines += patches.table(data.patches, fmt_s)
     single = d.get("single")
     lines += ["", "## Shards", "",
               f"`trueup drift --shard i/n` over the generated estate's {a.targets} targets (the nightly job's "
@@ -754,6 +762,8 @@ def run(args: argparse.Namespace) -> str:
         shutil.rmtree(estate)
         one_file_section(bench, data, args.source)
         linear_section(bench, data, args.source, 5 if args.tiny else None)
+        data.patches = patches.measure(bench, trueup_command(), 1 if args.tiny else args.runs,
+                                       20 if args.tiny else patches.CHANGES)
         data.seconds = time.perf_counter() - started
         page = render(data, read_notes(args.out))
     finally:

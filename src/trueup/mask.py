@@ -98,9 +98,14 @@ _PORT = re.compile(r"^[0-9]+(?::[0-9]+)?(?:/[a-z]+)?$")
 
 def _after_flag(items: list) -> list[bool]:
     """For each item of an argument list, whether the flag before it makes it a secret."""
-    return [i > 0 and secret_flag(items[i - 1]) and isinstance(items[i - 1], str) and "=" not in items[i - 1]
-            and not (items[i - 1] in _SHORT_SECRET_FLAGS and _PORT.match(str(items[i])))
-            for i in range(len(items))]
+    return [_flagged(items, i) for i in range(len(items))]
+
+
+def _flagged(items: list, i: int) -> bool:
+    """Whether the flag before ``items[i]`` makes it a secret."""
+    flag = items[i - 1] if i > 0 else None
+    return (isinstance(flag, str) and secret_flag(flag) and "=" not in flag
+            and not (flag in _SHORT_SECRET_FLAGS and _PORT.match(str(items[i]))))
 
 
 def is_secret_path(root: Any, pointer: str, kind: str = "config") -> bool:
@@ -118,7 +123,7 @@ def is_secret_path(root: Any, pointer: str, kind: str = "config") -> bool:
     containers = [node for node, _ in path] + [{}] * (len(tokens) - len(path))
     for node, token in zip(containers, tokens):
         if isinstance(node, list):  # the argument after --password, --token, -p
-            if token.isdigit() and 0 < int(token) < len(node) and _after_flag(node)[int(token)]:
+            if token.isdigit() and 0 < int(token) < len(node) and _flagged(node, int(token)):
                 return True
             continue
         if not isinstance(node, dict):

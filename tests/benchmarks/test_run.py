@@ -73,7 +73,8 @@ def test_tiny_run_writes_the_page(tmp_path: Path) -> None:
     assert f"<!-- notes:begin -->\n{notes}\n<!-- notes:end -->" in page
     assert "old figures" not in page and "# old page" not in page
     for heading in ("## Targets", "## Kubernetes corpus", "## Compose corpus", "## Drift", "## trueup check",
-                    "## One file, as pre-commit runs it", "## Linearity", "## Shards", "## Method"):
+                    "## One file, as pre-commit runs it", "## Linearity", "## Remediation patches", "## Shards",
+                    "## Method"):
         assert heading in page
     assert "| target | measured | goal | verdict |" in page
     assert "not measured (--no-peers)" in page
@@ -91,4 +92,9 @@ def test_tiny_run_writes_the_page(tmp_path: Path) -> None:
     assert "this equals the" in page
     shard_rows = [line for line in page.splitlines() if re.match(r"\| [124] \| [\d.]+ s \|", line)]
     assert len(shard_rows) == 3 and all(line.rstrip().endswith("| yes |") for line in shard_rows)
-    assert len([line for line in page.splitlines() if re.match(r"\| (1|4|16)x \|", line)]) == 3
+    linearity = page.split("## Linearity")[1].split("\n## ")[0]
+    assert len([line for line in linearity.splitlines() if re.match(r"\| (1|4|16)x \|", line)]) == 3
+    # --patches over 20, 80 and 320 changes in one object: each run wrote its three files
+    patch_rows = [_row(page, f"{s}x | {n} |") for s, n in ((1, 20), (4, 80), (16, 320))]
+    assert [row[-1] for row in patch_rows] == ["3", "3", "3"]
+    assert "`--patches` linear in changes" in page

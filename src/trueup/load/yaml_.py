@@ -326,6 +326,8 @@ class Locator:
     def __init__(self, text: str) -> None:
         self.nodes: list[Node | None] = []
         self._more: Iterator[Node | None] | None = iter_nodes(text, "", _PositionComposer)
+        # Each mapping's keys indexed once, so that n look-ups in one mapping cost O(n), not O(n^2).
+        self._keys: dict[int, tuple[dict[str, tuple[Any, Node]], list[Node]]] = {}
 
     def _document(self, doc_index: int) -> Node | None:
         """Documents are composed up to the one asked for, not beyond."""
@@ -348,6 +350,23 @@ class Locator:
             mark, node = found
         return mark.line + 1, mark.column + 1
 
+    def _indexed(self, node: MappingNode) -> tuple[dict[str, tuple[Any, Node]], list[Node]]:
+        """(key as written -> (its mark, its value), the last of a repeated key winning; the merged
+        sources, last first)."""
+        found = self._keys.get(id(node))
+        if found is None:
+            keys: dict[str, tuple[Any, Node]] = {}
+            merges: list[Node] = []
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    continue
+                if key_node.tag == MERGE:
+                    merges.insert(0, value_node)
+                else:
+                    keys[key_node.value] = (key_node.start_mark, value_node)
+            found = self._keys[id(node)] = (keys, merges)
+        return found
+
     def _child(self, node: Node, token: str) -> tuple[Any, Node] | None:
         if isinstance(node, SequenceNode):
             if token.isdigit() and int(token) < len(node.value):
@@ -355,14 +374,9 @@ class Locator:
                 return child.start_mark, child
             return None
         if isinstance(node, MappingNode):
-            merges = []
-            for key_node, value_node in reversed(node.value):
-                if not isinstance(key_node, ScalarNode):
-                    continue
-                if key_node.tag == MERGE:
-                    merges.append(value_node)
-                elif key_node.value == token:
-                    return key_node.start_mark, value_node
+            keys, merges = self._indexed(node)
+            if token in keys:
+                return keys[token]
             for merge in merges:
                 for source in merge.value if isinstance(merge, SequenceNode) else [merge]:
                     found = self._child(source, token)

@@ -9,7 +9,6 @@ owner-only (0600); patches are never printed.
 """
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from collections import defaultdict
@@ -21,6 +20,7 @@ from ..errors import TrueupError, UsageError
 from ..load import load_text
 from ..mask import holds_secret
 from ..model import Document, Source, kubernetes_target
+from . import linediff
 from .ops import ordered
 from .outpaths import Places, object_stem
 from .plan import change_op, plan_file_edits
@@ -84,8 +84,8 @@ def _write(path: Path, text: str, secret: bool, places: Places) -> Path:
 def unified_diff(old: str, new: str, name: str) -> str:
     """A git-apply-able diff; a last line without a newline gets git's marker."""
     out = []
-    for line in difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                     fromfile=f"a/{name}", tofile=f"b/{name}"):
+    for line in linediff.unified(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                 f"a/{name}", f"b/{name}"):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 
@@ -181,7 +181,8 @@ def _kubernetes(target: str, changes: list[Change], out: Path, written: Written,
     ops = [{"op": "remove", "path": op.pointer} if op.op == "remove" else
            {"op": names[op.op], "path": op.pointer, "value": op.value} for op in ordered(edits)]
     stem = "kubernetes/" + object_stem(target)
-    secret = _secret(changes[0].desired) or any(_secret(c.live) for c in changes)
+    lives = {id(c.live.data): c.live for c in changes}  # one object's changes share its documents
+    secret = _secret(changes[0].desired) or any(_secret(live) for live in lives.values())
     if ops:
         written.write(stem, ".jsonpatch.json", json.dumps(ops, indent=2) + "\n", secret)
     import yaml

@@ -36,8 +36,18 @@ def ordered(ops: Sequence[Op]) -> list[Op]:
 
 def outermost(ops: Sequence[Op]) -> list[Op]:
     """Without the ops inside a value another op sets whole (it already holds what they would do)."""
-    whole = [op.pointer for op in ops if op.op == "set"]
-    return [op for op in ops if not any(op.pointer.startswith(p + "/") or (p == "" and op.pointer) for p in whole)]
+    whole = {op.pointer for op in ops if op.op == "set"}
+    return [op for op in ops if not _below_any(op.pointer, whole)]
+
+
+def _below_any(pointer: str, whole: set[str]) -> bool:
+    """Whether a pointer strictly above ``pointer`` is in ``whole`` (one look-up per level)."""
+    at = pointer.rfind("/")
+    while at >= 0 and pointer:
+        if pointer[:at] in whole:
+            return True
+        at = pointer.rfind("/", 0, at)
+    return False
 
 
 def _store(parent: Any, key: Any, value: Any) -> None:

@@ -51,6 +51,10 @@ class _Document:
         lines = LineIndex(text)
         self.starts = [0] + [n + 1 for n in lines.newlines]
         self.indented = sequences_indented(root)
+        # Memos, so that n edits in one object cost O(n), not O(n^2): a mapping's keys by name, and
+        # the floors of a block sequence's items computed so far (each depends on the one before).
+        self._keys: dict[int, dict[str, tuple[ScalarNode, Node]]] = {}
+        self._floors: dict[int, list[int]] = {}
 
     def offset(self, mark: Any) -> int:
         return self.starts[mark.line] + mark.column
@@ -65,13 +69,21 @@ class _Document:
             if isinstance(node, SequenceNode) and token.isdigit() and int(token) < len(node.value):
                 key, node = None, node.value[int(token)]
             elif isinstance(node, MappingNode):
-                found = [(k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.tag != MERGE and k.value == token]
-                if not found:
+                found = self._by_key(node).get(token)
+                if found is None:
                     raise NotSurgical(f"{pointer}: not in the file as written (merged or missing)")
-                key, node = found[-1]
+                key, node = found
             else:
                 raise NotSurgical(f"{pointer}: no such place in the file")
         return parent, key, node
+
+    def _by_key(self, node: MappingNode) -> dict[str, tuple[ScalarNode, Node]]:
+        """The mapping's (key node, value node) by key as written; the last of a repeated key wins."""
+        keys = self._keys.get(id(node))
+        if keys is None:
+            keys = self._keys[id(node)] = {k.value: (k, v) for k, v in node.value
+                                           if isinstance(k, ScalarNode) and k.tag != MERGE}
+        return keys
 
     def value(self, pointer: str) -> Any:
         if not pointer.startswith(self.base):
@@ -87,10 +99,10 @@ class _Document:
 
     def item_floor(self, seq: SequenceNode, index: int) -> int:
         """The earliest offset the text of block item ``index`` can start at."""
-        floor = self.offset(seq.start_mark)
-        for item in seq.value[:index]:
-            floor = self.end(item, floor)
-        return floor
+        floors = self._floors.setdefault(id(seq), [self.offset(seq.start_mark)])
+        while len(floors) <= index:
+            floors.append(self.end(seq.value[len(floors) - 1], floors[-1]))
+        return floors[index]
 
     def floor(self, pointer: str) -> int | None:
         parent, key, _ = self.locate(pointer)
@@ -320,6 +332,8 @@ def edit_document(text: str, doc_index: int, base: str, ops: Sequence[Op], targe
         if before[1] > after[0]:
             raise NotSurgical("edits overlap")
     crlf = "\r\n" in text
-    for start, end, new in reversed(spans):
-        text = text[:start] + (new.replace("\n", "\r\n") if crlf else new) + text[end:]
-    return text
+    pieces, at = [], 0
+    for start, end, new in spans:
+        pieces += [text[at:start], new.replace("\n", "\r\n") if crlf else new]
+        at = end
+    return "".join(pieces) + text[at:]
