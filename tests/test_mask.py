@@ -48,3 +48,37 @@ def test_the_argument_after_a_secret_flag_is_masked() -> None:
     assert mask(["app", "--password", "hunter2", "--port", "80", "-p", "pw2", "--token=t0k", "-p", "8080:80"]) == [
         "app", "--password", "********", "--port", "80", "-p", "********", "********", "-p", "8080:80"]
     assert holds_secret({"args": ["--api-key", "k3y"]}) and not holds_secret({"args": ["--port", "80"]})
+
+
+@pytest.fixture
+def known():
+    from trueup import mask as module
+
+    module.forget_known_secrets()
+    yield module
+    module.forget_known_secrets()
+
+
+def test_a_registered_value_is_secret_inside_any_string_and_in_base64(known) -> None:
+    import base64
+
+    known.add_known_secrets(["Hunter2-Sekret", "short", True, None, 12, "password", "shop-db-password"])
+    assert known.looks_secret("say Hunter2-Sekret twice")
+    assert known.looks_secret(base64.b64encode(b"Hunter2-Sekret").decode())
+    assert not known.looks_secret("short and sweet")  # under MIN_KNOWN: never registered
+    assert not known.looks_secret("passwordEnv: DATABASE_PASSWORD")  # a word: a secret's name, not a secret
+    assert not known.looks_secret("secret shop-db-password")
+    assert known.redact_known("a Hunter2-Sekret b") == f"a {known.MASK} b"
+    assert known.mask({"note": "x Hunter2-Sekret"}) == {"note": known.MASK}
+    known.forget_known_secrets()
+    assert not known.looks_secret("say Hunter2-Sekret twice")
+
+
+def test_secret_values_are_those_mask_hides_by_place_and_a_secrets_decoded_data(known) -> None:
+    import base64
+
+    doc = {"kind": "Secret", "data": {"k": base64.b64encode(b"decoded-pw").decode()}, "stringData": {"s": "plain-pw"}}
+    assert set(known.secret_values(doc, kind="kubernetes")) >= {"decoded-pw", "plain-pw"}
+    config = {"db": {"password": "pw-123456", "host": "db"}, "env": [{"name": "API_TOKEN", "value": "tok-7890"}],
+              "args": ["--token", "arg-secret", "--port", "80"]}
+    assert set(known.secret_values(config)) == {"pw-123456", "tok-7890", "arg-secret"}

@@ -33,9 +33,10 @@ def _find_config(args: argparse.Namespace, required: bool) -> Any:
 
 def _configured(config: Any) -> Any:
     """Settings that apply to the whole run."""
-    from .mask import set_secret_keys
+    from .mask import forget_known_secrets, set_secret_keys
 
     set_secret_keys(list(config.secret_keys))
+    forget_known_secrets()
     return config
 
 

@@ -8,6 +8,7 @@ from typing import Any, Sequence
 from .errors import ConfigError, InputError, ParseError
 from .globs import match_any
 from .load import Limits, Loaded, detect_format, load_path, load_text
+from .mask import add_known_secrets, secret_values
 from .model import Finding
 from .render import Rendered, is_partial, output_name
 from .tree import iter_files
@@ -47,6 +48,7 @@ def load_values(files: Sequence[Path], root: Path, limits: Limits = Limits()) ->
                 raise ConfigError("a values file must hold a mapping of names to values", display, 1, 1)
             merged = deep_merge(merged, doc.data)
             layers.append(doc)
+            add_known_secrets(secret_values(doc.data))  # a template may write them into any string
     return Values(merged, findings, layers)
 
 

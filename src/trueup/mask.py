@@ -4,11 +4,25 @@ A value is secret when its key (or, for ``{name: X, value: ...}`` env entries, t
 entry's name) matches a secret-looking word, when it sits in a Kubernetes Secret's
 ``data``/``stringData``, or when it looks like a private key or a URL with a
 password. Findings carry the mask, never the value.
+
+A value judged secret where it is defined stays secret wherever it travels: a values file's
+``db_password`` that a template writes into a ConfigMap's connection string or script, a
+``.env`` password that compose interpolates into a ``command``. Such values are registered
+(:func:`add_known_secrets`, with their base64 forms) and any string holding one is masked whole,
+as CI runners mask registered secrets in their logs; :func:`redact_known` is the last net for
+text no finding carries. Values that read as ordinary words are not registered, since masking
+every string that holds them would hide what a reader needs: shorter than ``MIN_KNOWN`` characters,
+or letters of one case and separators only (``password`` under ``secretKey``, ``shop-db`` under
+``existingSecret``, ``DATABASE_PASSWORD`` under ``passwordEnv``: names of secrets, not secrets)
+unless as long as a passphrase. What a drift reads is known only while that drift runs
+(:func:`known_scope`), so a target's findings never depend on which other targets a shard holds.
 """
 from __future__ import annotations
 
+import base64
+import contextlib
 import re
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from .pointer import split_pointer, steps
 
@@ -52,6 +66,84 @@ def set_secret_keys(patterns: list[str]) -> None:
     _judged.clear()
 
 
+MIN_KNOWN = 6
+_WORDS = re.compile(r"[a-z][a-z._-]*|[A-Z][A-Z._-]*")  # a name, not a secret, unless passphrase-long
+_PASSPHRASE = 24
+_known_values: set[str] = set()
+_known: re.Pattern[str] | None = None
+
+
+def add_known_secrets(values: Iterable[Any]) -> None:
+    """Register secret values (and their base64 forms): any string holding one is a secret."""
+    global _known
+    added = False
+    for value in values:
+        if isinstance(value, bool) or value is None:
+            continue
+        text = str(value)
+        if len(text.strip()) < MIN_KNOWN or text in _known_values or (
+                _WORDS.fullmatch(text) and len(text) < _PASSPHRASE):
+            continue
+        encoded = base64.b64encode(text.encode("utf-8", "surrogatepass")).decode("ascii")
+        _known_values.update({text, encoded, encoded.rstrip("=")})
+        added = True
+    if added:
+        _known = re.compile("|".join(re.escape(v) for v in sorted(_known_values, key=len, reverse=True)))
+
+
+def forget_known_secrets() -> None:
+    """Start a new run with no registered values (tests run many in one process)."""
+    global _known
+    _known_values.clear()
+    _known = None
+
+
+@contextlib.contextmanager
+def known_scope() -> Iterator[None]:
+    """Values registered inside the block are forgotten after it."""
+    global _known
+    saved, pattern = set(_known_values), _known
+    try:
+        yield
+    finally:
+        _known_values.clear()
+        _known_values.update(saved)
+        _known = pattern
+
+
+def holds_known(text: str) -> bool:
+    return _known is not None and _known.search(text) is not None
+
+
+def redact_known(text: str) -> str:
+    """``text`` with every registered secret value replaced by the mask."""
+    return _known.sub(MASK, text) if _known is not None else text
+
+
+def secret_values(value: Any, secret: bool = False, kind: str = "config") -> Iterator[Any]:
+    """The scalars that ``mask`` would hide because of where they sit (their key, a secret
+    container, the flag before them), and a Kubernetes Secret's values, decoded."""
+    if kind == "kubernetes" and isinstance(value, dict) and value.get("kind") == "Secret":
+        for field in ("stringData", "data"):
+            held = value.get(field)
+            for item in held.values() if isinstance(held, dict) else ():
+                yield item
+                if field == "data" and isinstance(item, str):
+                    try:
+                        yield base64.b64decode(item, validate=True).decode("utf-8")
+                    except ValueError:
+                        pass
+    if isinstance(value, dict):
+        named = isinstance(value.get("name"), str) and is_secret_key(value["name"])
+        for k, v in value.items():
+            yield from secret_values(v, secret or is_secret_key(str(k)) or (named and k != "name"))
+    elif isinstance(value, list):
+        for v, flagged in zip(value, _after_flag(value)):
+            yield from secret_values(v, secret or flagged)
+    elif secret and value is not None and value != MASK:
+        yield value
+
+
 def is_secret_key(key: str) -> bool:
     judged = _judged.get(key)
     if judged is None:
@@ -66,6 +158,8 @@ def looks_secret(value: Any) -> bool:
     """A private key, a credential URL or token by its shape, or ``NAME=value`` with a secret name."""
     if not isinstance(value, str):
         return False
+    if _known is not None and _known.search(value):
+        return True
     # Each of SECRET_TEXT's shapes holds one of these: most values are ruled out without the regex.
     if ("://" in value or "-----BEGIN" in value or "AKIA" in value or "gh" in value or "xox" in value) \
             and SECRET_TEXT.search(value):

@@ -92,3 +92,96 @@ def test_secrets_inside_strings_and_argument_lists_never_print(trueup, write, tm
         for shown in (value, value + "-old"):
             assert shown not in everything, shown
             assert base64.b64encode(shown.encode()).decode() not in everything, shown
+
+
+TRAVELLING = {"db_password": "Hunter2-Sekret", "api_token": "tok_abcdef123456"}
+OLD_LIVE = "oldpass-0451"
+
+TRAVEL_CONFIG = """\
+version: 1
+environments:
+  prod:
+    values: [values.yaml]
+targets:
+  - {name: app, kind: kubernetes, desired: "*.yaml", live: "live"}
+policy: {packs: []}
+audit: {enabled: true}
+"""
+TRAVEL_TEMPLATE = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app, namespace: shop}
+data:
+  greeting: "connect using {{ db_password }} please"
+  script: |
+    #!/bin/sh
+    psql -h db "user=app sslmode=require" < /dev/null # {{ db_password }}
+  encoded: "{{ api_token | b64encode }}"
+  replicas: "{{ replicas }}"
+"""
+TRAVEL_LIVE = f"""\
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: app, namespace: shop}}
+data:
+  greeting: "connect using {OLD_LIVE} please"
+  script: |
+    #!/bin/sh
+    psql -h db "user=app sslmode=require" < /dev/null # {OLD_LIVE}
+  encoded: "b2xk"
+  replicas: "2"
+---
+apiVersion: v1
+kind: Secret
+metadata: {{name: app, namespace: shop}}
+stringData: {{old: {OLD_LIVE}}}
+"""
+
+
+def _everything_says(out: str, values: list[str]) -> list[str]:
+    import base64
+
+    return [v for v in values for form in (v, base64.b64encode(v.encode()).decode()) if form in out]
+
+
+def test_values_a_template_writes_into_other_strings_are_masked_everywhere(trueup, write, tmp_path: Path) -> None:
+    """A values file's secret written by a template into a ConfigMap's text, a script's comment,
+    or base64-encoded, and a live Secret's value found in a live ConfigMap: masked in every
+    format, the fix dry run, preview and the audit log."""
+    write("trueup.yaml", TRAVEL_CONFIG)
+    write("values.yaml", "".join(f"{k}: {v}\n" for k, v in TRAVELLING.items()) + "replicas: 3\n")
+    write("templates/cm.yaml.j2", TRAVEL_TEMPLATE)
+    write("live/cm.yaml", TRAVEL_LIVE)
+    hidden = [*TRAVELLING.values(), OLD_LIVE]
+    everything = ""
+    for fmt in ("text", "json", "sarif", "junit", "markdown", "github", "html"):
+        result = trueup("check", "--env", "prod", "--format", fmt, cwd=tmp_path)
+        assert result.code == 1, (fmt, result.err)
+        everything += result.out + result.err
+    assert '"replicas"' in everything or "/data/replicas" in everything  # the ordinary change is shown
+    dry = trueup("fix", cwd=tmp_path)
+    assert "would fix live/cm.yaml (4 values): holds a secret; diff not shown" in dry.out
+    everything += dry.out + dry.err
+    everything += (tmp_path / ".trueup/audit.jsonl").read_text()
+    assert _everything_says(everything, hidden) == []
+
+
+def test_preview_masks_a_secret_value_a_template_interpolates(trueup, write, tmp_path: Path) -> None:
+    import subprocess
+
+    write("trueup.yaml", TRAVEL_CONFIG.replace("audit: {enabled: true}\n", ""))
+    write("values.yaml", "db_password: Hunter2-Sekret\napi_token: tok_abcdef123456\nreplicas: 3\n")
+    write("templates/cm.yaml.j2", TRAVEL_TEMPLATE)
+    write("live/cm.yaml", TRAVEL_LIVE)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=tmp_path, check=True)
+    write("values.yaml", "db_password: Rotated-Sekret-2\napi_token: tok_abcdef123456\nreplicas: 3\n")
+    everything = ""
+    for fmt in ("text", "json", "markdown"):
+        result = trueup("preview", "--base", "main", "--format", fmt, cwd=tmp_path)
+        assert result.code in (0, 1), result.err
+        everything += result.out + result.err
+    assert "/data/greeting" in everything or "greeting" in everything
+    assert _everything_says(everything, ["Hunter2-Sekret", "Rotated-Sekret-2", "tok_abcdef123456"]) == []

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Sequence
 
 from ..globs import match
-from ..mask import display_value, is_secret_key, is_secret_path, mask
+from ..mask import add_known_secrets, display_value, is_secret_key, is_secret_path, known_scope, mask, secret_values
 from ..model import Document, Finding, Severity, kubernetes_target
 from ..pointer import escape_token, split_pointer
 from .compare import Difference, Ignored, Rules, Walker
@@ -72,7 +72,16 @@ class Context:
 
 
 def drift(desired: list[Side], live: list[Side], context: Context | None = None) -> Iterator[Finding]:
-    ctx = context or Context()
+    # A secret read on either side is masked wherever else it appears in them (a ConfigMap's URL, a
+    # script), while this drift runs: each target's findings are the same whatever else a run holds.
+    with known_scope():
+        add_known_secrets(value for side in (*desired, *live) for doc in side.documents
+                          for value in secret_values(doc.data, kind=doc.kind))
+        found = list(_drift(desired, live, context or Context()))
+    yield from found
+
+
+def _drift(desired: list[Side], live: list[Side], ctx: Context) -> Iterator[Finding]:
     pairs = pair(desired, live, ctx.namespace)
     unknown = {id(doc) for side in (*desired, *live) if side.rel in ctx.unreadable for doc in side.documents}
     for d, l in pairs.objects:

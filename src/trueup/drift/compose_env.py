@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..mask import add_known_secrets, secret_values
 from ..model import Document
 from .compose_interpolate import (
     Lookup,
@@ -63,6 +64,7 @@ def project_of(doc: Document) -> Project:
     if text:
         tokens = Tokens()
         project.env = {k: v for k, v in parse_dotenv(text, lambda _: None, tokens).items() if not tokens.holds(v)}
+        add_known_secrets(secret_values(project.env))  # compose interpolates them into any string
     return project
 
 

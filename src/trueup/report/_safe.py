@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import IO, Any
 
+from ..mask import redact_known
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # C0 (tab kept) and C1 controls, DEL, line and paragraph separators, bidi marks, embeddings,
 # overrides and isolates, surrogates.
@@ -41,7 +43,7 @@ class SafeStream:
         self.stream = stream
 
     def write(self, text: str) -> int:
-        return self.stream.write(no_surrogates(text))
+        return self.stream.write(redact_known(no_surrogates(text)))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
