@@ -55,7 +55,12 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
     if root.is_file():
         entries = [(root, root.name)]
     else:
-        entries = list(known_files(root, display))
+        special: list[tuple[str, str]] = []
+        entries = list(known_files(root, display, special))
+        for rel, kind in special:  # never opened: a FIFO would hang the run, a device never end
+            trees.findings.append(Finding("input.not-regular", Severity.INFO, f"a {kind}, not a regular file: skipped",
+                                          f"{display}/{rel}", "", f"{display}/{rel}", None, None,
+                                          environment=environment))
     # A live file's root is the directory that holds it, by its real path taken now: ``fix --apply``
     # writes through that path and refuses a symlink swapped in later, anywhere along it.
     real_root = (root if root.is_dir() else root.parent).resolve()

@@ -6,6 +6,7 @@ root is refused (naming it), never followed.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Iterator
 
@@ -17,6 +18,17 @@ SKIPPED_NAMES = frozenset({".gitkeep", ".keep", ".DS_Store"})
 SKIPPED_SUFFIXES = (".trueup-bak", ".trueup-tmp")
 
 
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular one is (``FIFO``, ``socket``, ``device``...), else None."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in ((stat.S_ISDIR, "directory"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device")):
+        if test(mode):
+            return name
+    return "special file"
+
+
 def confined(path: Path, root: Path, display: str) -> Path:
     """``path`` resolved, refused when it leaves ``root``."""
     real = path.resolve()
@@ -26,8 +38,11 @@ def confined(path: Path, root: Path, display: str) -> Path:
     return real
 
 
-def iter_files(root: Path, display_root: str = "") -> Iterator[tuple[Path, str]]:
-    """(path, path relative to root) of every regular file under ``root``, sorted, dot-dirs skipped."""
+def iter_files(root: Path, display_root: str = "", special: list[tuple[str, str]] | None = None
+               ) -> Iterator[tuple[Path, str]]:
+    """(path, path relative to root) of every regular file under ``root``, sorted, dot-dirs skipped.
+    ``special`` collects (path relative to root, what it is) of FIFOs, sockets and devices, which
+    are never opened (a FIFO would hang the read, a device never end)."""
     prefix = f"{display_root}/" if display_root else ""
     for directory, dirnames, filenames in os.walk(root, followlinks=False):
         here = Path(directory)
@@ -50,6 +65,12 @@ def iter_files(root: Path, display_root: str = "") -> Iterator[tuple[Path, str]]
             full = here / name
             if full.is_symlink():
                 confined(full, root, prefix + rel_dir + name)
-            if not full.is_file():  # only regular files (a FIFO would hang a read; a dangling link)
+            try:
+                mode = full.stat().st_mode
+            except OSError:  # a dangling link
+                continue
+            if not stat.S_ISREG(mode):
+                if special is not None and not stat.S_ISDIR(mode):
+                    special.append((rel_dir + name, special_kind(mode) or "special file"))
                 continue
             yield full, rel_dir + name

@@ -29,8 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator, Sequence
 
 from .globs import match
-from .load import special_kind
-from .tree import SKIPPED_NAMES, SKIPPED_SUFFIXES, confined
+from .tree import SKIPPED_NAMES, SKIPPED_SUFFIXES, confined, special_kind
 
 # Trees that hold other people's files or tool state, never a repository's own configuration.
 # Dot-directories other than these are read: .github/, .vscode/ and .devcontainer/ hold

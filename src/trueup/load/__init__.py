@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 from ..errors import ParseError
 from ..model import Document, Finding, Severity, Source
+from ..tree import iter_files, special_kind
 from .kinds import detect_kind
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -132,12 +133,17 @@ def _is_jsonc(name: str, base: str) -> bool:
     return len(parts) > 1 and parts[-2] in _JSONC_DIRS
 
 
-def known_files(root: Path, display: str) -> Iterator[tuple[Path, str]]:
-    """(path, path under ``root``) of the files under ``root`` whose names are walked formats."""
-    from ..tree import iter_files
-
-    return ((path, rel) for path, rel in iter_files(root, display)
-            if detect_format(rel) in WALKED_FORMATS or rel.lower().endswith(WALKED_SUFFIXES))
+def known_files(root: Path, display: str, special: list[tuple[str, str]] | None = None
+                ) -> Iterator[tuple[Path, str]]:
+    """(path, path under ``root``) of the files under ``root`` whose names are walked formats;
+    ``special`` collects those names that are FIFOs, sockets or devices (never opened)."""
+    found: list[tuple[str, str]] = []
+    for path, rel in iter_files(root, display, found):
+        if detect_format(rel) in WALKED_FORMATS or rel.lower().endswith(WALKED_SUFFIXES):
+            yield path, rel
+    if special is not None:
+        special.extend((rel, kind) for rel, kind in found
+                       if detect_format(rel) in WALKED_FORMATS or rel.lower().endswith(WALKED_SUFFIXES))
 
 
 def format_module(fmt: str) -> Any:
@@ -147,17 +153,6 @@ def format_module(fmt: str) -> Any:
 def read_text(path: Path, file: str, limits: Limits = Limits()) -> str:
     """The file's text as str: refuses oversized, binary and non-UTF-8 files; drops a BOM."""
     return decode(read_bytes(path, file, limits), file)
-
-
-def special_kind(mode: int) -> str | None:
-    """What a file that is not a regular one is (``FIFO``, ``socket``, ``device``...), else None."""
-    if stat.S_ISREG(mode):
-        return None
-    for test, name in ((stat.S_ISDIR, "directory"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"),
-                       (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device")):
-        if test(mode):
-            return name
-    return "special file"
 
 
 def read_bytes(path: Path, file: str, limits: Limits = Limits()) -> bytes:
