@@ -321,7 +321,7 @@ def test_validate_hook_reads_dotenv_files_and_leaves_templates_to_the_render_hoo
     _git(repo, hooks.env, "add", "-A")
     blocked = _pre_commit(repo, hooks, "run", "--all-files")
     assert blocked.returncode == 1, blocked.stdout
-    assert ".env:2:1: high: Keys named like passwords hold no literal values [SECRET-PASSWORD-VALUE]" in blocked.stdout
+    assert ".env:2:1: high: DB_PASSWORD holds a literal secret value [SECRET-PASSWORD-VALUE]" in blocked.stdout
     assert "hunter2" not in blocked.stdout
     assert "templates/" not in blocked.stdout
     assert _status(blocked.stdout, "trueup render and validate") == "Passed"

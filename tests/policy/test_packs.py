@@ -1,5 +1,5 @@
-"""Every built-in rule against its fixtures: the failing one gives exactly the golden findings,
-the passing one gives none; a pack's good objects pass every rule of the pack."""
+"""Every built-in rule against its own fixtures: each failing text gives exactly the golden findings
+(line, pointer and message), each passing text none; a pack's good objects pass every rule of the pack."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,25 +7,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLES
+from policy_fixtures import ALL_RULES, FIXTURES, PACKS, fixture
 from trueup.policy.packs import Policy, builtin_dir, load_pack
 
-FIXTURES = EXAMPLES / "policy"
-PACKS = {p.stem: load_pack(p, p.name) for p in sorted(builtin_dir().glob("*.yaml"))}
-ALL_RULES = {rule.id: (pack, rule) for pack, rules in PACKS.items() for rule in rules}
 FILE_NAMES = {"compose": "compose.yaml", "secrets": "settings.yaml"}
 
 
-def _cases() -> list[tuple[str, str, dict]]:
-    out = []
-    for pack in PACKS:
-        data = yaml.safe_load((FIXTURES / f"{pack}.yaml").read_text())
-        for rule_id, case in data["rules"].items():
-            out.append((pack, rule_id, case))
-    return out
-
-
-CASES = _cases()
+FAILS = [(pack, rule_id, i, case) for rule_id, (pack, _) in sorted(ALL_RULES.items())
+         for i, case in enumerate(fixture(pack, rule_id)["fail"])]
+PASSES = [(pack, rule_id, i, text) for rule_id, (pack, _) in sorted(ALL_RULES.items())
+          for i, text in enumerate(fixture(pack, rule_id)["pass"])]
 
 
 def _findings(trueup, tmp_path: Path, pack: str, text: str, rule_id: str | None = None) -> list[dict]:
@@ -44,28 +35,30 @@ def test_builtin_packs_pass_the_checks_user_packs_get(pack: str) -> None:
     assert [(r.id, r.schema, r.selects) for r in checked] == [(r.id, r.schema, r.selects) for r in PACKS[pack]]
 
 
-def test_every_rule_has_fixtures() -> None:
-    covered = {rule_id for _, rule_id, _ in CASES}
-    assert covered == set(ALL_RULES)
+def test_every_rule_has_its_own_fixtures_and_no_fixture_is_left_over() -> None:
+    for pack in PACKS:
+        files = {p.stem for p in (FIXTURES / pack).glob("*.yaml") if not p.stem.startswith("_")}
+        assert files == {r.id for r in PACKS[pack]}, pack
+    assert all(fixture(pack, rule_id)["fail"] and fixture(pack, rule_id)["pass"] for rule_id, (pack, _) in ALL_RULES.items())
     assert len(ALL_RULES) >= 35
 
 
-@pytest.mark.parametrize("pack, rule_id, case", CASES, ids=[c[1] for c in CASES])
-def test_failing_fixture_gives_golden_findings(trueup, tmp_path: Path, pack: str, rule_id: str, case: dict) -> None:
-    found = _findings(trueup, tmp_path, pack, case["fail"], rule_id)
-    assert sorted([f["line"], f["path"]] for f in found) == sorted(case["expect"])
-    rule = ALL_RULES[rule_id][1]
-    assert {(f["severity"], f["message"]) for f in found} == {(str(rule.severity), rule.title)}
+@pytest.mark.parametrize("pack, rule_id, index, case", FAILS, ids=[f"{c[1]}-{c[2]}" for c in FAILS])
+def test_failing_fixture_gives_exactly_the_expected_findings(trueup, tmp_path: Path, pack: str, rule_id: str,
+                                                             index: int, case: dict) -> None:
+    found = _findings(trueup, tmp_path, pack, case["text"], rule_id)
+    assert sorted([f["line"], f["path"], f["message"]] for f in found) == sorted(case["expect"])
+    assert {f["severity"] for f in found} == {str(ALL_RULES[rule_id][1].severity)}
 
 
-@pytest.mark.parametrize("pack, rule_id, case", CASES, ids=[c[1] for c in CASES])
-def test_passing_fixture_gives_none(trueup, tmp_path: Path, pack: str, rule_id: str, case: dict) -> None:
-    assert _findings(trueup, tmp_path, pack, case["pass"], rule_id) == []
+@pytest.mark.parametrize("pack, rule_id, index, text", PASSES, ids=[f"{c[1]}-{c[2]}" for c in PASSES])
+def test_passing_fixture_gives_none(trueup, tmp_path: Path, pack: str, rule_id: str, index: int, text: str) -> None:
+    assert _findings(trueup, tmp_path, pack, text, rule_id) == []
 
 
 @pytest.mark.parametrize("pack", sorted(PACKS))
 def test_good_objects_pass_the_whole_pack(trueup, tmp_path: Path, pack: str) -> None:
-    good = yaml.safe_load((FIXTURES / f"{pack}.yaml").read_text())["good"]
+    good = yaml.safe_load((FIXTURES / pack / "_good.yaml").read_text())["good"]
     pack_rules = {r.id for r in PACKS[pack]}
     for text in good:
         assert [f["rule"] for f in _findings(trueup, tmp_path, pack, text) if f["rule"] in pack_rules] == []

@@ -17,11 +17,23 @@ def _match(rule: Any) -> str:
     if not isinstance(rule, Rule):
         return "the files of a run, together"
     parts = [", ".join(rule.kinds) if rule.kinds else "any file"]
-    if rule.object_kinds:
+    if rule.namespaced:
+        parts.append("every namespaced kind")
+    elif rule.object_kinds:
         parts.append("kinds " + ", ".join(rule.object_kinds))
     if rule.files:
         parts.append("files " + ", ".join(rule.files))
     return "; ".join(parts)
+
+
+PEER_NAMES = {"polaris": "Polaris", "kube-linter": "kube-linter", "checkov": "Checkov", "dclint": "dclint"}
+
+
+def peers(rule: Any) -> str:
+    """The equivalent checks of other linters, or "" when none is known."""
+    known = getattr(rule, "peers", None) or {}
+    return "; ".join(f"{PEER_NAMES.get(tool, tool)} " + ", ".join(f"`{i}`" for i in ids)
+                     for tool, ids in known.items() if ids)
 
 
 def listing(rules: Iterable[Any]) -> str:
@@ -36,7 +48,8 @@ def show(rule: Any) -> str:
         f"{rule.id}: {rule.title}\n"
         f"severity: {rule.severity}    pack: {rule.pack}    defined in {where}\n"
         f"applies to: {_match(rule)}\n"
-        f"checks: {_select(rule)}\n\n"
+        f"checks: {_select(rule)}\n"
+        + (f"peers: {peers(rule)}\n" if peers(rule) else "") + "\n"
         f"{rule.description}\n\n"
         f"How to fix: {rule.remediation}\n"
     )
@@ -64,4 +77,6 @@ def markdown(rules: Iterable[Any]) -> str:
             r.description, "", f"*Applies to:* {_match(r)}. *Checks:* {_select(r)}.", "",
             f"*How to fix:* {r.remediation}",
         ]
+        if peers(r):
+            out += ["", f"*Peers:* {peers(r)}."]
     return "\n".join(out) + "\n"

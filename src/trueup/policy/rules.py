@@ -2,11 +2,22 @@
 
 The interpreter compiles each rule's schema once; ``Rule.check(doc)`` yields a
 finding per selected value that fails, at the failing value's own pointer (a
-``required`` failure points at the value that lacks the field).
+``required`` failure points at the value that lacks the field). A required key whose
+value is null counts as absent, as Kubernetes and compose read it (``folds.without_nulls``).
+
+A rule's ``message`` says what is wrong, with the value: ``{value}`` is the failing value
+(masked when secret, quoted when a string), ``{key}`` the last step of its pointer, ``{name}``
+the selected value's ``name`` (a container's, an env entry's) or else its own key (a compose
+service's). A message may be two: ``absent`` (the field is missing or null) and ``present``
+(it holds a wrong value). The title says the goal and names the rule in docs.
+
+``match.kinds`` may name ``@workloads`` (every kind with a pod template, ReplicationController
+included) and ``@namespaced`` (every kind not cluster-scoped).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from jsonschema import Draft202012Validator
@@ -14,11 +25,12 @@ from jsonschema.exceptions import best_match
 
 from ..globs import match_any
 from ..mask import display_value
-from ..model import Document, Finding, Severity, finding_at
-from ..pointer import join_pointer, value_at
+from ..model import CLUSTER_SCOPED_KINDS, Document, Finding, Severity, finding_at
+from ..pointer import join_pointer, split_pointer, value_at
 from .bestmatch import best_path
 from .fastcheck import Unsupported, compile_check
-from .select import expand, select
+from .folds import FOLDS, without_nulls
+from .select import POD_SPEC, expand, select
 
 
 @dataclass
@@ -35,17 +47,25 @@ class Rule:
     files: tuple[str, ...]
     selects: tuple[str, ...]
     schema: Any
-    message: str | None = None
+    message: str | dict[str, str] | None = None
     fix: tuple[dict, ...] = ()
     source: str = ""
+    fold: tuple[str, ...] = ()
+    peers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    namespaced: bool = False  # ``@namespaced``: every kind that is not cluster-scoped
     _validator: Any = None
+    _required: Any = None
     _fast: Any = False  # False: not compiled yet; None: no fast check for this schema
 
     def applies(self, doc: Document) -> bool:
         if self.kinds and doc.kind not in self.kinds:
             return False
         data = doc.data if isinstance(doc.data, dict) else {}
-        if self.object_kinds and data.get("kind") not in self.object_kinds:
+        kind = data.get("kind")
+        if self.namespaced and (not isinstance(kind, str) or kind in CLUSTER_SCOPED_KINDS) \
+                and kind not in self.object_kinds:
+            return False
+        if self.object_kinds and not self.namespaced and kind not in self.object_kinds:
             return False
         if self.api_versions and data.get("apiVersion") not in self.api_versions:
             return False
@@ -56,6 +76,13 @@ class Rule:
         if self._validator is None:
             self._validator = Draft202012Validator(self.schema)
         return self._validator
+
+    @property
+    def required_names(self) -> frozenset[str]:
+        """Every name a ``required`` of the rule's schema lists."""
+        if self._required is None:
+            self._required = frozenset(_required_names(self.schema))
+        return self._required
 
     @property
     def fast(self) -> Any:
@@ -87,6 +114,9 @@ class Rule:
         for pattern in self.selects:
             for concrete in expand(pattern, kind):
                 for pointer, value in select(doc.data, concrete):
+                    value = without_nulls(value)
+                    for name in self.fold:
+                        value = FOLDS[name](value, pointer)
                     if fast is not None and fast(value):
                         continue
                     finding = self.explain(doc, pointer, value)
@@ -104,10 +134,40 @@ class Rule:
             return None
         at = pointer + join_pointer(path)
         failing = value_at(doc.data, at)
+        if isinstance(failing, dict):  # a required key written with no value: point at it
+            written = next((k for k, v in failing.items() if v is None and k in self.required_names), None)
+            if written is not None:
+                at, failing = at + join_pointer((written,)), None
         shown = None if isinstance(failing, (dict, list)) else display_value(doc.data, at, failing, doc.kind)
-        return finding_at(
-            doc, at, rule=self.id, severity=self.severity, message=self.message or self.title, desired=shown,
-        )
+        template = self.message
+        if isinstance(template, dict):
+            template = template["absent" if failing is None or isinstance(failing, (dict, list)) else "present"]
+        message = self.title if template is None else _message(template, shown, at, value, pointer)
+        return finding_at(doc, at, rule=self.id, severity=self.severity, message=message, desired=shown)
+
+
+def _required_names(schema: Any) -> Iterator[str]:
+    if isinstance(schema, dict):
+        required = schema.get("required")
+        if isinstance(required, list):
+            yield from (n for n in required if isinstance(n, str))
+        for value in schema.values():
+            yield from _required_names(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _required_names(value)
+
+
+def _message(template: str, shown: Any, at: str, selected: Any, pointer: str) -> str:
+    """The rule's message with ``{value}``, ``{key}`` and ``{name}`` filled in."""
+    tokens = split_pointer(at)
+    own = split_pointer(pointer)
+    name = selected.get("name") if isinstance(selected, dict) else None
+    if not isinstance(name, str):
+        name = own[-1] if own else ""
+    value = json.dumps(shown, ensure_ascii=False) if isinstance(shown, str) or shown is None else (
+        json.dumps(shown) if isinstance(shown, bool) else str(shown))
+    return template.replace("{value}", value).replace("{key}", tokens[-1] if tokens else "").replace("{name}", name)
 
 
 def rule_from_data(raw: dict[str, Any], pack: str, source: str) -> Rule:
@@ -119,10 +179,15 @@ def rule_from_data(raw: dict[str, Any], pack: str, source: str) -> Rule:
     def strings(value: Any) -> tuple[str, ...]:
         return () if value is None else (value,) if isinstance(value, str) else tuple(value)
 
+    object_kinds: list[str] = []
+    for kind_name in strings(match.get("kinds")):
+        object_kinds += list(POD_SPEC) if kind_name == "@workloads" else [] if kind_name == "@namespaced" else [kind_name]
     return Rule(
         id=raw["id"], title=raw["title"], severity=Severity.parse(raw["severity"]),
         description=raw["description"].strip(), remediation=raw["remediation"].strip(), pack=pack,
-        kinds=kinds, object_kinds=strings(match.get("kinds")), api_versions=strings(match.get("apiVersions")),
+        kinds=kinds, object_kinds=tuple(dict.fromkeys(object_kinds)), api_versions=strings(match.get("apiVersions")),
         files=strings(match.get("files")), selects=strings(selects), schema=raw["assert"],
-        message=raw.get("message"), fix=tuple(raw.get("fix", ())), source=source,
+        message=raw.get("message"), fix=tuple(raw.get("fix", ())), source=source, fold=strings(raw.get("fold")),
+        peers={tool: strings(ids) for tool, ids in (raw.get("peers") or {}).items()},
+        namespaced="@namespaced" in strings(match.get("kinds")),
     )

@@ -1,0 +1,66 @@
+"""What a rule's schema sees: values put in the form their runtime reads them in.
+
+Kubernetes and compose read a key written with no value (``resources:``, ``limits:``) as a key not
+set, but JSON Schema's ``required`` is met by it and ``type`` fails on it: every rule therefore sees
+the selected value :func:`without_nulls` (mapping keys whose value is null left out). Folds (a rule's
+``fold:``) turn selected values into their canonical form before the schema sees them. Findings
+still point at, and show, the value as written.
+
+- ``capabilities``: Linux capability names as the container runtimes read them, case ignored and
+  the ``CAP_`` prefix optional (containerd and CRI-O upper-case the name and add ``CAP_``; Docker
+  does the same for compose's ``cap_add``/``cap_drop``): ``nEt_aDmIn`` and ``CAP_NET_ADMIN`` are
+  ``NET_ADMIN``, ``all`` is ``ALL``.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+def without_nulls(value: Any) -> Any:
+    """``value`` with every mapping key whose value is null left out (the same object when none is)."""
+    if isinstance(value, dict):
+        if not any(v is None or isinstance(v, (dict, list)) for v in value.values()):
+            return value
+        out = {k: without_nulls(v) for k, v in value.items() if v is not None}
+        return value if len(out) == len(value) and all(out[k] is value[k] for k in out) else out
+    if isinstance(value, list):
+        if not any(isinstance(v, (dict, list)) for v in value):
+            return value
+        items = [without_nulls(v) for v in value]
+        return value if all(a is b for a, b in zip(items, value)) else items
+    return value
+
+
+def capability(name: str) -> str:
+    upper = name.strip().upper()
+    return upper[4:] if upper.startswith("CAP_") else upper
+
+
+_CAPABILITY_LIST = re.compile(r"/(?:capabilities/(?:add|drop)|cap_add|cap_drop)/\d+$")
+_CAPABILITY_KEYS = {"add", "drop"}
+
+
+def _capabilities(value: Any, pointer: str) -> Any:
+    if isinstance(value, str):
+        return capability(value) if _CAPABILITY_LIST.search(pointer) else value
+    if isinstance(value, list):
+        folded = [_capabilities(v, f"{pointer}/{i}") for i, v in enumerate(value)]
+        return folded if any(a is not b for a, b in zip(folded, value)) else value
+    if isinstance(value, dict):
+        changed = False
+        out = {}
+        for key, child in value.items():
+            if key == "capabilities" and isinstance(child, dict):
+                new = {k: [capability(c) if isinstance(c, str) else c for c in v]
+                       if k in _CAPABILITY_KEYS and isinstance(v, list) else v for k, v in child.items()}
+            elif key in ("cap_add", "cap_drop") and isinstance(child, list):
+                new = [capability(c) if isinstance(c, str) else c for c in child]
+            else:
+                new = _capabilities(child, f"{pointer}/{key}")
+            changed = changed or new != child
+            out[key] = new
+        return out if changed else value
+    return value
+
+
+FOLDS: dict[str, Callable[[Any, str], Any]] = {"capabilities": _capabilities}
