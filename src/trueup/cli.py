@@ -39,6 +39,12 @@ def _common(parser: argparse.ArgumentParser, *, report: bool = True) -> None:
 
 def _schema_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-policy", action="store_true", help="schema validation only, no check packs")
+    parser.add_argument("--profile", choices=("minimal", "standard", "strict"),
+                        help="which rules run (default: policy.profile, else standard)")
+    parser.add_argument("--rule", metavar="ID", action="append", default=[],
+                        help="run only this rule (repeatable; globs such as 'K8S-RBAC-*'), whatever the profile")
+    parser.add_argument("--skip-rule", metavar="ID", action="append", default=[],
+                        help="do not run this rule (repeatable; globs), as policy.disable does")
     parser.add_argument("--kubernetes-version", metavar="X.Y", help="Kubernetes schema version (default: config, else newest)")
     strict = parser.add_mutually_exclusive_group()
     strict.add_argument("--strict", dest="strict", action="store_true", default=None, help="unknown Kubernetes fields are errors")

@@ -165,10 +165,15 @@ def _checker(args: argparse.Namespace, config: Any) -> Any:
     from .pipeline import validator_for
     from .policy.packs import load_policy, settings_from_config
 
+    from dataclasses import replace
+
     validator = validator_for(config, kubernetes_version=args.kubernetes_version, strict=args.strict)
     policy = None
     if not getattr(args, "no_policy", False):
-        policy = load_policy(settings_from_config(config.raw.get("policy")), config.root)
+        settings = settings_from_config(config.raw.get("policy"))
+        settings = replace(settings, profile=getattr(args, "profile", None) or settings.profile,
+                           only=tuple(getattr(args, "rule", ())), skip=tuple(getattr(args, "skip_rule", ())))
+        policy = load_policy(settings, config.root)
     return Checker(validator, policy)
 
 

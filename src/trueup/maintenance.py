@@ -192,8 +192,11 @@ def rules(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     from .policy import docs
     from .policy.packs import load_policy, settings_from_config
 
+    from dataclasses import replace
+
     config = _find_config(args, required=False)
-    policy = load_policy(settings_from_config(config.raw.get("policy")), config.root)
+    # Every rule the config's packs hold, whatever its profile: the listing says which profile runs it.
+    policy = load_policy(replace(settings_from_config(config.raw.get("policy")), profile="strict"), config.root)
     rules = [*policy.rules, *policy.cross_file]
     if args.rules_command == "list":
         stdout.write(docs.listing(rules))

@@ -140,7 +140,7 @@ def secret_values(value: Any, secret: bool = False, kind: str = "config") -> Ite
     elif isinstance(value, list):
         for v, flagged in zip(value, _after_flag(value)):
             yield from secret_values(v, secret or flagged)
-    elif secret and value is not None and value != MASK:
+    elif secret and value is not None and value != MASK and not isinstance(value, bool):
         yield value
 
 
@@ -231,7 +231,7 @@ def is_secret_path(root: Any, pointer: str, kind: str = "config") -> bool:
 
 def mask(value: Any, secret: bool = False) -> Any:
     """The displayable form: secret scalars become the mask; containers are masked inside."""
-    if secret and not isinstance(value, (dict, list)):
+    if secret and not isinstance(value, (dict, list, bool)):  # a yes or no is nobody's secret
         return None if value is None else MASK
     if isinstance(value, dict):
         named = isinstance(value.get("name"), str) and is_secret_key(value["name"])
@@ -260,7 +260,7 @@ def _masks(value: Any, secret: bool) -> bool:
     if isinstance(value, list):
         return any(_masks(v, secret or flagged) for v, flagged in zip(value, _after_flag(value)))
     if secret:
-        return value is not None and value != MASK
+        return value is not None and value != MASK and not isinstance(value, bool)
     return looks_secret(value)
 
 

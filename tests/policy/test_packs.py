@@ -22,7 +22,7 @@ PASSES = [(pack, rule_id, i, text) for rule_id, (pack, _) in sorted(ALL_RULES.it
 def _findings(trueup, tmp_path: Path, pack: str, text: str, rule_id: str | None = None) -> list[dict]:
     path = tmp_path / FILE_NAMES.get(pack, "manifest.yaml")
     path.write_text(text)
-    result = trueup("validate", "--no-strict", "--format", "json", path, cwd=tmp_path)
+    result = trueup("validate", "--no-strict", "--profile", "strict", "--format", "json", path, cwd=tmp_path)
     assert result.code in (0, 1), result.out + result.err
     return [f for f in result.json()["findings"] if rule_id is None or f["rule"] == rule_id]
 
@@ -66,3 +66,14 @@ def test_good_objects_pass_the_whole_pack(trueup, tmp_path: Path, pack: str) -> 
 
 def test_policy_runs_only_matching_rules() -> None:
     assert {r.id for r in Policy(PACKS["compose"]).rules} == {r.id for r in PACKS["compose"]}
+
+
+@pytest.mark.parametrize("rule_id", sorted(ALL_RULES))
+def test_every_fixture_text_is_well_formed(rule_id: str) -> None:
+    """A pass text that does not parse would pass for the wrong reason."""
+    from trueup.load import load_text
+
+    pack = ALL_RULES[rule_id][0]
+    case = fixture(pack, rule_id)
+    for text in [c["text"] for c in case["fail"]] + case["pass"]:
+        assert load_text(text, file=rule_id, name=FILE_NAMES.get(pack, "manifest.yaml"), fmt="yaml").documents

@@ -88,7 +88,7 @@ def test_entry_point_pack(trueup, write, tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_inline_suppression(trueup, write, tmp_path: Path) -> None:
-    write("trueup.yaml", "version: 1\npolicy:\n  packs: [kubernetes]\n")
+    write("trueup.yaml", "version: 1\npolicy:\n  profile: strict\n  packs: [kubernetes]\n")
     write("pod.yaml", textwrap.dedent("""\
         apiVersion: v1
         kind: Pod
@@ -107,7 +107,7 @@ def test_inline_suppression(trueup, write, tmp_path: Path) -> None:
     assert by_rule["K8S-CPU-LIMIT"]["waived"] is True
     assert by_rule["K8S-IMAGE-TAG"]["waived"] is False
     assert by_rule["K8S-RUN-AS-NON-ROOT"]["waived"] is False
-    write("trueup.yaml", "version: 1\npolicy:\n  packs: [kubernetes]\n  disable: [K8S-IMAGE-TAG, K8S-RUN-AS-NON-ROOT, K8S-PRIVILEGE-ESCALATION]\n")
+    write("trueup.yaml", "version: 1\npolicy:\n  profile: strict\n  packs: [kubernetes]\n  disable: [K8S-IMAGE-TAG, K8S-RUN-AS-NON-ROOT, K8S-PRIVILEGE-ESCALATION]\n")
     quiet = trueup("validate", "--fail-on", "high", "pod.yaml", cwd=tmp_path)
     assert quiet.code == 0 and "K8S-HOST-NETWORK" not in quiet.out
     verbose = trueup("validate", "--verbose", "--fail-on", "high", "pod.yaml", cwd=tmp_path)

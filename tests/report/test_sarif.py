@@ -239,9 +239,10 @@ def test_cli_policy_secrets_are_not_in_the_report(trueup) -> None:
 def test_rule_info_knows_every_built_in_rule(trueup, tmp_path: Path) -> None:
     listed = trueup("rules", "list", cwd=tmp_path)
     assert listed.code == 0
-    rows = [line.split(None, 3) for line in listed.lines]
-    assert len(rows) > 40
-    for rule_id, severity, pack, title in rows:
+    rows = [line.split(None, 4) for line in listed.lines]
+    assert len(rows) > 75
+    for rule_id, severity, pack, profile, title in rows:
+        assert profile in ("minimal", "standard", "strict")
         info = describe(rule_id)
         assert (info.title, str(info.severity), info.pack) == (title, severity, pack)
         assert info.description and info.remediation

@@ -39,14 +39,16 @@ def peers(rule: Any) -> str:
 def listing(rules: Iterable[Any]) -> str:
     rows = sorted(rules, key=lambda r: (r.pack, r.id))
     width = max((len(r.id) for r in rows), default=10)
-    return "\n".join(f"{r.id:<{width}}  {str(r.severity):<8}  {r.pack:<10}  {r.title}" for r in rows) + "\n"
+    return "\n".join(f"{r.id:<{width}}  {str(r.severity):<8}  {r.pack:<10}  {getattr(r, 'profile', 'standard'):<8}  {r.title}"
+                     for r in rows) + "\n"
 
 
 def show(rule: Any) -> str:
     where = rule.source if isinstance(rule, Rule) else f"{rule.check.__module__}.{rule.check.__name__}"
     text = (
         f"{rule.id}: {rule.title}\n"
-        f"severity: {rule.severity}    pack: {rule.pack}    defined in {where}\n"
+        f"severity: {rule.severity}    pack: {rule.pack}    profile: {getattr(rule, 'profile', 'standard')}    "
+        f"defined in {where}\n"
         f"applies to: {_match(rule)}\n"
         f"checks: {_select(rule)}\n"
         + (f"peers: {peers(rule)}\n" if peers(rule) else "") + "\n"
@@ -67,10 +69,15 @@ def markdown(rules: Iterable[Any]) -> str:
         "do not edit by hand. Suppress one finding with `# trueup: ignore[RULE-ID] reason`,",
         "a rule everywhere with `policy.disable` in `trueup.yaml`.",
         "",
-        "| rule | severity | pack | title |",
-        "| --- | --- | --- | --- |",
+        "Profiles: `minimal` runs what is a breach or an outage on its own, `standard` (the default)",
+        "adds what a reviewer would ask to fix, `strict` adds conventions and hardening that many",
+        "teams skip (`policy.profile`, `--profile`; `--rule ID` runs named rules whatever the profile).",
+        "",
+        "| rule | severity | pack | profile | title |",
+        "| --- | --- | --- | --- | --- |",
     ]
-    out += [f"| [{r.id}](#{r.id.lower()}) | {r.severity} | {r.pack} | {r.title} |" for r in rows]
+    out += [f"| [{r.id}](#{r.id.lower()}) | {r.severity} | {r.pack} | {getattr(r, 'profile', 'standard')} | {r.title} |"
+            for r in rows]
     for r in rows:
         out += [
             "", f"## {r.id}", "", f"**{r.title}** ({r.severity}, pack `{r.pack}`)", "",

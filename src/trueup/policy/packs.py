@@ -91,6 +91,9 @@ def entry_point_dirs() -> Iterator[Path]:
 
 @dataclass
 class PolicySettings:
+    profile: str = "standard"
+    only: tuple[str, ...] = ()  # rule id globs (--rule): these run, whatever the profile, and no others
+    skip: tuple[str, ...] = ()  # rule id globs (--skip-rule, alongside the config's disable)
     packs: tuple[str, ...] | None = None
     paths: tuple[Path, ...] = ()
     disable: tuple[str, ...] = ()
@@ -120,7 +123,31 @@ def load_rules(settings: PolicySettings, root: Path) -> list[Rule]:
     for rule_id, severity in settings.severity.items():
         if rule_id in rules:
             rules[rule_id].severity = Severity.parse(severity)
-    return [r for r in rules.values() if r.id not in settings.disable]
+    return [r for r in rules.values() if selected(r, settings)]
+
+
+# Profiles, each running its own rules and those of the ones before it: minimal (what is a breach
+# or an outage on its own), standard (the default: what a reviewer would ask to fix), strict
+# (conventions and hardening that many teams choose to skip).
+PROFILES = ("minimal", "standard", "strict")
+
+
+def in_profile(rule: Any, profile: str) -> bool:
+    return PROFILES.index(getattr(rule, "profile", "standard")) <= PROFILES.index(profile)
+
+
+def selected(rule: Any, settings: PolicySettings) -> bool:
+    """Whether the run runs ``rule``: named by ``--rule`` (else in the profile), neither disabled nor skipped."""
+    from fnmatch import fnmatchcase
+
+    def named(globs: Sequence[str]) -> bool:
+        return any(fnmatchcase(rule.id, g.upper()) for g in globs)
+
+    if settings.only:
+        wanted = named(settings.only)
+    else:
+        wanted = in_profile(rule, settings.profile)
+    return wanted and rule.id not in settings.disable and not named(settings.skip)
 
 
 def _display(path: Path, root: Path) -> str:
@@ -173,7 +200,7 @@ def load_policy(settings: PolicySettings, root: Path) -> Policy:
     cross = [
         replace(rule, severity=Severity.parse(settings.severity[rule.id])) if rule.id in settings.severity else rule
         for rule in all_rules(settings.entry_points)
-        if rule.id not in settings.disable
+        if selected(rule, settings)
     ]
     return Policy(load_rules(settings, root), cross, settings.raw)
 
@@ -182,6 +209,7 @@ def settings_from_config(raw: dict[str, Any] | None) -> PolicySettings:
     raw = raw or {}
     packs = raw.get("packs")
     return PolicySettings(
+        profile=raw.get("profile", "standard"),
         packs=tuple(packs) if packs is not None else None,
         paths=tuple(Path(p) for p in raw.get("paths", ())),
         disable=tuple(raw.get("disable", ())),

@@ -7,8 +7,9 @@ value is null counts as absent, as Kubernetes and compose read it (``folds.witho
 
 A rule's ``message`` says what is wrong, with the value: ``{value}`` is the failing value
 (masked when secret, quoted when a string), ``{key}`` the last step of its pointer, ``{name}``
-the selected value's ``name`` (a container's, an env entry's) or else its own key (a compose
-service's). A message may be two: ``absent`` (the field is missing or null) and ``present``
+the ``name`` of the selected value or of the nearest object around it that has one (a
+container's, a volume's, an env entry's; else its own key), ``{container}`` the name of the
+container it is in, ``{service}`` the compose service it is in. A message may be two: ``absent`` (the field is missing or null) and ``present``
 (it holds a wrong value). The title says the goal and names the rule in docs.
 
 ``match.kinds`` may name ``@workloads`` (every kind with a pod template, ReplicationController
@@ -53,6 +54,7 @@ class Rule:
     fold: tuple[str, ...] = ()
     peers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     namespaced: bool = False  # ``@namespaced``: every kind that is not cluster-scoped
+    profile: str = "standard"  # the smallest profile that runs it: minimal, standard or strict
     _validator: Any = None
     _required: Any = None
     _fast: Any = False  # False: not compiled yet; None: no fast check for this schema
@@ -142,7 +144,7 @@ class Rule:
         template = self.message
         if isinstance(template, dict):
             template = template["absent" if failing is None or isinstance(failing, (dict, list)) else "present"]
-        message = self.title if template is None else _message(template, shown, at, value, pointer)
+        message = self.title if template is None else _message(template, shown, at, doc.data, pointer)
         return finding_at(doc, at, rule=self.id, severity=self.severity, message=message, desired=shown)
 
 
@@ -158,16 +160,29 @@ def _required_names(schema: Any) -> Iterator[str]:
             yield from _required_names(value)
 
 
-def _message(template: str, shown: Any, at: str, selected: Any, pointer: str) -> str:
-    """The rule's message with ``{value}``, ``{key}`` and ``{name}`` filled in."""
-    tokens = split_pointer(at)
-    own = split_pointer(pointer)
-    name = selected.get("name") if isinstance(selected, dict) else None
-    if not isinstance(name, str):
-        name = own[-1] if own else ""
+_CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
+
+
+def _message(template: str, shown: Any, at: str, data: Any, pointer: str) -> str:
+    """The rule's message with ``{value}``, ``{key}``, ``{name}``, ``{container}`` and ``{service}`` filled in."""
+    tokens, own = split_pointer(at), split_pointer(pointer)
+    container = service = name = None
+    for end in range(len(own), 0, -1):
+        here = value_at(data, join_pointer(own[:end]))
+        named = here.get("name") if isinstance(here, dict) else None
+        if name is None and isinstance(named, str):
+            name = named
+        if container is None and end >= 2 and own[end - 2] in _CONTAINER_LISTS and isinstance(named, str):
+            container = named
+    if len(own) >= 2 and own[0] == "services":
+        service = own[1]
     value = json.dumps(shown, ensure_ascii=False) if isinstance(shown, str) or shown is None else (
         json.dumps(shown) if isinstance(shown, bool) else str(shown))
-    return template.replace("{value}", value).replace("{key}", tokens[-1] if tokens else "").replace("{name}", name)
+    fields = {"{value}": value, "{key}": tokens[-1] if tokens else "", "{container}": container or "",
+              "{service}": service or "", "{name}": name or service or (own[-1] if own else "")}
+    for placeholder, text in fields.items():
+        template = template.replace(placeholder, text)
+    return template
 
 
 def rule_from_data(raw: dict[str, Any], pack: str, source: str) -> Rule:
@@ -189,5 +204,5 @@ def rule_from_data(raw: dict[str, Any], pack: str, source: str) -> Rule:
         files=strings(match.get("files")), selects=strings(selects), schema=raw["assert"],
         message=raw.get("message"), fix=tuple(raw.get("fix", ())), source=source, fold=strings(raw.get("fold")),
         peers={tool: strings(ids) for tool, ids in (raw.get("peers") or {}).items()},
-        namespaced="@namespaced" in strings(match.get("kinds")),
+        namespaced="@namespaced" in strings(match.get("kinds")), profile=raw.get("profile", "standard"),
     )

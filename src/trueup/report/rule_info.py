@@ -148,7 +148,7 @@ def _builtin() -> dict[str, RuleInfo]:
     without a config, minus third-party plugins (whose ids get the generic entry)."""
     from ..policy.packs import PolicySettings, load_policy
 
-    policy = load_policy(PolicySettings(entry_points=False), Path.cwd())
+    policy = load_policy(PolicySettings(entry_points=False, profile="strict"), Path.cwd())
     return {
         rule.id: RuleInfo(rule.id, rule.title, rule.description, rule.severity, rule.remediation, rule.pack)
         for rule in [*policy.rules, *policy.cross_file]

@@ -35,6 +35,7 @@ class CrossFileRule:
     # a reference that resolves in a file not given is not a violation, so the rule does not run.
     complete: bool = False
     reads: Reads | None = None  # None: the whole of every document (rules from entry points)
+    profile: str = "standard"  # the smallest profile that runs it
 
     def keeps(self, doc: Document, settings: dict[str, Any]) -> str | None:
         return WHOLE if self.reads is None else self.reads(doc, settings)
