@@ -7,7 +7,7 @@ entry point group (a CrossFileRule, or a list of them).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any, Callable, Iterator, Sequence
 
@@ -36,6 +36,7 @@ class CrossFileRule:
     complete: bool = False
     reads: Reads | None = None  # None: the whole of every document (rules from entry points)
     profile: str = "standard"  # the smallest profile that runs it
+    peers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # equivalent checks of other linters
 
     def keeps(self, doc: Document, settings: dict[str, Any]) -> str | None:
         return WHOLE if self.reads is None else self.reads(doc, settings)
@@ -49,17 +50,18 @@ REGISTRY: dict[str, CrossFileRule] = {}
 
 
 def register(id: str, title: str, severity: str, description: str, remediation: str,
-             complete: bool = False, reads: Reads | None = None) -> Callable[[Check], Check]:
+             complete: bool = False, reads: Reads | None = None, profile: str = "standard",
+             peers: dict[str, tuple[str, ...]] | None = None) -> Callable[[Check], Check]:
     def add(check: Check) -> Check:
         REGISTRY[id] = CrossFileRule(id, title, Severity.parse(severity), description, remediation, check,
-                                     complete=complete, reads=reads)
+                                     complete=complete, reads=reads, profile=profile, peers=peers or {})
         return check
 
     return add
 
 
 def all_rules(entry_points: bool = True) -> list[CrossFileRule]:
-    from . import compose, configured, kubernetes  # noqa: F401  (registration)
+    from . import compose, configured, dangling, kubernetes, workloads  # noqa: F401  (registration)
 
     rules = dict(REGISTRY)
     if entry_points:

@@ -138,3 +138,26 @@ def depends_on_healthy(rule: CrossFileRule, documents: Sequence[Document], setti
             if dep in checked and spec.get("condition", "service_started") == "service_started":
                 yield _at(rule, doc, f"/services/{escape_token(name)}{suffix}",
                           f"{name} starts when {dep} has started, not when its health check passes")
+
+
+@register(
+    "COMPOSE-DUPLICATE-CONTAINER-NAME", "Container names are unique in a project", "high",
+    "Docker refuses a second container with a name that is taken: the later service fails to start "
+    "('Conflict. The container name is already in use').",
+    "Give each service its own container_name, or leave container_name out and let compose name them.",
+    reads=compose_files, peers={"dclint": ("no-duplicate-container-names",)},
+)
+@per_project
+def duplicate_container_name(rule: CrossFileRule, documents: Sequence[Document],
+                             settings: dict[str, Any]) -> Iterator[Finding]:
+    named: dict[str, tuple[Document, str]] = {}  # service -> where its container_name is set last (files merge)
+    for doc, name, service in _services(documents):
+        if isinstance(service.get("container_name"), (str, int)):
+            named[name] = (doc, str(service["container_name"]))
+    owners: dict[str, str] = {}
+    for name, (doc, container) in named.items():
+        if container in owners:
+            yield _at(rule, doc, f"/services/{escape_token(name)}/container_name",
+                      f"container_name {container!r} of {name} is already taken by {owners[container]}")
+        else:
+            owners[container] = name
