@@ -23,10 +23,13 @@ def _common(parser: argparse.ArgumentParser, *, report: bool = True) -> None:
     parser.add_argument("--config", metavar="FILE", help="trueup.yaml to use (default: found from the working directory upwards)")
     if not report:
         return
-    parser.add_argument(
+    baseline = parser.add_mutually_exclusive_group()
+    baseline.add_argument(
         "--baseline", nargs="?", const="", metavar="FILE",
-        help="waive findings accepted in the baseline (default file: baselines.file in trueup.yaml); fail on expired entries",
+        help="waive findings accepted in FILE (default: baselines.file in trueup.yaml, baselines/accepted.yaml, "
+             "which applies on its own wherever it exists); fail on expired entries",
     )
+    baseline.add_argument("--no-baseline", action="store_true", help="show every finding, the accepted ones too")
     parser.add_argument("--format", "-f", choices=FORMATS, default="text", help="report format (default: text)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     parser.add_argument(

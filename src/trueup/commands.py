@@ -88,8 +88,9 @@ def report(
 
     if merged_from is None:
         findings = Suppressions(config.root).apply(findings)
-    if getattr(args, "baseline", None) is not None:
-        findings = _load_baseline(config, args.baseline).apply(findings)
+    baseline = _baseline_for(config, getattr(args, "baseline", None), getattr(args, "no_baseline", False))
+    if baseline is not None and (merged_from is None or getattr(args, "baseline", None) is not None):
+        findings = baseline.apply(findings)  # merged reports were baselined when they were made
     from . import audit
 
     # Findings stream to the reporter; only an audit record needs them kept (as small entries).
@@ -124,6 +125,20 @@ def _baseline_settings(config: Any) -> tuple[str, int]:
 
     raw = config.raw.get("baselines") or {}
     return raw.get("file", DEFAULT_FILE), raw.get("max_days", DEFAULT_MAX_DAYS)
+
+
+def _baseline_for(config: Any, given: str | None, off: bool) -> Any:
+    """The baseline a run applies: the one named by ``--baseline [FILE]``; else the configured file
+    (``baselines/accepted.yaml``) wherever it exists, as the hooks, the action and the workflows
+    expect; none with ``--no-baseline``."""
+    if off:
+        return None
+    if given is None:
+        default, _ = _baseline_settings(config)
+        if config.path is None or not (config.root / default).is_file():
+            return None
+        given = ""
+    return _load_baseline(config, given)
 
 
 def _load_baseline(config: Any, given: str) -> Any:

@@ -146,3 +146,17 @@ def test_update_refuses_a_baselines_directory_planted_as_a_symlink(trueup, repo:
     result = trueup("baseline", "update", "--owner", "x@example.com", "--reason", "r", cwd=repo)
     assert (result.code, result.err) == (2, "trueup: baselines: cannot write: a symlink; refused, not followed\n")
     assert list(outside.iterdir()) == []
+
+
+def test_the_baseline_applies_wherever_it_exists_and_no_baseline_shows_everything(trueup, repo: Path) -> None:
+    """As the hooks, the action and the workflows run trueup: no flag needed; `--no-baseline` to see all."""
+    before = trueup("check", "--env", "prod", "--format", "json", cwd=repo)
+    assert before.code == 1 and "K8S-IMAGE-TAG" in _unwaived(before)
+    trueup("baseline", "update", "--owner", "sre@example.com", "--reason", "rollout pending", cwd=repo)
+    by_default = trueup("check", "--env", "prod", "--format", "json", cwd=repo)
+    assert (by_default.code, _unwaived(by_default)) == (0, [])
+    assert {f["rule"] for f in by_default.json()["findings"] if f["waived"]} >= {"K8S-IMAGE-TAG"}
+    everything = trueup("check", "--env", "prod", "--no-baseline", "--format", "json", cwd=repo)
+    assert everything.code == 1 and "K8S-IMAGE-TAG" in _unwaived(everything)
+    hook = trueup("validate", "--quiet", "--skip-excluded", "--env", "prod", cwd=repo)
+    assert (hook.code, hook.out) == (0, "")
