@@ -19,8 +19,11 @@ PASSES = [(pack, rule_id, i, text) for rule_id, (pack, _) in sorted(ALL_RULES.it
           for i, text in enumerate(fixture(pack, rule_id)["pass"])]
 
 
-def _findings(trueup, tmp_path: Path, pack: str, text: str, rule_id: str | None = None) -> list[dict]:
-    path = tmp_path / FILE_NAMES.get(pack, "manifest.yaml")
+def _findings(trueup, tmp_path: Path, pack: str, text: str | dict, rule_id: str | None = None) -> list[dict]:
+    """``text``: the file's text, or {file, text} for a file that needs its own name."""
+    name, text = (text["file"], text["text"]) if isinstance(text, dict) else (FILE_NAMES.get(pack, "manifest.yaml"), text)
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     result = trueup("validate", "--no-strict", "--profile", "strict", "--format", "json", path, cwd=tmp_path)
     assert result.code in (0, 1), result.out + result.err
@@ -76,4 +79,6 @@ def test_every_fixture_text_is_well_formed(rule_id: str) -> None:
     pack = ALL_RULES[rule_id][0]
     case = fixture(pack, rule_id)
     for text in [c["text"] for c in case["fail"]] + case["pass"]:
-        assert load_text(text, file=rule_id, name=FILE_NAMES.get(pack, "manifest.yaml"), fmt="yaml").documents
+        name, text = (text["file"], text["text"]) if isinstance(text, dict) else (FILE_NAMES.get(pack, "manifest.yaml"), text)
+        fmt = "json" if name.endswith(".json") else "yaml"
+        assert load_text(text, file=rule_id, name=name, fmt=fmt).documents

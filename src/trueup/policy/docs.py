@@ -23,6 +23,8 @@ def _match(rule: Any) -> str:
         parts.append("kinds " + ", ".join(rule.object_kinds))
     if rule.files:
         parts.append("files " + ", ".join(rule.files))
+    if getattr(rule, "not_files", ()):
+        parts.append("except files " + ", ".join(rule.not_files))
     return "; ".join(parts)
 
 

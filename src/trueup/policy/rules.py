@@ -54,6 +54,7 @@ class Rule:
     fold: tuple[str, ...] = ()
     peers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     namespaced: bool = False  # ``@namespaced``: every kind that is not cluster-scoped
+    not_files: tuple[str, ...] = ()  # globs over the file's path that the rule leaves alone
     profile: str = "standard"  # the smallest profile that runs it: minimal, standard or strict
     _validator: Any = None
     _required: Any = None
@@ -70,6 +71,8 @@ class Rule:
         if self.object_kinds and not self.namespaced and kind not in self.object_kinds:
             return False
         if self.api_versions and data.get("apiVersion") not in self.api_versions:
+            return False
+        if self.not_files and match_any(self.not_files, doc.source.name):
             return False
         return not self.files or match_any(self.files, doc.source.name)
 
@@ -205,4 +208,5 @@ def rule_from_data(raw: dict[str, Any], pack: str, source: str) -> Rule:
         message=raw.get("message"), fix=tuple(raw.get("fix", ())), source=source, fold=strings(raw.get("fold")),
         peers={tool: strings(ids) for tool, ids in (raw.get("peers") or {}).items()},
         namespaced="@namespaced" in strings(match.get("kinds")), profile=raw.get("profile", "standard"),
+        not_files=strings(match.get("not_files")),
     )

@@ -89,6 +89,11 @@ def version_groups(rule: CrossFileRule, documents: Sequence[Document], settings:
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?+][^}]*)?\}|(?<!\$)\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
+# What every login shell puts in the environment compose is started from (POSIX's HOME, PATH, PWD,
+# LOGNAME; login's USER and SHELL; a terminal's TERM and LANG): a compose file may rely on them.
+SHELL_VARIABLES = frozenset({"PWD", "OLDPWD", "HOME", "USER", "LOGNAME", "PATH", "SHELL", "TERM", "LANG"})
+
+
 @register(
     "COMPOSE-VARIABLE-DEFINED", "Every ${VAR} a compose file uses is defined", "medium",
     "Compose replaces an undefined ${VAR} with an empty string (and a warning), which starts services "
@@ -110,7 +115,7 @@ def variables_defined(rule: CrossFileRule, documents: Sequence[Document], settin
                 continue
             for match in _VARIABLE.finditer(text.replace("$$", "")):
                 name, modifier = match.group(1) or match.group(3), match.group(2) or ""
-                if modifier or name in known or _service_defines(doc.data, pointer, name):
+                if modifier or name in known or name in SHELL_VARIABLES or _service_defines(doc.data, pointer, name):
                     continue
                 yield finding_at(doc, pointer, rule=rule.id, severity=rule.severity,
                                  message=f"${{{name}}} is defined in no .env of the project and has no default")
