@@ -61,3 +61,15 @@ def test_rules_that_need_the_whole_set_do_not_run_on_named_files(trueup, tmp_pat
     assert [f for f in named.json()["findings"] if f["rule"] == rule_id] == []
     whole = trueup("validate", "--format", "json", ".", cwd=tmp_path)
     assert len([f for f in whole.json()["findings"] if f["rule"] == rule_id]) == len(case["expect"])
+
+
+def test_compose_projects_are_the_files_compose_combines(trueup, write, tmp_path: Path) -> None:
+    """compose.yaml merges with compose.override.yaml and with what it includes; docker-compose.prod.yml
+    beside them is an alternative, run on its own: ports it shares with the others clash with nothing."""
+    write("compose.yaml", "include: [extra/compose.yaml]\nservices:\n  web: {image: 'web:1.0.0', ports: ['8080:80']}\n")
+    write("compose.override.yaml", "services:\n  admin: {image: 'admin:1.0.0', ports: ['8080:81']}\n")
+    write("extra/compose.yaml", "services:\n  api: {image: 'api:1.0.0', ports: ['8080:82']}\n")
+    write("docker-compose.prod.yml", "services:\n  web: {image: 'web:1.0.0', ports: ['8080:80']}\n  db: {image: 'db:1.0.0'}\n")
+    result = trueup("validate", "--format", "json", ".", cwd=tmp_path)
+    clashes = sorted((f["file"], f["path"]) for f in result.json()["findings"] if f["rule"] == "COMPOSE-HOST-PORT-UNIQUE")
+    assert clashes == [("compose.override.yaml", "/services/admin/ports/0"), ("extra/compose.yaml", "/services/api/ports/0")]

@@ -20,18 +20,59 @@ def _services(documents: Sequence[Document]) -> Iterator[tuple[Document, str, di
                     yield doc, name, service
 
 
+# The files `docker compose` reads when none is named, and the overrides it merges onto them
+# (compose-go cli/options.go: DefaultFileNames, DefaultOverrideFileNames).
+DEFAULT_FILES = frozenset({"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"})
+OVERRIDE_FILES = frozenset({"compose.override.yml", "compose.override.yaml", "docker-compose.override.yml",
+                            "docker-compose.override.yaml"})
+
+
+def projects(documents: Sequence[Document]) -> list[list[Document]]:
+    """The compose documents grouped as compose combines files into one project: a directory's
+    default file with its override file; every other file (``docker-compose.prod.yml``, an
+    alternative never run with the others) on its own; a file another one ``include``s, with it.
+    Each project's files in the order compose merges them (the base, then overrides)."""
+    key_of: dict[str, str] = {}
+    by_file: dict[str, list[Document]] = {}
+    for doc in documents:
+        if doc.kind != "compose":
+            continue
+        path = PurePosixPath(doc.source.name)
+        by_file.setdefault(str(path), []).append(doc)
+        default = path.name in DEFAULT_FILES or path.name in OVERRIDE_FILES
+        key_of[str(path)] = f"{path.parent}/\0default" if default else str(path)
+    for file, docs in by_file.items():  # include: the included files join the includer's project
+        for doc in docs:
+            for included in _included(doc):
+                target = str(PurePosixPath(file).parent / included)
+                target = str(PurePosixPath(*[p for p in PurePosixPath(target).parts if p != "."]))
+                if target in key_of:
+                    old, new = key_of[target], key_of[file]
+                    key_of = {f: (new if k == old else k) for f, k in key_of.items()}
+    grouped: dict[str, list[Document]] = {}
+    for file, docs in by_file.items():
+        grouped.setdefault(key_of[file], []).extend(docs)
+    for docs in grouped.values():
+        docs.sort(key=lambda d: (PurePosixPath(d.source.name).name in OVERRIDE_FILES, d.source.name, d.index))
+    return list(grouped.values())
+
+
+def _included(doc: Document) -> list[str]:
+    """The paths a compose file's top-level ``include`` names (short form, or ``path`` of the long one)."""
+    items = doc.data.get("include") if isinstance(doc.data, dict) else None
+    paths: list[str] = []
+    for item in items if isinstance(items, list) else ():
+        named = item.get("path") if isinstance(item, dict) else item
+        paths += [p for p in (named if isinstance(named, list) else [named]) if isinstance(p, str) and "$" not in p]
+    return paths
+
+
 def per_project(check: Check) -> Check:
-    """Run ``check`` once per directory's compose files, in the order compose merges them: the
-    base file, then ``*.override.*`` (whatever order the files were found or named in)."""
+    """Run ``check`` once per compose project (:func:`projects`)."""
 
     @functools.wraps(check)
     def run(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
-        projects: dict[str, list[Document]] = {}
-        for doc in documents:
-            if doc.kind == "compose":
-                projects.setdefault(str(PurePosixPath(doc.source.name).parent), []).append(doc)
-        for docs in projects.values():
-            docs.sort(key=lambda d: (".override." in PurePosixPath(d.source.name).name, d.source.name, d.index))
+        for docs in projects(documents):
             yield from check(rule, docs, settings)
 
     return run
@@ -63,9 +104,17 @@ def _at(rule: CrossFileRule, doc: Document, pointer: str, message: str) -> Findi
     "Fix the service name, or add the service.",
     reads=compose_files,
 )
-@per_project
 def depends_on_exists(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
-    known = {name for _, name, _ in _services(documents)}
+    # A file that depends on a service another compose file of the run defines is meant to be
+    # combined with it (`-f docker-compose.yml -f extensions/x/x-compose.yml`): only a service no
+    # file defines is missing for certain.
+    anywhere = {name for _, name, _ in _services(documents)}
+    for project in projects(documents):
+        yield from _depends_on_exist(rule, project, anywhere)
+
+
+def _depends_on_exist(rule: CrossFileRule, documents: Sequence[Document], anywhere: set[str]) -> Iterator[Finding]:
+    known = {name for _, name, _ in _services(documents)} | anywhere
     for doc, name, service in _services(documents):
         base = f"/services/{escape_token(name)}"
         for dep, suffix, _ in _depends(service):
