@@ -21,18 +21,23 @@ from trueup.cli import main as trueup
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def counts(corpus: Path) -> tuple[dict, Counter, Counter, list[tuple[str, str, str]]]:
-    """One run with no trueup.yaml in reach: built-in settings only, wherever this is started."""
+def run(corpus: Path, *options: str) -> dict:
+    """The JSON report of one run with no trueup.yaml in reach: built-in settings only."""
     out = io.StringIO()
     previous = os.getcwd()
-    corpus = corpus.resolve()
     with tempfile.TemporaryDirectory() as empty:
         os.chdir(empty)
         try:
-            trueup(["validate", "--format", "json", str(corpus)], stdout=out, stderr=io.StringIO())
+            trueup(["validate", *options, "--format", "json", str(corpus.resolve())], stdout=out, stderr=io.StringIO())
         finally:
             os.chdir(previous)
-    report = json.loads(out.getvalue())
+    return json.loads(out.getvalue())
+
+
+def counts(corpus: Path) -> tuple[dict, Counter, Counter, list[tuple[str, str, str]]]:
+    """Findings of the default run (the standard profile), by rule and by file, and the files not read."""
+    corpus = corpus.resolve()
+    report = run(corpus)
     files: dict[str, set[str]] = {}
     unread = []  # (rule, file, cause) of each file not read as data
     for finding in report["findings"]:
@@ -44,7 +49,75 @@ def counts(corpus: Path) -> tuple[dict, Counter, Counter, list[tuple[str, str, s
     return report["summary"], Counter(report["summary"]["by_rule"]), by_file, sorted(unread)
 
 
-def page(summary: dict, by_rule: Counter, by_file: Counter, unread: list[tuple[str, str, str]]) -> str:
+def flagged(corpus: Path) -> Counter:
+    """rule -> objects (file, target) with at least one finding, every rule run (``--profile strict``)."""
+    found: Counter = Counter()
+    seen: set[tuple[str, str, str]] = set()
+    for finding in run(corpus, "--profile", "strict")["findings"]:
+        key = (finding["rule"], finding["file"], finding["target"])
+        if key not in seen:
+            seen.add(key)
+            found[finding["rule"]] += 1
+    return found
+
+
+def applicable(corpus: Path) -> tuple[Counter, dict]:
+    """rule -> how many documents of the corpus it applies to (pack rules), and the rules by id."""
+    from trueup.load import detect_format, load_path
+    from trueup.policy.packs import PolicySettings, load_policy
+    from trueup.walk import walk
+
+    policy = load_policy(PolicySettings(profile="strict", entry_points=False), corpus)
+    counts: Counter = Counter()
+    for path, shown, *_ in walk(corpus, corpus.name, lambda name: detect_format(name) is not None).files:
+        fmt = detect_format(path.as_posix())
+        if fmt is None:
+            continue
+        try:
+            loaded = load_path(path, file=shown, name=path.relative_to(corpus).as_posix(), fmt=fmt)
+        except Exception:  # noqa: BLE001 - unreadable files are counted elsewhere
+            continue
+        for doc in loaded.documents:
+            for rule in policy.rules:
+                counts[rule.id] += rule.applies(doc)
+    return counts, {r.id: r for r in [*policy.rules, *policy.cross_file]}
+
+
+def rates(corpus: Path) -> list[str]:
+    counts, rules = applicable(corpus)
+    FLAGGED = flagged(corpus)
+    lines = [
+        "",
+        "## How often each rule fires, by profile",
+        "",
+        "Every rule, run with `--profile strict` (the table above is the default, standard, profile; the",
+        "profile column says which profile first runs each rule).",
+        "*Objects flagged*: distinct objects (a Kubernetes object, a compose file, a config file) with at least",
+        "one finding of the rule; *applies to*: documents whose kind the rule reads (pack rules; cross-file",
+        "rules compare documents with each other, so they have no such count).",
+        "",
+        "| rule | severity | profile | objects flagged | applies to | rate |",
+        "| --- | --- | --- | ---: | ---: | ---: |",
+    ]
+    over = []
+    for rule_id in sorted(rules, key=lambda r: (-FLAGGED[r], r)):
+        rule = rules[rule_id]
+        total = counts.get(rule_id)
+        rate = f"{FLAGGED[rule_id] / total:.0%}" if total else "–"
+        lines.append(f"| {rule_id} | {rule.severity} | {getattr(rule, 'profile', 'standard')} | {FLAGGED[rule_id]} | "
+                     f"{total if total is not None else '–'} | {rate} |")
+        if total and rule.severity >= rule.severity.__class__.HIGH and FLAGGED[rule_id] / total > 0.5:
+            over.append(rule_id)
+    lines += ["", "Rules at high or above that fire on more than half of the objects they apply to, with the peers"
+              " that check the same (each of which flags the same objects: a missing field fails in all of them):"
+              if over else "No rule at high or above fires on more than half of the objects it applies to.", ""]
+    lines += [f"- {r}: " + ("; ".join(f"{tool} {', '.join(ids)}" for tool, ids in rules[r].peers.items()) or "no peer")
+              for r in over]
+    return lines
+
+
+def page(summary: dict, by_rule: Counter, by_file: Counter, unread: list[tuple[str, str, str]],
+         rate_lines: list[str] = ()) -> str:
     lines = [
         "# Findings over the real-world corpus",
         "",
@@ -74,6 +147,7 @@ def page(summary: dict, by_rule: Counter, by_file: Counter, unread: list[tuple[s
         "",
     ]
     lines += [f"- `{rule}` `{where}`: {message}" for rule, where, message in unread]
+    lines += list(rate_lines)
     return "\n".join(lines) + "\n"
 
 
@@ -82,7 +156,7 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
-    text = page(*counts(args.corpus))
+    text = page(*counts(args.corpus), rates(args.corpus))
     if args.write:
         args.write.write_text(text, encoding="utf-8")
     else:
