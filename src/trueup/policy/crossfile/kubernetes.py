@@ -3,25 +3,10 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Sequence
 
-from ...model import CLUSTER_SCOPED_KINDS, Document, Finding, finding_at
+from ...model import Document, Finding, finding_at
 from ..select import expand, select
 from . import NAME, WHOLE, CrossFileRule, register
-
-
-def _objects(documents: Sequence[Document]) -> list[Document]:
-    return [d for d in documents if d.kind == "kubernetes" and isinstance(d.data, dict)]
-
-
-def _namespace(obj: dict[str, Any]) -> str:
-    if obj.get("kind") in CLUSTER_SCOPED_KINDS:
-        return ""
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-    return str(meta.get("namespace") or "default")
-
-
-def _name(obj: dict[str, Any]) -> str:
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-    return str(meta.get("name") or "")
+from . import selectors
 
 
 # (pointer glob within the pod spec or container, kind referred to, key holding the name)
@@ -69,10 +54,10 @@ def _reads_services(doc: Document, settings: dict[str, Any]) -> str | None:
     complete=True, reads=_reads_references,
 )
 def references_exist(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
-    objects = _objects(documents)
-    known = {(str(o.data.get("kind")), _namespace(o.data), _name(o.data)) for o in objects}
+    objects = selectors.objects(documents)
+    known = {(str(o.data.get("kind")), selectors.namespace(o.data), selectors.name(o.data)) for o in objects}
     for doc in objects:
-        kind, ns = doc.data.get("kind"), _namespace(doc.data)
+        kind, ns = doc.data.get("kind"), selectors.namespace(doc.data)
         for pattern, ref_kind, key in POD_REFERENCES:
             for concrete in expand(pattern, kind):
                 for pointer, ref in select(doc.data, concrete):
@@ -96,17 +81,11 @@ def references_exist(rule: CrossFileRule, documents: Sequence[Document], setting
     complete=True, reads=_reads_services,
 )
 def service_matches_pods(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
-    objects = _objects(documents)
+    objects = selectors.objects(documents)
     pods: dict[str, list[dict[str, Any]]] = {}
-    for doc in objects:
-        kind = doc.data.get("kind")
-        specs = expand("{pod}", kind)
-        if not specs:
-            continue
-        template = "/metadata/labels" if kind == "Pod" else specs[0].rsplit("/spec", 1)[0] + "/metadata/labels"
-        for _, labels in select(doc.data, template):
-            if isinstance(labels, dict):
-                pods.setdefault(_namespace(doc.data), []).append(labels)
+    for _, ns, labels in selectors.pod_templates(objects):
+        if labels:
+            pods.setdefault(ns, []).append(labels)
     if not pods:
         return
     index = _label_index(pods)
@@ -117,9 +96,9 @@ def service_matches_pods(rule: CrossFileRule, documents: Sequence[Document], set
         selector = spec.get("selector")
         if not isinstance(selector, dict) or not selector:
             continue
-        if not _matches(selector, _namespace(doc.data), pods, index):
+        if not _matches(selector, selectors.namespace(doc.data), pods, index):
             yield finding_at(doc, "/spec/selector", rule=rule.id, severity=rule.severity,
-                             message=f"selector {selector} matches no pod template in namespace {_namespace(doc.data)}")
+                             message=f"selector {selector} matches no pod template in namespace {selectors.namespace(doc.data)}")
 
 
 LabelIndex = dict[tuple[str, str, Any], set[int]]

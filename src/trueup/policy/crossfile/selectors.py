@@ -76,7 +76,5 @@ def pod_templates(documents: Sequence[Document]) -> Iterator[tuple[Document, str
         pointer = template_labels_pointer(doc.data.get("kind"))
         if pointer is None:
             continue
-        for _, labels in select(doc.data, pointer):
-            yield doc, namespace(doc.data), labels if isinstance(labels, dict) else {}
-        if not list(select(doc.data, pointer)):
-            yield doc, namespace(doc.data), {}
+        found = [labels for _, labels in select(doc.data, pointer)]
+        yield doc, namespace(doc.data), found[0] if found and isinstance(found[0], dict) else {}
