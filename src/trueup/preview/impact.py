@@ -11,7 +11,8 @@ from typing import Iterable, Iterator, Sequence
 
 from ..model import Document, Finding, Severity, finding_at, kubernetes_target
 from ..pointer import escape_token, unescape_token
-from ..policy.crossfile.kubernetes import POD_REFERENCES, _name, _namespace, _objects
+from ..policy.crossfile import selectors
+from ..policy.crossfile.kubernetes import POD_REFERENCES
 from ..policy.select import expand, select
 
 RULE = "change.impact"
@@ -41,10 +42,10 @@ def consumers(documents: Sequence[Document], changed: set[tuple[str, str, str]],
               namespace: str = "default") -> Iterator[Finding]:
     """One finding per workload and changed object it reads (at its first reference). A workload
     without a namespace is in the environment's (``namespace``), as the changed objects' targets are."""
-    for doc in _objects(documents):
+    for doc in selectors.objects(documents):
         kind = doc.data.get("kind")
         meta = doc.data.get("metadata")
-        ns = _namespace(doc.data) if isinstance(meta, dict) and meta.get("namespace") else namespace
+        ns = selectors.namespace(doc.data) if isinstance(meta, dict) and meta.get("namespace") else namespace
         named: set[tuple[str, str]] = set()
         for pattern, ref_kind, key in POD_REFERENCES:
             if ref_kind not in CONFIG_KINDS:
@@ -56,7 +57,7 @@ def consumers(documents: Sequence[Document], changed: set[tuple[str, str, str]],
                         named.add((ref_kind, str(ref[key])))
                         found = finding_at(doc, f"{pointer}/{key}", rule=RULE, severity=Severity.INFO,
                                            message=f"reads {ref_kind} {ref[key]!r}, which this change alters: "
-                                                   f"{_name(doc.data)} needs a rollout to see it")
+                                                   f"{selectors.name(doc.data)} needs a rollout to see it")
                         found.target, found.environment = kubernetes_target(doc.data, namespace), env
                         yield found
 
