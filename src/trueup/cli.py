@@ -45,7 +45,8 @@ def _schema_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", choices=("minimal", "standard", "strict"),
                         help="which rules run (default: policy.profile, else standard)")
     parser.add_argument("--rule", metavar="ID", action="append", default=[],
-                        help="run only this rule (repeatable; globs such as 'K8S-RBAC-*'), whatever the profile")
+                        help="report only this rule (repeatable; globs such as 'K8S-RBAC-*'), whatever the profile; "
+                             "files that cannot be read are still reported")
     parser.add_argument("--skip-rule", metavar="ID", action="append", default=[],
                         help="do not run this rule (repeatable; globs), as policy.disable does")
     parser.add_argument("--kubernetes-version", metavar="X.Y", help="Kubernetes schema version (default: config, else newest)")

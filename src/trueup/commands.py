@@ -88,6 +88,9 @@ def report(
 
     if merged_from is None:
         findings = Suppressions(config.root).apply(findings)
+    only, skip = tuple(getattr(args, "rule", ()) or ()), tuple(getattr(args, "skip_rule", ()) or ())
+    if only or skip:  # the checks trueup makes itself (schemas, removed APIs, drift) too, as Checkov's --check
+        findings = (f for f in findings if _rule_wanted(f.rule, only, skip))
     baseline = _baseline_for(config, getattr(args, "baseline", None), getattr(args, "no_baseline", False))
     if baseline is not None and (merged_from is None or getattr(args, "baseline", None) is not None):
         findings = baseline.apply(findings)  # merged reports were baselined when they were made
@@ -125,6 +128,17 @@ def _baseline_settings(config: Any) -> tuple[str, int]:
 
     raw = config.raw.get("baselines") or {}
     return raw.get("file", DEFAULT_FILE), raw.get("max_days", DEFAULT_MAX_DAYS)
+
+
+def _rule_wanted(rule: str, only: Sequence[str], skip: Sequence[str]) -> bool:
+    """Whether ``--rule``/``--skip-rule`` keep a finding; what says a file could not be read is always kept."""
+    from fnmatch import fnmatchcase
+
+    if rule.startswith("input."):
+        return True
+    if any(fnmatchcase(rule.upper(), glob.upper()) for glob in skip):
+        return False
+    return not only or any(fnmatchcase(rule.upper(), glob.upper()) for glob in only)
 
 
 def _baseline_for(config: Any, given: str | None, off: bool) -> Any:

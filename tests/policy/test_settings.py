@@ -112,3 +112,27 @@ def test_inline_suppression(trueup, write, tmp_path: Path) -> None:
     assert quiet.code == 0 and "K8S-HOST-NETWORK" not in quiet.out
     verbose = trueup("validate", "--verbose", "--fail-on", "high", "pod.yaml", cwd=tmp_path)
     assert "(suppressed: the CNI agent needs the host network) [K8S-HOST-NETWORK]" in verbose.out
+
+
+def test_rule_and_skip_rule_select_every_kind_of_finding(trueup, write, tmp_path: Path) -> None:
+    """--rule runs the named rules whatever the profile, and keeps trueup's own checks out too (as
+    Checkov's --check); --skip-rule leaves rules out; a file that cannot be read is always said."""
+    write("pod.yaml", textwrap.dedent("""\
+        apiVersion: extensions/v1beta1
+        kind: Deployment
+        metadata: {name: d}
+        spec:
+          template:
+            spec:
+              hostNetwork: true
+              containers: [{name: a, image: "nginx:latest"}]
+        """))
+    write("broken.yaml", "a: [\n")
+    every = _rules(trueup("validate", "--format", "json", "pod.yaml", "broken.yaml", cwd=tmp_path))
+    assert {"K8S-REMOVED-API", "K8S-HOST-NETWORK", "K8S-IMAGE-TAG", "input.parse"} <= set(every)
+    only = trueup("validate", "--format", "json", "--rule", "k8s-host-*", "--rule", "K8S-PRIORITY-CLASS",
+                  "pod.yaml", "broken.yaml", cwd=tmp_path)
+    assert sorted(set(_rules(only))) == ["K8S-HOST-NETWORK", "K8S-PRIORITY-CLASS", "input.parse"]
+    skipped = _rules(trueup("validate", "--format", "json", "--skip-rule", "K8S-IMAGE-*", "--skip-rule",
+                            "K8S-REMOVED-API", "pod.yaml", cwd=tmp_path))
+    assert "K8S-IMAGE-TAG" not in skipped and "K8S-REMOVED-API" not in skipped and "K8S-HOST-NETWORK" in skipped
