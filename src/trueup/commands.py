@@ -132,13 +132,11 @@ def _baseline_settings(config: Any) -> tuple[str, int]:
 
 def _rule_wanted(rule: str, only: Sequence[str], skip: Sequence[str]) -> bool:
     """Whether ``--rule``/``--skip-rule`` keep a finding; what says a file could not be read is always kept."""
-    from fnmatch import fnmatchcase
+    from .policy.packs import named
 
     if rule.startswith("input."):
         return True
-    if any(fnmatchcase(rule.upper(), glob.upper()) for glob in skip):
-        return False
-    return not only or any(fnmatchcase(rule.upper(), glob.upper()) for glob in only)
+    return not named(rule, skip) and (not only or named(rule, only))
 
 
 def _baseline_for(config: Any, given: str | None, off: bool) -> Any:

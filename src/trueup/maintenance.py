@@ -97,12 +97,8 @@ def _write_output(path: Path, text: str, root: Path | None = None) -> None:
     ``root`` (else below the working directory, or the file's own directory)."""
     from . import safefs
 
-    if root is not None and path.is_relative_to(root):
-        base, parts = root, safefs.below(root, path)
-    else:
-        base, parts = safefs.anchor(path)
     try:
-        safefs.write_atomic(base, parts, text.encode("utf-8"))
+        safefs.write_named(path, text.encode("utf-8"), root)
     except safefs.Unsafe as exc:
         raise UsageError(f"cannot write: {exc.reason}", exc.path) from None
     except OSError as exc:

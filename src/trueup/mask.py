@@ -111,10 +111,6 @@ def known_scope() -> Iterator[None]:
         _known = pattern
 
 
-def holds_known(text: str) -> bool:
-    return _known is not None and _known.search(text) is not None
-
-
 def redact_known(text: str) -> str:
     """``text`` with every registered secret value replaced by the mask."""
     return _known.sub(MASK, text) if _known is not None else text

@@ -267,10 +267,14 @@ def _exists(dir_fd: int, name: str) -> bool:
     return True
 
 
-def write_named(path: Path, data: bytes, mode: int = 0o644, replace: bool = True) -> None:
-    """:func:`write_atomic` for a path as the user named it (see :func:`anchor`)."""
-    base, parts = anchor(path)
-    write_atomic(base, parts, data, mode, replace=replace)
+def write_named(path: Path, data: bytes, root: Path | None = None) -> None:
+    """:func:`write_atomic` for a path as the user named it: following no symlink below ``root``
+    when it lies there, else below what :func:`anchor` trusts."""
+    if root is not None and path.is_relative_to(root):
+        base, parts = root, below(root, path)
+    else:
+        base, parts = anchor(path)
+    write_atomic(base, parts, data)
 
 
 def open_named(path: Path, mode: int = 0o644) -> int:

@@ -136,18 +136,17 @@ def in_profile(rule: Any, profile: str) -> bool:
     return PROFILES.index(getattr(rule, "profile", "standard")) <= PROFILES.index(profile)
 
 
-def selected(rule: Any, settings: PolicySettings) -> bool:
-    """Whether the run runs ``rule``: named by ``--rule`` (else in the profile), neither disabled nor skipped."""
+def named(rule_id: str, globs: Sequence[str]) -> bool:
+    """Whether a ``--rule``/``--skip-rule`` glob names ``rule_id`` (case ignored)."""
     from fnmatch import fnmatchcase
 
-    def named(globs: Sequence[str]) -> bool:
-        return any(fnmatchcase(rule.id, g.upper()) for g in globs)
+    return any(fnmatchcase(rule_id.upper(), glob.upper()) for glob in globs)
 
-    if settings.only:
-        wanted = named(settings.only)
-    else:
-        wanted = in_profile(rule, settings.profile)
-    return wanted and rule.id not in settings.disable and not named(settings.skip)
+
+def selected(rule: Any, settings: PolicySettings) -> bool:
+    """Whether the run runs ``rule``: named by ``--rule`` (else in the profile), neither disabled nor skipped."""
+    wanted = named(rule.id, settings.only) if settings.only else in_profile(rule, settings.profile)
+    return wanted and rule.id not in settings.disable and not named(rule.id, settings.skip)
 
 
 def _display(path: Path, root: Path) -> str:
