@@ -160,3 +160,11 @@ def test_config_schema_paths_must_be_relative(trueup, write, tmp_path: Path) -> 
     result = trueup("check", "--env", "prod", cwd=tmp_path)
     assert result.code == 2
     assert result.err.startswith("trueup: trueup.yaml:8:5: schemas.0.schema: does not match the pattern")
+
+
+def test_an_unknown_policy_profile_is_one_line_and_exit_2(trueup, write, tmp_path) -> None:
+    write("trueup.yaml", "version: 1\npolicy: {profile: loose}\n")
+    write("x.yaml", "a: 1\n")
+    result = trueup("validate", "x.yaml", cwd=tmp_path)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == "trueup: trueup.yaml:2:10: policy.profile: must be one of 'minimal', 'standard', 'strict'\n"
