@@ -291,8 +291,16 @@ def validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             from .changed import changed_files
 
             changed = changed_files(Path.cwd(), args.changed_since)
+        context = None
+        if not all(p.is_dir() for p in args.paths):
+            from .walk import repository_top
+
+            # Named files (the pre-commit form) are one part of a repository: their references
+            # resolve against the rest of it, read for the cross-file rules alone.
+            context = repository_top(args.paths)
         findings = check_files(args.paths, config, checker, summary, jobs=args.jobs, cache=cache, changed=changed,
-                               excludes=(*config.exclude, *args.exclude), skip_excluded=args.skip_excluded)
+                               excludes=(*config.exclude, *args.exclude), skip_excluded=args.skip_excluded,
+                               context=context)
         return report(args, config, chain(crd_findings, findings), summary, [], stdout, stderr)
     envs = _environments(args, config)
     findings = _rendered_findings(config, envs, checker, summary)

@@ -121,7 +121,7 @@ def _read_crds(files: Sequence[PlainFile], checker: Checker, config: Config,
 def check_files(
     paths: Sequence[Path], config: Config, checker: Checker, summary: Summary, jobs: int = 1,
     cache: ResultCache | None = None, changed: set[Path] | None = None, excludes: Sequence[str] = (),
-    skip_excluded: bool = False,
+    skip_excluded: bool = False, context: Path | None = None,
 ) -> Iterator[Finding]:
     """Validate plain files (the pre-commit form): each file's name is relative to the config root.
 
@@ -155,6 +155,10 @@ def check_files(
         if fmt is None:
             continue
         files.append(PlainFile(path, _relative(path, config.root) or shown, fmt, schema, named))
+    if context is not None:
+        given = {item.path.resolve() for item in files}
+        changed = given if changed is None else changed & given
+        files.extend(_context_files(context, config, excludes, given, templates))
     files, generated = _kustomized(files, config)
 
     preloaded: dict[Path, tuple[bytes, Loaded]] = {}
@@ -162,7 +166,7 @@ def check_files(
     if cache is not None:  # a custom resource's result depends on the CRDs beside it
         cache.fingerprint = hashlib.sha256(f"{cache.fingerprint}\0{checker.schemas.crd_digest}".encode()).hexdigest()
     checked = {item.name for item in files if changed is None or item.path.resolve() in changed}
-    partial = not all(p.is_dir() for p in paths)
+    partial = context is None and not all(p.is_dir() for p in paths)
 
     def kept(docs: list) -> list:
         """Only what the cross-file rules read stays in memory while the files stream past (and
@@ -232,6 +236,19 @@ def check_files(
     for finding in checker.cross(documents, partial=partial):
         if changed is None or finding.file in checked:
             yield finding
+
+
+def _context_files(directory: Path, config: Config, excludes: Sequence[str], given: set[Path],
+                   templates: Path | None) -> Iterator[PlainFile]:
+    """The files a walk of ``directory`` reads, but those in ``given`` and the templates directory."""
+    found, _ = plain_files([directory], excludes)
+    for path, shown, schema, _named in found:
+        resolved = path.resolve()
+        if resolved in given or (templates is not None and templates in resolved.parents):
+            continue
+        fmt = detect_format(path.as_posix())
+        if fmt is not None:
+            yield PlainFile(path, _relative(path, config.root) or shown, fmt, schema, False)
 
 
 def _kustomized(files: list[PlainFile], config: Config) -> tuple[list[PlainFile], list]:

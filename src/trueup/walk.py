@@ -122,6 +122,24 @@ def _git_ignored(directory: Path) -> set[str] | None:
     return {entry for entry in out.split("\0") if entry}
 
 
+def repository_top(paths: Sequence[Path]) -> Path | None:
+    """The top of the git work tree that holds every one of ``paths``; None outside one, where
+    they lie in several, or where git cannot be asked."""
+    starts = [p.absolute() if p.is_dir() else p.absolute().parent for p in paths]
+    if not starts or not any((folder / ".git").exists() for folder in (starts[0], *starts[0].parents)):
+        return None
+    try:
+        from git import Git
+        from git.exc import GitError
+
+        top = Path(Git(str(starts[0])).rev_parse("--show-toplevel")).resolve()
+    except (ImportError, GitError, OSError, ValueError):
+        return None
+    if not all(s.resolve() == top or top in s.resolve().parents for s in starts):
+        return None
+    return top
+
+
 def walk(directory: Path, shown: str, wanted: Callable[[str], bool], excludes: Sequence[str] = (),
          walked: Walked | None = None) -> Walked:
     """Files under ``directory`` that ``wanted(name)`` takes, as a repository walk reads them.

@@ -312,6 +312,32 @@ def test_validate_hook_blocks_a_commit_with_a_bad_manifest_and_passes_a_good_one
     assert _commits(repo, hooks) == 2
 
 
+def test_validate_hook_resolves_a_named_files_references_in_the_rest_of_the_repository(hooks: Hooks,
+                                                                                       tmp_path: Path) -> None:
+    """pre-commit names only the staged files; the ConfigMap a changed Deployment uses is in a file
+    committed before, read for the reference rule alone."""
+    repo = _consumer(tmp_path / "repo", hooks)
+    assert _pre_commit(repo, hooks, "install").returncode == 0
+    _write(repo, "manifests/redis-config.yaml",
+           "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: redis-config, namespace: shop}\ndata: {maxmemory: 1gb}\n")
+    assert _commit(repo, hooks, "base").returncode == 0
+
+    def using(name: str) -> str:
+        image = '          image: "redis:7.4.1"\n'
+        return DEPLOYMENT.replace("REPLICAS", "1").replace(image, image + f"          envFrom: [{{configMapRef: {{name: {name}}}}}]\n")
+
+    _write(repo, "manifests/redis-deployment.yaml", using("redis-config"))
+    resolved = _commit(repo, hooks, "use the config")
+    assert resolved.returncode == 0, resolved.stdout
+    _write(repo, "manifests/redis-deployment.yaml", using("redis-cfg"))
+    blocked = _commit(repo, hooks, "a typo")
+    assert blocked.returncode == 1, blocked.stdout
+    assert re.search(r"^manifests/redis-deployment\.yaml:\d+:\d+: high: .*redis-cfg.*\[K8S-REFERENCE-EXISTS\]",
+                     blocked.stdout, re.M), blocked.stdout
+    assert "redis-config.yaml" not in blocked.stdout
+    assert _commits(repo, hooks) == 2
+
+
 def test_validate_hook_reads_dotenv_files_and_leaves_templates_to_the_render_hook(hooks: Hooks, tmp_path: Path) -> None:
     repo = _consumer(tmp_path / "repo", hooks)
     # pre-commit's file types give `.env` none: the hook's `files` pattern is what picks it up.
