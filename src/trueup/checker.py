@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
-from .model import Document, Finding
+from .model import Document, Finding, as_applied
 
 if TYPE_CHECKING:
     from .policy.packs import Policy
@@ -30,7 +30,7 @@ class Checker:
         if schema is not None:
             yield from self.schemas.check_against(doc, schema)
         if self.policy is not None:
-            yield from self.policy.check(doc, values_only=patch)
+            yield from self.policy.check(as_applied(doc), values_only=patch)
 
     def unvalidated(self, doc: Document, schema: Path | None = None) -> str | None:
         """The kind of a document no schema validates (``config`` for a config file), else None."""
@@ -38,11 +38,11 @@ class Checker:
 
     def kept(self, doc: Document, partial: bool = False) -> Document | None:
         """What of ``doc`` the cross-file rules read (None: nothing, or no policy)."""
-        return None if self.policy is None else self.policy.kept(doc, partial)
+        return None if self.policy is None else self.policy.kept(as_applied(doc), partial)
 
     def cross(self, documents: Sequence[Document], partial: bool = False) -> Iterator[Finding]:
         if self.policy is not None:
-            yield from self.policy.cross(documents, partial=partial)
+            yield from self.policy.cross([as_applied(d) for d in documents], partial=partial)
 
     @property
     def rule_count(self) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
@@ -119,6 +119,9 @@ class Document:
     index: int = 0
     base: str = ""
     kind: str = "config"
+    # The namespace a Kubernetes object is applied in when it names none: its target's or
+    # environment's ``namespace:`` (what ``kubectl apply -n`` and Argo CD's destination do).
+    namespace: str | None = None
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         return self.source.position(self.index, self.base + pointer)
@@ -129,6 +132,21 @@ class Document:
         if self.kind == "kubernetes" and isinstance(self.data, dict):
             return kubernetes_target(self.data)
         return self.source.name
+
+
+def as_applied(doc: Document) -> Document:
+    """The object as the cluster would hold it: a namespaced object that names no namespace gets
+    the one it is applied in (``doc.namespace``), so rules judge where it lands, not the file."""
+    data = doc.data
+    if doc.namespace is None or doc.kind != "kubernetes" or not isinstance(data, dict) \
+            or data.get("kind") in CLUSTER_SCOPED_KINDS:
+        return doc
+    meta = data.get("metadata")
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict) or meta.get("namespace") is not None:
+        return doc
+    return replace(doc, data={**data, "metadata": {**meta, "namespace": doc.namespace}}, namespace=None)
 
 
 # Cluster-scoped kinds have no namespace; every other kind defaults to "default".

@@ -159,6 +159,7 @@ def check_rendered(
     from .desired import load_rendered
 
     env = rendered.name
+    settings = config.environments.get(env or "")
     yield from rendered.value_findings
     yield from rendered.failures
     outputs = [] if outputs is None else outputs
@@ -172,6 +173,9 @@ def check_rendered(
         except ParseError as exc:
             yield error_finding(exc, "input.render", output.output, env)
             continue
+        namespace = (target.namespace if target else None) or (settings.namespace if settings else None)
+        for doc in loaded.documents if namespace else ():
+            doc.namespace = namespace
         outputs.append((output.output, loaded.documents))
         loaded_outputs.append((output.output, loaded))
     if checker is not None:
