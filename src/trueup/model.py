@@ -122,6 +122,9 @@ class Document:
     # The namespace a Kubernetes object is applied in when it names none: its target's or
     # environment's ``namespace:`` (what ``kubectl apply -n`` and Argo CD's destination do).
     namespace: str | None = None
+    # A compose file's project variables (its ``.env``): rules with ``fold: interpolate`` judge
+    # values as compose runs them (``nginx:${TAG}`` with ``TAG=latest`` is ``nginx:latest``).
+    variables: dict[str, str] | None = None
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         return self.source.position(self.index, self.base + pointer)

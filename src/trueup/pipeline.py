@@ -178,6 +178,7 @@ def check_rendered(
             doc.namespace = namespace
         outputs.append((output.output, loaded.documents))
         loaded_outputs.append((output.output, loaded))
+    _project_variables(rendered, loaded_outputs)
     if checker is not None:
         # CRDs first: a custom resource may come before the definition that validates it.
         for _, loaded in loaded_outputs:
@@ -192,6 +193,22 @@ def check_rendered(
         yield from (replace(f, environment=env) for f in checker.cross(documents))
     if drift:
         yield from drift_targets(config, env, outputs, verbose=verbose, changes=changes, creations=creations)
+
+
+def _project_variables(rendered: RenderedEnvironment, loaded_outputs: list[tuple[str, Loaded]]) -> None:
+    """Rendered compose files get the rendered ``.env`` beside them as their project's variables."""
+    from pathlib import PurePosixPath
+
+    from .load.compose_interpolate import dotenv_variables
+
+    texts = {PurePosixPath(o.output).parent: o.text for o in rendered.outputs if PurePosixPath(o.output).name == ".env"}
+    if not texts:
+        return
+    for output, loaded in loaded_outputs:
+        text = texts.get(PurePosixPath(output).parent)
+        for doc in loaded.documents if text is not None else ():
+            if doc.kind == "compose":
+                doc.variables = dotenv_variables(text)
 
 
 def drift_targets(

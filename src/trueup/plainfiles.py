@@ -48,6 +48,7 @@ class PlainFile:
     named: bool
     patch: bool | None = None  # a kustomize patch (a partial object), a resource (False), or not listed
     namespace: str | None = None  # the namespace a kustomization sets on the objects it holds
+    dotenv: str | None = None  # the ``.env`` beside it: a compose file's project variables
 
 
 def _walked_format(name: str) -> bool:
@@ -160,6 +161,7 @@ def check_files(
         changed = given if changed is None else changed & given
         files.extend(_context_files(context, config, excludes, given, templates))
     files, generated = _kustomized(files, config)
+    files = _with_dotenv(files)
 
     preloaded: dict[Path, tuple[bytes, Loaded]] = {}
     yield from _read_crds(files, checker, config, preloaded)
@@ -188,6 +190,8 @@ def check_files(
             data = read_bytes(item.path, item.name, config.limits)
             # A chart's values file is checked against the chart's schema too: its bytes are part of the key.
             keyed = data if item.schema is None else data + b"\0" + _schema_bytes(item.schema)
+            if item.dotenv is not None:  # a compose file's values are judged as its .env resolves them
+                keyed += b"\0.env\0" + item.dotenv.encode()
             role = f"{item.name}\0{item.patch}\0{item.namespace}"  # how a kustomization has the file read
             key = cache.key(role, item.fmt, item.path, keyed) if cache is not None else ""
             if cache is not None:
@@ -203,6 +207,8 @@ def check_files(
             return ([], [], nothing, None) if context_only else ([_parse_failure(exc, item, data)], [], nothing, None)
         if item.namespace is not None:
             _set_namespace(loaded.documents, item.namespace)
+        if item.dotenv is not None:
+            _set_variables(loaded.documents, item.dotenv)
         # A strategic-merge directive marks a patch even where no kustomization in the run lists it.
         patch = item.patch if item.patch is not None else _PATCH_DIRECTIVE in data
         # A patch is part of an object, not one: the cross-file rules do not see it.
@@ -249,6 +255,39 @@ def _context_files(directory: Path, config: Config, excludes: Sequence[str], giv
         fmt = detect_format(path.as_posix())
         if fmt is not None:
             yield PlainFile(path, _relative(path, config.root) or shown, fmt, schema, False)
+
+
+def _with_dotenv(files: list[PlainFile]) -> list[PlainFile]:
+    """Each YAML file with the ``.env`` beside it, which compose reads as the project's variables
+    (compose-spec ``12-interpolation.md``): read once per directory, never through a symlink that
+    leaves the directory."""
+    from .load.compose_interpolate import Refused, read_project_file
+
+    texts: dict[Path, str | None] = {}
+    out = []
+    for item in files:
+        if item.fmt != "yaml":
+            out.append(item)
+            continue
+        directory = item.path.absolute().parent
+        if directory not in texts:
+            try:
+                texts[directory] = read_project_file(directory, directory, ".env")
+            except Refused:
+                texts[directory] = None
+        text = texts[directory]
+        out.append(item if text is None else replace(item, dotenv=text))
+    return out
+
+
+def _set_variables(documents: Sequence, text: str) -> None:
+    from .load.compose_interpolate import dotenv_variables
+
+    variables = None
+    for doc in documents:
+        if doc.kind == "compose":
+            variables = dotenv_variables(text) if variables is None else variables
+            doc.variables = variables
 
 
 def _kustomized(files: list[PlainFile], config: Config) -> tuple[list[PlainFile], list]:

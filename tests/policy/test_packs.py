@@ -20,14 +20,23 @@ PASSES = [(pack, rule_id, i, text) for rule_id, (pack, _) in sorted(ALL_RULES.it
 
 
 def _findings(trueup, tmp_path: Path, pack: str, text: str | dict, rule_id: str | None = None) -> list[dict]:
-    """``text``: the file's text, or {file, text} for a file that needs its own name."""
-    name, text = (text["file"], text["text"]) if isinstance(text, dict) else (FILE_NAMES.get(pack, "manifest.yaml"), text)
+    """``text``: the file's text, or {file, text, beside} for a file that needs its own name or
+    files beside it (``beside``: name to text, a compose project's ``.env``)."""
+    for other, content in (text.get("beside") or {}).items() if isinstance(text, dict) else ():
+        (tmp_path / other).write_text(content)
+    name, text = _named(pack, text)
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     result = trueup("validate", "--no-strict", "--profile", "strict", "--format", "json", path, cwd=tmp_path)
     assert result.code in (0, 1), result.out + result.err
     return [f for f in result.json()["findings"] if rule_id is None or f["rule"] == rule_id]
+
+
+def _named(pack: str, text: str | dict) -> tuple[str, str]:
+    if isinstance(text, dict):
+        return text.get("file") or FILE_NAMES.get(pack, "manifest.yaml"), text["text"]
+    return FILE_NAMES.get(pack, "manifest.yaml"), text
 
 
 @pytest.mark.parametrize("pack", sorted(PACKS))
@@ -79,6 +88,6 @@ def test_every_fixture_text_is_well_formed(rule_id: str) -> None:
     pack = ALL_RULES[rule_id][0]
     case = fixture(pack, rule_id)
     for text in [c["text"] for c in case["fail"]] + case["pass"]:
-        name, text = (text["file"], text["text"]) if isinstance(text, dict) else (FILE_NAMES.get(pack, "manifest.yaml"), text)
+        name, text = _named(pack, text)
         fmt = "json" if name.endswith(".json") else "yaml"
         assert load_text(text, file=rule_id, name=name, fmt=fmt).documents

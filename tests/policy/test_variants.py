@@ -56,7 +56,9 @@ def _count(rule: Rule, docs: list) -> int:
 def _texts(rule_id: str) -> list[tuple[str, str]]:
     pack = ALL_RULES[rule_id][0]
     case = fixture(pack, rule_id)
-    return [(pack, c["text"]) for c in case["fail"]] + [(pack, t) for t in case["pass"] if isinstance(t, str)]
+    texts = [c["text"] for c in case["fail"]] + case["pass"]
+    return [(pack, t) for t in texts if isinstance(t, str)] + \
+        [(pack, t["text"]) for t in texts if isinstance(t, dict) and "file" not in t]
 
 
 CASES = [(rule_id, i) for rule_id in sorted(ALL_RULES) for i in range(len(_texts(rule_id)))]

@@ -25,10 +25,11 @@ from typing import Any
 
 from ..mask import add_known_secrets, secret_values
 from ..model import Document
-from .compose_interpolate import (
+from ..load.compose_interpolate import (
     Lookup,
     Refused,
     Tokens,
+    dotenv_variables,
     parse_dotenv,
     read_project_file,
 )
@@ -62,8 +63,7 @@ def project_of(doc: Document) -> Project:
     except Refused:
         return project
     if text:
-        tokens = Tokens()
-        project.env = {k: v for k, v in parse_dotenv(text, lambda _: None, tokens).items() if not tokens.holds(v)}
+        project.env = dotenv_variables(text)
         add_known_secrets(secret_values(project.env))  # compose interpolates them into any string
     return project
 

@@ -10,11 +10,17 @@ still point at, and show, the value as written.
   the ``CAP_`` prefix optional (containerd and CRI-O upper-case the name and add ``CAP_``; Docker
   does the same for compose's ``cap_add``/``cap_drop``): ``nEt_aDmIn`` and ``CAP_NET_ADMIN`` are
   ``NET_ADMIN``, ``all`` is ``ALL``.
+- ``interpolate``: compose's ``${VAR}`` references resolved from the project's ``.env``
+  (``Document.variables``) and their defaults, as compose runs the file; one nothing resolves
+  (a variable of the deploying host's shell) stays as written.
 """
 from __future__ import annotations
 
 import re
 from typing import Any, Callable
+
+from ..load.compose_interpolate import resolved
+from ..model import Document
 
 def without_nulls(value: Any) -> Any:
     """``value`` with every mapping key whose value is null left out (the same object when none is)."""
@@ -40,7 +46,7 @@ _CAPABILITY_LIST = re.compile(r"/(?:capabilities/(?:add|drop)|cap_add|cap_drop)/
 _CAPABILITY_KEYS = {"add", "drop"}
 
 
-def _capabilities(value: Any, pointer: str) -> Any:
+def _capabilities(value: Any, pointer: str, doc: Document | None = None) -> Any:
     if isinstance(value, str):
         return capability(value) if _CAPABILITY_LIST.search(pointer) else value
     if isinstance(value, list):
@@ -63,4 +69,21 @@ def _capabilities(value: Any, pointer: str) -> Any:
     return value
 
 
-FOLDS: dict[str, Callable[[Any, str], Any]] = {"capabilities": _capabilities}
+def _interpolated(value: Any, pointer: str, doc: Document | None = None) -> Any:
+    variables = (doc.variables if doc is not None else None) or {}
+
+    def fold(item: Any) -> Any:
+        if isinstance(item, str):
+            return resolved(item, variables)
+        if isinstance(item, dict):
+            out = {k: fold(v) for k, v in item.items()}
+            return item if all(out[k] is item[k] for k in out) else out
+        if isinstance(item, list):
+            items = [fold(v) for v in item]
+            return item if all(a is b for a, b in zip(items, item)) else items
+        return item
+
+    return fold(value)
+
+
+FOLDS: dict[str, Callable[[Any, str, Document], Any]] = {"capabilities": _capabilities, "interpolate": _interpolated}

@@ -121,7 +121,7 @@ class Rule:
                 for pointer, value in select(doc.data, concrete):
                     value = without_nulls(value)
                     for name in self.fold:
-                        value = FOLDS[name](value, pointer)
+                        value = FOLDS[name](value, pointer, doc)
                     if fast is not None and fast(value):
                         continue
                     finding = self.explain(doc, pointer, value)
@@ -148,6 +148,11 @@ class Rule:
         if isinstance(template, dict):
             template = template["absent" if failing is None or isinstance(failing, (dict, list)) else "present"]
         message = self.title if template is None else _message(template, shown, at, doc.data, pointer)
+        folded = value_at(value, join_pointer(path)) if isinstance(failing, str) else None
+        if isinstance(folded, str) and folded != failing and "interpolate" in self.fold:
+            message = message.replace(json.dumps(shown, ensure_ascii=False), json.dumps(shown, ensure_ascii=False)
+                                      + " (compose resolves it to "
+                                      f"{json.dumps(display_value(doc.data, at, folded, doc.kind), ensure_ascii=False)})", 1)
         return finding_at(doc, at, rule=self.id, severity=self.severity, message=message, desired=shown)
 
 

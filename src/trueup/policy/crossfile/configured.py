@@ -109,7 +109,7 @@ def variables_defined(rule: CrossFileRule, documents: Sequence[Document], settin
     for doc in documents:
         if doc.kind != "compose" or not isinstance(doc.data, dict):
             continue
-        known = defined.get(str(PurePosixPath(doc.source.name).parent), set())
+        known = defined.get(str(PurePosixPath(doc.source.name).parent), set()) | set(doc.variables or ())
         for pointer, text in select(doc.data, "/**"):
             if not isinstance(text, str):
                 continue

@@ -25,7 +25,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 Lookup = Callable[[str], "str | None"]
 
@@ -167,6 +167,19 @@ def _names(text: str, tokens: Tokens) -> tuple[str, ...]:
     return decoded.names if decoded else ()
 
 
+def resolved(text: str, variables: Mapping[str, str]) -> str:
+    """``text`` with the references ``variables`` resolve (defaults included) replaced, as compose
+    would run it; a reference nothing resolves stays as written, and so does an invalid template."""
+    if "$" not in text:
+        return text
+    tokens = Tokens()
+    try:
+        out = substitute(text, variables.get, tokens)
+    except InvalidTemplate:
+        return text
+    return tokens.decode(out)[0]
+
+
 # compose-go loader/interpolate.go (interpolateTypeCastMapping): after interpolation these
 # fields are cast from text to the type the schema gives them ("*" is any key or list item).
 _CASTS: dict[tuple[str, ...], str] = {
@@ -269,6 +282,13 @@ def _inside(path: Path, root: Path) -> bool:
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 _KEY = re.compile(r"[ \t]*(?:export[ \t]+)?([A-Za-z0-9_.\-\[\]]+)[ \t]*(?:([=:])[ \t]*|(?=\n|$))")
+
+
+def dotenv_variables(text: str) -> dict[str, str]:
+    """A project's ``.env`` as compose's variables: a value whose reference does not resolve leaves
+    that variable unset (the deploying host's environment is not known here)."""
+    tokens = Tokens()
+    return {k: v for k, v in parse_dotenv(text, lambda _: None, tokens).items() if not tokens.holds(v)}
 
 
 def parse_dotenv(text: str, lookup: Lookup, tokens: Tokens, raw: bool = False) -> dict[str, str]:
