@@ -49,6 +49,7 @@ class PlainFile:
     patch: bool | None = None  # a kustomize patch (a partial object), a resource (False), or not listed
     namespace: str | None = None  # the namespace a kustomization sets on the objects it holds
     dotenv: str | None = None  # the ``.env`` beside it: a compose file's project variables
+    context: bool = False  # read for the cross-file rules alone (the rest of the repository)
 
 
 def _walked_format(name: str) -> bool:
@@ -167,7 +168,8 @@ def check_files(
     yield from _read_crds(files, checker, config, preloaded)
     if cache is not None:  # a custom resource's result depends on the CRDs beside it
         cache.fingerprint = hashlib.sha256(f"{cache.fingerprint}\0{checker.schemas.crd_digest}".encode()).hexdigest()
-    checked = {item.name for item in files if changed is None or item.path.resolve() in changed}
+    checked = {item.name for item in files
+               if not item.context and (changed is None or item.path.resolve() in changed)}
     partial = context is None and not all(p.is_dir() for p in paths)
 
     def kept(docs: list) -> list:
@@ -248,13 +250,15 @@ def _context_files(directory: Path, config: Config, excludes: Sequence[str], giv
                    templates: Path | None) -> Iterator[PlainFile]:
     """The files a walk of ``directory`` reads, but those in ``given`` and the templates directory."""
     found, _ = plain_files([directory], excludes)
+    names = {p.name for p in given}
     for path, shown, schema, _named in found:
-        resolved = path.resolve()
-        if resolved in given or (templates is not None and templates in resolved.parents):
+        if path.name in names and path.resolve() in given:
+            continue
+        if templates is not None and templates in path.absolute().parents:
             continue
         fmt = detect_format(path.as_posix())
         if fmt is not None:
-            yield PlainFile(path, _relative(path, config.root) or shown, fmt, schema, False)
+            yield PlainFile(path, _relative(path, config.root) or shown, fmt, schema, False, context=True)
 
 
 def _with_dotenv(files: list[PlainFile]) -> list[PlainFile]:

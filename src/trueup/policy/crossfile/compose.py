@@ -137,7 +137,7 @@ def _host_ports(service: dict[str, Any]) -> Iterator[tuple[int, tuple[str, str, 
     "COMPOSE-HOST-PORT-UNIQUE", "Host ports are published once", "high",
     "Two services publishing the same host port (in one file or across the compose files of a project) cannot both start.",
     "Give each service its own host port.",
-    reads=compose_files,
+    reads=compose_files, peers={"dclint": ("no-duplicate-exported-ports",)},
 )
 @per_project
 def host_ports_unique(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
