@@ -119,3 +119,20 @@ def test_outside_a_repository_no_finding_comes_from_a_file_not_read(trueup, tmp_
     # A whole directory named is a whole environment: the reference rules run.
     (tmp_path / "web.yaml").write_text(_deployment("web", config="elsewhere"))
     assert ("web.yaml", "K8S-REFERENCE-EXISTS") in _found(trueup("validate", "--format", "json", ".", cwd=tmp_path))
+
+
+def test_a_compose_dependency_in_a_file_not_named(trueup, tmp_path: Path) -> None:
+    """compose.yaml alone names db, which compose.override.yaml defines: outside a repository the
+    override was not read, so nothing is said; inside one it is read, and a real typo is reported."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: nginx:1.27.3\n    restart: always\n    depends_on: [db]\n")
+    (tmp_path / "compose.override.yaml").write_text("services:\n  db:\n    image: postgres:16.4\n    restart: always\n")
+    assert "COMPOSE-DEPENDS-ON-EXISTS" not in {r for _, r in _found(
+        trueup("validate", "--format", "json", "compose.yaml", cwd=tmp_path))}
+    _git(tmp_path, "init", "-q", "-b", "main")
+    assert "COMPOSE-DEPENDS-ON-EXISTS" not in {r for _, r in _found(
+        trueup("validate", "--format", "json", "compose.yaml", cwd=tmp_path))}
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: nginx:1.27.3\n    restart: always\n    depends_on: [dbb]\n")
+    assert ("compose.yaml", "COMPOSE-DEPENDS-ON-EXISTS") in _found(
+        trueup("validate", "--format", "json", "compose.yaml", cwd=tmp_path))

@@ -102,7 +102,7 @@ def _at(rule: CrossFileRule, doc: Document, pointer: str, message: str) -> Findi
     "COMPOSE-DEPENDS-ON-EXISTS", "depends_on and links name services that exist", "high",
     "A dependency on a service that no compose file of the project defines fails at `docker compose up`.",
     "Fix the service name, or add the service.",
-    reads=compose_files,
+    reads=compose_files, complete=True,  # the service may be in a file not read (an override, an include)
 )
 def depends_on_exists(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     # A file that depends on a service another compose file of the run defines is meant to be
