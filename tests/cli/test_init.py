@@ -31,7 +31,7 @@ def test_init_then_check_passes(trueup, tmp_path: Path) -> None:
         "[drift.not-compared] (dev)",
         "trueup.yaml: info: environment 'prod': no target of trueup.yaml compares it with live state; not compared "
         "[drift.not-compared] (prod)",
-        "ok: 4 documents in 4 files, no findings; 2 notes; 4 validated against a schema; 73 rules run",
+        "ok: 4 documents in 4 files, no findings; 2 notes; 4 validated against a schema; 77 rules run",
     ])
     assert trueup("check", "--quiet", cwd=repo).out == ""
     assert trueup("check", "--baseline", "--fail-on", "low", cwd=repo).code == 0

@@ -58,7 +58,7 @@ def test_check_text_is_one_summary_line(trueup) -> None:
     assert result.lines == [
         "trueup.yaml: info: environment 'staging': no target of trueup.yaml compares it with live state; "
         "not compared [drift.not-compared] (staging)",
-        "ok: 11 documents in 11 files, no findings (2 waived); 1 note; 11 validated against a schema; 72 rules run",
+        "ok: 11 documents in 11 files, no findings (2 waived); 1 note; 11 validated against a schema; 76 rules run",
     ]
     assert trueup("check", "--env", "staging", "--quiet", cwd=REPO).out == ""
 

@@ -71,7 +71,7 @@ def test_the_text_summary_says_what_was_checked_and_verbose_lists_it(trueup, tmp
     plain = trueup("validate", "--no-cache", ".", cwd=repo)
     assert plain.lines[-1] == (
         "failed: 2 findings (2 high) in 1 file; 9 documents in 9 files; 3 validated against a schema, "
-        "6 documents had no schema (kinds: config file); 72 rules run; 6 Helm template files of 3 charts "
+        "6 documents had no schema (kinds: config file); 76 rules run; 6 Helm template files of 3 charts "
         "(charts/bad, charts/web, charts/web/charts/db) not read as data")
     verbose = trueup("validate", "--no-cache", "--verbose", ".", cwd=repo).lines
     listed = verbose[verbose.index("Helm chart charts/bad: 1 template file not read as data"):-1]
@@ -91,7 +91,7 @@ def test_custom_resources_only_is_not_a_bare_ok(trueup, tmp_path: Path) -> None:
     result = trueup("validate", "--no-cache", ".", cwd=repo)
     assert (result.code, result.lines) == (0, [
         "ok: 2 documents in 2 files, no findings; 0 validated against a schema, 2 documents had no schema "
-        "(kinds: Application, Certificate); 72 rules run"])
+        "(kinds: Application, Certificate); 76 rules run"])
     strict = trueup("validate", "--no-cache", "--format", "json", ".", cwd=repo)
     assert strict.json()["summary"]["skipped_kinds"] == {"Application": 1, "Certificate": 1}
 
@@ -113,7 +113,7 @@ def test_crds_named_in_trueup_yaml_validate_custom_resources(trueup, tmp_path: P
     (repo / "trueup.yaml").write_text("version: 1\nkubernetes:\n  crds: [../shared-crds]\n", encoding="utf-8")
     result = trueup("validate", "--no-cache", "--format", "json", "apps", cwd=repo)
     assert [(f["line"], f["path"]) for f in result.json()["findings"]] == [
-        (23, "/spec/retentionDays"), (26, "/spec/target/region"), (33, "/spec"), (34, "/spec/retentionDays")]
+        (23, "/spec/retentionDays"), (26, "/spec/target/region"), (33, "/spec"), (34, "/spec/retentionDays"), (51, "/spec")]
     (repo / "trueup.yaml").write_text("version: 1\nkubernetes:\n  crds: [missing/]\n", encoding="utf-8")
     missing = trueup("validate", "apps", cwd=repo)
     assert missing.code == 2 and missing.err == "trueup: missing/: kubernetes.crds: no such file or directory\n"

@@ -14,7 +14,8 @@ environments:
     values: [values.yaml]
 policy:
   packs: [kubernetes]
-  disable: [K8S-RECOMMENDED-LABELS, K8S-SECCOMP, K8S-DEFAULT-NAMESPACE, K8S-CPU-LIMIT]
+  disable: [K8S-RECOMMENDED-LABELS, K8S-SECCOMP, K8S-DEFAULT-NAMESPACE, K8S-CPU-LIMIT, K8S-LIVENESS-PROBE,
+            K8S-READINESS-PROBE]
 baselines:
   max_days: 30
 """

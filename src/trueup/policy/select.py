@@ -23,6 +23,9 @@ POD_SPEC = {
     "Job": "/spec/template/spec",
     "ReplicationController": "/spec/template/spec",
     "CronJob": "/spec/jobTemplate/spec/template/spec",
+    # OpenShift's apps.openshift.io/v1 DeploymentConfig (deprecated there, still served): a pod
+    # template and a plain-map selector, as a ReplicationController (which it manages) has.
+    "DeploymentConfig": "/spec/template/spec",
 }
 
 

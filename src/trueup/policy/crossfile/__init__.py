@@ -61,7 +61,7 @@ def register(id: str, title: str, severity: str, description: str, remediation: 
 
 
 def all_rules(entry_points: bool = True) -> list[CrossFileRule]:
-    from . import compose, configured, dangling, kubernetes, workloads  # noqa: F401  (registration)
+    from . import accounts, budgets, compose, configured, dangling, kubernetes, workloads  # noqa: F401  (registration)
 
     rules = dict(REGISTRY)
     if entry_points:

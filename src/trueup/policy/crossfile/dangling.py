@@ -146,7 +146,9 @@ def service_monitor_selects(rule: CrossFileRule, documents: Sequence[Document],
                 for d in _of_kind(documents, "Service") if isinstance(d.data.get("metadata") or {}, dict)]
     for doc in _of_kind(documents, "ServiceMonitor"):
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
-        selector = spec.get("selector")
+        # No selector is the empty one, which selects every Service it watches (prometheus-operator
+        # reads a missing LabelSelector as empty).
+        selector = spec.get("selector") if spec.get("selector") is not None else {}
         if not isinstance(selector, dict):
             continue
         scope = spec.get("namespaceSelector") if isinstance(spec.get("namespaceSelector"), dict) else {}
@@ -157,8 +159,10 @@ def service_monitor_selects(rule: CrossFileRule, documents: Sequence[Document],
             return scope.get("any") is True or (ns in names if names is not None else ns == own)
 
         if not any(watched(ns) and selects(selector, labels) for ns, labels in services):
-            yield finding_at(doc, "/spec/selector", rule=rule.id, severity=rule.severity,
-                             message=f"selector {_shown(selector)} matches no Service it watches")
+            written = "selector" in spec
+            yield finding_at(doc, "/spec/selector" if written else "/spec", rule=rule.id, severity=rule.severity,
+                             message=f"selector {_shown(selector)} matches no Service it watches" if written
+                             else "it selects every Service it watches, and there is none")
 
 
 @register(
@@ -176,8 +180,6 @@ def network_policy_missing(rule: CrossFileRule, documents: Sequence[Document],
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
         policies.setdefault(namespace(doc.data), []).append(spec.get("podSelector") or {})
     for doc, ns, labels in pod_templates(documents):
-        if doc.data.get("kind") in ("Job", "CronJob", "Pod"):
-            continue
         if not any(is_empty(selector) or selects(selector, labels) for selector in policies.get(ns, ())):
             yield finding_at(doc, "/metadata", rule=rule.id, severity=rule.severity,
                              message=f"no NetworkPolicy of namespace {ns} selects the pods of this {doc.data.get('kind')}")

@@ -68,9 +68,13 @@ def references_exist(rule: CrossFileRule, documents: Sequence[Document], setting
                                          message=f"{ref_kind} {ref[key]!r} is not in the desired state of namespace {ns}")
         for concrete in expand("{pod}", kind):
             for pointer, pod in select(doc.data, concrete):
-                account = pod.get("serviceAccountName") if isinstance(pod, dict) else None
+                # The deprecated serviceAccount stands in when serviceAccountName is empty (k8s.io/api
+                # core/v1 PodSpec.DeprecatedServiceAccount; the API server's v1 conversion copies it over).
+                field = "serviceAccountName" if isinstance(pod, dict) and pod.get("serviceAccountName") \
+                    else "serviceAccount"
+                account = pod.get(field) if isinstance(pod, dict) else None
                 if account and account != "default" and ("ServiceAccount", ns, str(account)) not in known:
-                    yield finding_at(doc, f"{pointer}/serviceAccountName", rule=rule.id, severity=rule.severity,
+                    yield finding_at(doc, f"{pointer}/{field}", rule=rule.id, severity=rule.severity,
                                      message=f"ServiceAccount {account!r} is not in the desired state of namespace {ns}")
 
 
@@ -78,7 +82,7 @@ def references_exist(rule: CrossFileRule, documents: Sequence[Document], setting
     "K8S-SERVICE-MATCHES-PODS", "Every Service selector matches a pod template", "high",
     "A Service whose selector matches no pod template in its namespace has no endpoints: traffic goes nowhere.",
     "Make the Service's selector a subset of the pod template labels of the workload it fronts.",
-    complete=True, reads=_reads_services,
+    complete=True, reads=_reads_services, peers={"kube-linter": ("dangling-service",)},
 )
 def service_matches_pods(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     objects = selectors.objects(documents)

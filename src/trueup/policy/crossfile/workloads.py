@@ -14,7 +14,9 @@ from .selectors import is_empty, objects, selects
 # Kinds whose spec.selector the API server requires to match spec.template.metadata.labels
 # (apps/v1 validation: "selector does not match template labels"); a ReplicationController's
 # selector defaults to the template's labels when absent.
-SELECTED_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job")
+SELECTED_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job",
+                  "DeploymentConfig")
+MAP_SELECTORS = ("ReplicationController", "DeploymentConfig")  # a plain map, defaulted from the template
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 
 
@@ -46,7 +48,7 @@ def selector_matches_template(rule: CrossFileRule, documents: Sequence[Document]
         template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
         meta = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
         labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
-        if is_empty(selector) and kind != "ReplicationController":
+        if is_empty(selector) and kind not in MAP_SELECTORS:
             yield finding_at(doc, "/spec/selector", rule=rule.id, severity=rule.severity,
                              message="the selector is empty: it would select every pod of the namespace")
         elif not is_empty(selector) and not selects(selector, labels):
@@ -77,6 +79,9 @@ def probe_port(rule: CrossFileRule, documents: Sequence[Document], settings: dic
                 continue
             ports = [p for p in container.get("ports") or () if isinstance(p, dict)]
             names = {p.get("name") for p in ports if isinstance(p.get("name"), str)}
+            # Probes connect over TCP (HTTP and gRPC too): a port declared for UDP or SCTP is not one.
+            tcp = {p.get("name") for p in ports if isinstance(p.get("name"), str)
+                   and str(p.get("protocol") or "TCP").upper() == "TCP"}
             numbers = {p.get("containerPort") for p in ports}
             for probe in PROBES:
                 spec = container.get(probe)
@@ -90,6 +95,8 @@ def probe_port(rule: CrossFileRule, documents: Sequence[Document], settings: dic
                     named = isinstance(port, str) and not port.isdigit()
                     if named and port not in names:
                         what = f"port name {_shown(port)}, which container {_shown(container.get('name'))} does not declare"
+                    elif named and port not in tcp:
+                        what = f"port {_shown(port)}, which container {_shown(container.get('name'))} declares for UDP or SCTP, not TCP"
                     elif not named and ports and _number(port) not in numbers:
                         what = f"port {port}, which no port of container {_shown(container.get('name'))} has"
                     else:

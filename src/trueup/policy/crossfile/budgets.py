@@ -1,0 +1,81 @@
+"""A PodDisruptionBudget read against the workloads it covers: whether a drain can ever evict one of
+their pods depends on how many replicas they run, which only the workloads (and their autoscalers) say."""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Iterator, Sequence
+
+from ...model import Document, Finding, finding_at
+from . import WHOLE, CrossFileRule, register
+from .selectors import name, namespace, objects, pod_templates, selects
+
+# Kinds whose pods a drain evicts through the eviction API and whose replica count is spec.replicas
+# (DaemonSet pods are left alone by `kubectl drain`; Jobs and bare Pods have no replica count).
+_REPLICATED = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig")
+_PERCENT = re.compile(r"^(\d+)%$")
+
+
+def _reads(doc: Document, settings: dict[str, Any]) -> str | None:
+    kind = doc.data.get("kind") if doc.kind == "kubernetes" and isinstance(doc.data, dict) else None
+    return WHOLE if kind in (*_REPLICATED, "PodDisruptionBudget", "HorizontalPodAutoscaler") else None
+
+
+def _minimum(documents: Sequence[Document]) -> dict[tuple[str, str, str], int]:
+    """(namespace, kind, name) -> the fewest replicas an autoscaler keeps (minReplicas, default 1)."""
+    out: dict[tuple[str, str, str], int] = {}
+    for doc in objects(documents):
+        if doc.data.get("kind") != "HorizontalPodAutoscaler":
+            continue
+        spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
+        ref = spec.get("scaleTargetRef") if isinstance(spec.get("scaleTargetRef"), dict) else {}
+        low = spec.get("minReplicas", 1)
+        if isinstance(low, int) and not isinstance(low, bool):
+            out[(namespace(doc.data), str(ref.get("kind")), str(ref.get("name")))] = low
+    return out
+
+
+def _required(min_available: Any, replicas: int) -> int | None:
+    """The pods that must stay up: a count, or a percentage of the replicas rounded up (the disruption
+    controller scales minAvailable with roundUp: kubernetes pkg/controller/disruption)."""
+    if isinstance(min_available, int) and not isinstance(min_available, bool):
+        return min_available
+    found = _PERCENT.match(str(min_available)) if isinstance(min_available, str) else None
+    if found is None:
+        return None
+    return math.ceil(replicas * int(found.group(1)) / 100)
+
+
+@register(
+    "K8S-PDB-MIN-AVAILABLE-REPLICAS", "Disruption budgets leave a replica to evict", "medium",
+    "A PodDisruptionBudget whose minAvailable is at least the replicas of the workload it covers never "
+    "allows an eviction: every node drain, and so every cluster upgrade, waits on it forever.",
+    "Run more replicas than minAvailable (or use maxUnavailable: 1).",
+    complete=True, reads=_reads,  # an autoscaler in a file not read may keep more replicas
+    peers={"kube-linter": ("pdb-min-available",)},
+)
+def min_available_replicas(rule: CrossFileRule, documents: Sequence[Document],
+                           settings: dict[str, Any]) -> Iterator[Finding]:
+    floors = _minimum(documents)
+    workloads = [(doc, ns, labels) for doc, ns, labels in pod_templates(documents) if doc.data.get("kind") in _REPLICATED]
+    for doc in objects(documents):
+        if doc.data.get("kind") != "PodDisruptionBudget":
+            continue
+        spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
+        wanted, selector = spec.get("minAvailable"), spec.get("selector")
+        if wanted is None or wanted == "100%" or not isinstance(selector, dict):
+            continue  # 100% is K8S-PDB-NO-EVICTION's, whatever the replicas
+        ns = namespace(doc.data)
+        for workload, where, labels in workloads:
+            if where != ns or not labels or not selects(selector, labels):
+                continue
+            kind, called = str(workload.data.get("kind")), name(workload.data)
+            own = (workload.data.get("spec") or {}).get("replicas", 1) if isinstance(workload.data.get("spec"), dict) else 1
+            replicas = floors.get((ns, kind, called), own)
+            if not isinstance(replicas, int) or isinstance(replicas, bool):
+                continue
+            required = _required(wanted, replicas)
+            if required is not None and required >= replicas:
+                yield finding_at(doc, "/spec/minAvailable", rule=rule.id, severity=rule.severity,
+                                 message=f"minAvailable {wanted} keeps all {replicas} of {kind} {called}'s replicas "
+                                         "up: no pod may ever be evicted")
