@@ -250,7 +250,9 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stder
         return handler(args, stdout, stderr)
     except TrueupError as exc:
         progress.clear()
-        print(f"trueup: {exc}", file=stderr)
+        from .report._safe import printable
+
+        print(f"trueup: {printable(str(exc))}", file=stderr)  # one line, whatever the input's names hold
         if getattr(args, "format", "text") == "json" and not getattr(args, "reported", False):
             _error_report(args, stdout, exc)
         return 2

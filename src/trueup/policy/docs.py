@@ -25,6 +25,8 @@ def _match(rule: Any) -> str:
         parts.append("files " + ", ".join(rule.files))
     if getattr(rule, "not_files", ()):
         parts.append("except files " + ", ".join(rule.not_files))
+    if getattr(rule, "not_objects", ()):
+        parts.append("except objects " + ", ".join(rule.not_objects))
     return "; ".join(parts)
 
 

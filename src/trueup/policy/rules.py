@@ -55,6 +55,7 @@ class Rule:
     peers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     namespaced: bool = False  # ``@namespaced``: every kind that is not cluster-scoped
     not_files: tuple[str, ...] = ()  # globs over the file's path that the rule leaves alone
+    not_objects: tuple[str, ...] = ()  # globs over a Kubernetes object's Kind/name that the rule leaves alone
     profile: str = "standard"  # the smallest profile that runs it: minimal, standard or strict
     _validator: Any = None
     _required: Any = None
@@ -73,6 +74,8 @@ class Rule:
         if self.api_versions and data.get("apiVersion") not in self.api_versions:
             return False
         if self.not_files and match_any(self.not_files, doc.source.name):
+            return False
+        if self.not_objects and _object_name(data) is not None and match_any(self.not_objects, _object_name(data)):
             return False
         return not self.files or match_any(self.files, doc.source.name)
 
@@ -156,6 +159,12 @@ class Rule:
         return finding_at(doc, at, rule=self.id, severity=self.severity, message=message, desired=shown)
 
 
+def _object_name(data: dict[str, Any]) -> str | None:
+    meta = data.get("metadata")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    return f"{data.get('kind')}/{name}" if isinstance(name, str) else None
+
+
 def _required_names(schema: Any) -> Iterator[str]:
     if isinstance(schema, dict):
         required = schema.get("required")
@@ -213,5 +222,5 @@ def rule_from_data(raw: dict[str, Any], pack: str, source: str) -> Rule:
         message=raw.get("message"), fix=tuple(raw.get("fix", ())), source=source, fold=strings(raw.get("fold")),
         peers={tool: strings(ids) for tool, ids in (raw.get("peers") or {}).items()},
         namespaced="@namespaced" in strings(match.get("kinds")), profile=raw.get("profile", "standard"),
-        not_files=strings(match.get("not_files")),
+        not_files=strings(match.get("not_files")), not_objects=strings(match.get("not_objects")),
     )

@@ -95,6 +95,8 @@ def admin_equivalent_binding(rule: CrossFileRule, documents: Sequence[Document],
         ref = doc.data.get("roleRef")
         if not isinstance(ref, dict) or ref.get("name") == "cluster-admin":
             continue  # K8S-CLUSTER-ADMIN-BINDING's
+        if name(doc.data).startswith("system:"):
+            continue  # the API server's own bindings (the bootstrap policy; the prefix is reserved)
         kind, role_name = ref.get("kind"), str(ref.get("name") or "")
         if kind == "ClusterRole":
             role = cluster_roles.get(role_name)

@@ -35,6 +35,15 @@ def _minimum(documents: Sequence[Document]) -> dict[tuple[str, str, str], int]:
     return out
 
 
+def _selected(doc: Document) -> dict[str, Any]:
+    """A workload's own selector labels, for one written without template labels (as kube-linter
+    matches a budget against the workload's selector)."""
+    spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
+    selector = spec.get("selector") if isinstance(spec.get("selector"), dict) else {}
+    labels = selector.get("matchLabels", selector) if "matchExpressions" not in selector else selector.get("matchLabels")
+    return labels if isinstance(labels, dict) else {}
+
+
 def _required(min_available: Any, replicas: int) -> int | None:
     """The pods that must stay up: a count, or a percentage of the replicas rounded up (the disruption
     controller scales minAvailable with roundUp: kubernetes pkg/controller/disruption)."""
@@ -57,7 +66,8 @@ def _required(min_available: Any, replicas: int) -> int | None:
 def min_available_replicas(rule: CrossFileRule, documents: Sequence[Document],
                            settings: dict[str, Any]) -> Iterator[Finding]:
     floors = _minimum(documents)
-    workloads = [(doc, ns, labels) for doc, ns, labels in pod_templates(documents) if doc.data.get("kind") in _REPLICATED]
+    workloads = [(doc, ns, labels or _selected(doc)) for doc, ns, labels in pod_templates(documents)
+                 if doc.data.get("kind") in _REPLICATED]
     for doc in objects(documents):
         if doc.data.get("kind") != "PodDisruptionBudget":
             continue

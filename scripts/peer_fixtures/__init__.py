@@ -1,0 +1,1 @@
+"""Peer linters' own labeled test fixtures, run through trueup (see run.py)."""
