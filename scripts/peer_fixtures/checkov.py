@@ -187,9 +187,15 @@ def read_cache(commit: str, cache: Path = CACHE) -> dict[str, dict]:
 
 
 def write_cache(commit: str, runs: dict[str, dict], cache: Path = CACHE) -> None:
-    data = {"repo": REPO, "commit": commit, "checkov": CHECKOV_VERSION,
-            "runs": {k: runs[k] for k in sorted(runs)}}
-    cache.write_text(json.dumps(data, indent=1) + "\n")
+    """JSON with one line per run's summary and one per result, so a re-run diffs line by line."""
+    lines = ["{", f' "repo": {json.dumps(REPO)},', f' "commit": {json.dumps(commit)},',
+             f' "checkov": {json.dumps(CHECKOV_VERSION)},', ' "runs": {']
+    for i, k in enumerate(sorted(runs)):
+        results = ",\n".join(f"   {json.dumps(r)}" for r in runs[k]["results"])
+        lines.append(f'  {json.dumps(k)}: {{"summary": {json.dumps(runs[k]["summary"], sort_keys=True)}, '
+                     f'"results": [\n{results}\n  ]}}' + ("," if i < len(runs) - 1 else ""))
+    lines += [" }", "}"]
+    cache.write_text("\n".join(lines) + "\n")
 
 
 def extract(git_dir: Path, work: Path, rev: str = COMMIT, checkov_python: str | None = None,

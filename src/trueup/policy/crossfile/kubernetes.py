@@ -51,7 +51,7 @@ def _reads_services(doc: Document, settings: dict[str, Any]) -> str | None:
     "ContainerCreating (CreateContainerConfigError); a missing ServiceAccount stops the pod from being created.",
     "Add the object to the desired state, fix the name, or mark the reference optional. For objects made "
     "outside git (External Secrets, say), suppress with `# trueup: ignore[K8S-REFERENCE-EXISTS] reason`.",
-    complete=True, reads=_reads_references,
+    complete=True, reads=_reads_references, peers={"kube-linter": ("non-existent-service-account",)},
 )
 def references_exist(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     objects = selectors.objects(documents)
