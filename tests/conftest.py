@@ -103,11 +103,18 @@ def valid_report(report_schema: dict[str, Any]) -> Callable[[str], dict[str, Any
     return check
 
 
+RUN_EPOCH = 1796558400  # 2026-12-06T12:00:00Z, the "started" of every report a test makes
+
+
 @pytest.fixture(autouse=True)
 def _no_ci_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests behave the same on a laptop and in CI: CI-only behaviour (auditing) is switched on per test."""
-    for name in ("CI", "GITHUB_ACTIONS", "GITHUB_ACTOR", "GITHUB_STEP_SUMMARY", "TRUEUP_AUDIT_KEY", "NO_COLOR"):
+    for name in ("CI", "GITHUB_ACTIONS", "GITHUB_ACTOR", "GITHUB_STEP_SUMMARY", "TRUEUP_AUDIT_KEY", "NO_COLOR",
+                 "GITHUB_SHA", "GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_REF_NAME",
+                 "GITHUB_HEAD_REF", "GITHUB_SERVER_URL", "GITLAB_CI", "CI_COMMIT_SHA", "CI_PROJECT_URL"):
         monkeypatch.delenv(name, raising=False)
+    # Reports say when they ran: one fixed time (reproducible-builds.org's variable) keeps them comparable.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(RUN_EPOCH))
 
 
 def documents_under(root: Path) -> Iterator[Any]:

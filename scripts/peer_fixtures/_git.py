@@ -14,7 +14,7 @@ def git(git_dir: Path, *args: str) -> str:
 def resolve(git_dir: Path, rev: str, commit: str) -> str:
     """The full commit id of ``rev``; an error naming ``commit`` when the snapshot lacks it."""
     found = subprocess.run(["git", f"--git-dir={git_dir}", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
-                           capture_output=True, text=True)
+                           check=False, capture_output=True, text=True)
     if found.returncode != 0:
         raise LookupError(f"{git_dir}: no commit {rev!r}; the labels were written against {commit}, "
                           f"which this snapshot does not hold (read rev='HEAD' to try the newest one)")

@@ -18,8 +18,8 @@ roleRef names a role absent from the file (their label depends on cluster state)
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import yaml
 

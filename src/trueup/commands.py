@@ -73,14 +73,19 @@ def report(
     """Stream findings through suppressions and the baseline to the reporter; ``merged_from``: the
     command whose reports are being merged (already suppressed and baselined, and not a run to audit);
     ``history``: RunInfo's ``previous`` and ``history``, for the HTML report."""
-    from .report import RunInfo, in_github_actions, make_reporter
+    from .report import RECORD_FORMATS, RunInfo, in_github_actions, make_reporter
 
     stream = open_output(args, stdout)
     color = args.color == "always" or (
         args.color == "auto" and stream is stdout and stream.isatty() and "NO_COLOR" not in os.environ
     )
+    run = None
+    if args.format in RECORD_FORMATS or os.environ.get("GITHUB_STEP_SUMMARY"):
+        from .runmeta import collect
+
+        run = collect(config.root if config is not None else Path.cwd())
     info = RunInfo(merged_from or args.command, tuple(environments), color=color, quiet=args.quiet,
-                   verbose=getattr(args, "verbose", False), **(history or {}))
+                   verbose=getattr(args, "verbose", False), run=run, **(history or {}))
     reporter, summary_file = in_github_actions(args.format, info, stream, stream is stdout,
                                                make_reporter(args.format, stream, info))
     args.reported = True

@@ -115,7 +115,7 @@ def test_sarif_of_a_run_with_every_kind_of_finding_is_valid(trueup, repo: Path) 
     parse = next(r for r in run["results"] if r["ruleId"] == "input.parse")
     assert parse["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "live/prod/app.yaml"
     assert parse["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
-    assert run["invocations"][0] == {"executionSuccessful": True, "exitCode": 1}
+    assert run["invocations"][0] == {"executionSuccessful": True, "exitCode": 1, "startTimeUtc": "2026-12-06T12:00:00Z"}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

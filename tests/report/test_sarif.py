@@ -194,7 +194,7 @@ def test_cli_unreadable_input_exits_2_as_json_does(trueup, tmp_path) -> None:
     assert result.code == trueup("validate", missing, "--format", "json", cwd=REPO).code == 2
     run = valid_sarif(result.out)["runs"][0]
     assert [r["ruleId"] for r in run["results"]] == ["input.unreadable"]
-    assert run["invocations"][0] == {"executionSuccessful": False, "exitCode": 2}
+    assert run["invocations"][0] == {"executionSuccessful": False, "exitCode": 2, "startTimeUtc": "2026-12-06T12:00:00Z"}
 
 
 def _drifted(tmp_path: Path) -> Path:

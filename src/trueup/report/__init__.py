@@ -14,8 +14,11 @@ from typing import IO, Protocol
 
 from ..errors import TrueupError, UsageError
 from ..model import Finding, Summary
+from ..runmeta import RunMeta
 
 FORMATS = ("text", "json", "sarif", "junit", "markdown", "github", "html")
+# The formats that are a record of the run (read later, elsewhere): they say when and on what it ran.
+RECORD_FORMATS = frozenset({"json", "sarif", "junit", "markdown", "html"})
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class RunInfo:
     previous: tuple | None = None
     # Earlier runs, oldest first, (label, drift, violations) each; the current run comes after them.
     history: tuple = ()
+    run: RunMeta | None = None  # when, which commit, which CI run (formats that keep a record)
 
 
 # Notes about the run, not problems: an environment nothing was compared for, a template left alone.

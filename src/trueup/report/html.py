@@ -122,8 +122,10 @@ class HtmlReporter:
             return self._drift(key, f)
         where = (f.file or f.target) + (f":{f.line}" if f.line is not None else "")
         waived = '<span class="tag">waived</span>' if f.waived else ""
+        link = self.info.run.file_link(f.file, f.line) if self.info.run is not None else None
+        shown = f'<a href="{_e(link)}"><code>{_e(where)}</code></a>' if link else f"<code>{_e(where)}</code>"
         self.problems.append(
-            f'<tr class="problem"><td class="sev sev-{f.severity}">{f.severity}</td><td><code>{_e(where)}</code></td>'
+            f'<tr class="problem"><td class="sev sev-{f.severity}">{f.severity}</td><td>{shown}</td>'
             f'<td>{_e(f.environment or "—")}</td><td>{_e(f.target)}</td><td>{_e(f.message)}{waived}'
             f'<div class="where">{_e(f.path)}</div></td><td><code>{_e(f.rule)}</code></td></tr>')
 
@@ -153,7 +155,7 @@ class HtmlReporter:
     def finish(self, summary: Summary, error: TrueupError | None = None) -> None:
         envs = f" ({', '.join(self.info.environments)})" if self.info.environments else ""
         title = f"trueup {self.info.command}{envs}"
-        body = [f"<header><h1>{_e(title)}</h1>{self._verdict(summary, error)}</header>"]
+        body = [f"<header><h1>{_e(title)}</h1>{self._verdict(summary, error)}{self._run()}</header>"]
         if error is None:
             body += [self._figures(summary), self._history(summary), self._changes(), self._status_table(),
                      self._problems(), self._drift_section()]
@@ -161,6 +163,23 @@ class HtmlReporter:
         fill = {"TITLE": _e(title), "BODY": "\n".join(part for part in body if part)}
         parts = re.split(r"%%(TITLE|BODY)%%", template)
         self.stream.write("".join(fill[p] if i % 2 else p for i, p in enumerate(parts)))
+
+    def _run(self) -> str:
+        """When, with which trueup, on which commit, from which CI run: linked where known."""
+        run = self.info.run
+        if run is None:
+            return ""
+        parts = [f'<time datetime="{_e(run.started)}">{_e(run.when)}</time>', f"trueup {_e(run.version)}"]
+        if run.commit:
+            link = run.commit_link()
+            commit = f"<code>{_e(run.commit[:12])}</code>"
+            parts.append((f'<a href="{_e(link)}">{commit}</a>' if link else commit)
+                         + (f" on <code>{_e(run.branch)}</code>" if run.branch else ""))
+        if run.repository:
+            parts.append(f'<a href="{_e(run.repository)}">{_e(run.repository.split("://", 1)[-1])}</a>')
+        if run.ci_run:
+            parts.append(f'<a href="{_e(run.ci_run)}">CI run</a>')
+        return f'<p class="run">{" · ".join(parts)}</p>'
 
     def _verdict(self, summary: Summary, error: TrueupError | None) -> str:
         if error is not None:

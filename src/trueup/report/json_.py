@@ -26,6 +26,7 @@ class JsonReporter:
             "version": __version__,
             "command": info.command,
             "environments": list(info.environments),
+            **({"run": info.run.to_json()} if info.run is not None else {}),
         }
         self.stream.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "findings": [')
 

@@ -112,6 +112,15 @@ class JunitReporter:
             for key in totals:
                 totals[key] += counts[key]
         root.attrib.update({k: str(v) for k, v in totals.items()}, time="0")
+        run = self.info.run
+        if run is not None:  # the JUnit XML schema's testsuite timestamp (no zone: the time is UTC)
+            for suite in root.iter("testsuite"):
+                suite.set("timestamp", run.started.rstrip("Z"))
+                properties = ET.Element("properties")
+                for key, value in run.to_json().items():
+                    if value:
+                        ET.SubElement(properties, "property", name=f"trueup.{key}", value=_xml(str(value)))
+                suite.insert(0, properties)
         ET.indent(root)
         self.stream.write('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")
 

@@ -21,6 +21,7 @@ from typing import IO
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
+from ..runmeta import RunMeta
 from . import RunInfo, blame_text, is_difference, sides
 
 FOLD_AFTER = 15  # diff lines; a longer object diff is collapsed
@@ -100,9 +101,11 @@ class MarkdownReporter:
         where = finding.file or finding.target
         if finding.line is not None:
             where += f":{finding.line}"
+        link = self.info.run.file_link(finding.file, finding.line) if self.info.run is not None else None
+        shown = f"[{_code(where)}]({link})" if link else _code(where)
         at = f" at {_code(finding.path)}" if finding.path else ""
         waived = " (waived)" if finding.waived else ""
-        self.problems.append(f"| {finding.severity} | {_code(where)} | {_cell(finding.message)}{at}{waived} "
+        self.problems.append(f"| {finding.severity} | {shown} | {_cell(finding.message)}{at}{waived} "
                              f"| {_code(finding.rule)} |")
 
     def _drift(self, finding: Finding) -> None:
@@ -150,6 +153,8 @@ class MarkdownReporter:
             verdict = f"📝 {changed} {'change' if changed == 1 else 'changes'}, no new problems" if changed else "✅ no changes"
         envs = f" ({_text(', '.join(self.info.environments))})" if self.info.environments else ""
         out.write(f"## trueup {_text(self.info.command)}{envs}: {verdict}\n\n")
+        if self.info.run is not None:
+            out.write(_run_line(self.info.run) + "\n\n")
         out.write(f"{summary.documents} documents in {summary.files} files; fail on: {summary.fail_label}.\n\n")
         prod = sorted(env for env in self.changed_in if env.lower().startswith("prod"))
         if prod:
@@ -185,6 +190,18 @@ class MarkdownReporter:
                 title = _code(target) + (f" ({_text(env)})" if env else "")
                 title += (": " + " vs ".join(_code(f) for f in sources)) if sources else ""
                 out.write(f"{title}\n\n{block}\n")
+
+
+def _run_line(run: RunMeta) -> str:
+    """``Ran 2026-12-06 12:00 UTC with trueup 0.1.0 on `a1b2c3d` (`main`) · CI run``, linked where known."""
+    parts = [f"Ran {run.when} with trueup {_text(run.version)}"]
+    if run.commit:
+        commit = _code(run.commit[:12])
+        link = run.commit_link()
+        parts[0] += " on " + (f"[{commit}]({link})" if link else commit) + (f" ({_code(run.branch)})" if run.branch else "")
+    if run.ci_run:
+        parts.append(f"[CI run]({run.ci_run})")
+    return "<sub>" + " · ".join(parts) + "</sub>"
 
 
 def make(stream: IO[str], info: RunInfo) -> MarkdownReporter:

@@ -161,6 +161,13 @@ class SarifReporter:
         }
         tail = {"tool": {"driver": driver}, "invocations": [invocation], "columnKind": "unicodeCodePoints",
                 "properties": {"command": self.info.command, "environments": list(self.info.environments)}}
+        run = self.info.run
+        if run is not None:
+            invocation["startTimeUtc"] = run.started
+            tail["properties"]["run"] = run.to_json()
+            if run.repository:  # SARIF 2.1.0 section 3.14.12, versionControlDetails (3.23)
+                details = {"repositoryUri": run.repository, "revisionId": run.commit, "branch": run.branch}
+                tail["versionControlProvenance"] = [{k: v for k, v in details.items() if v}]
         body = _dumps(tail, indent=2)[1:-1].replace("\n", "\n  ")
         self.stream.write(("\n  " if self.count else "") + "]," + body + "}]}\n")
 
