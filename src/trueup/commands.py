@@ -317,7 +317,7 @@ def check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
 
     from itertools import chain
 
-    from .pipeline import configured_crds, not_compared
+    from .pipeline import configured_crds, not_compared, targets_not_compared
 
     config = _find_config(args, required=True)
     envs = _environments(args, config)
@@ -330,7 +330,8 @@ def check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     layers: dict = {}
     findings = _blamed(args, config, _rendered_findings(config, envs, checker, summary, drift=True,
                                                         verbose=args.verbose, changes=changes, creations=creations,
-                                                        layers=layers, notes=not_compared(config, config.targets, envs)),
+                                                        layers=layers, notes=[*not_compared(config, config.targets, envs),
+                                                                              *targets_not_compared(config, config.targets, envs)]),
                        layers)
     findings = chain(crd_findings, findings)
     return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, envs, stdout, stderr)
@@ -338,7 +339,7 @@ def check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
 
 def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     from .model import Summary
-    from .pipeline import not_compared
+    from .pipeline import not_compared, targets_not_compared
 
     if args.desired is not None or args.live is not None:
         if args.desired is None or args.live is None:
@@ -366,6 +367,7 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
                          f"{', '.join(envs)}", config.display)
     if args.shard and args.shard[0] != 1:
         uncovered = []  # reported once, by the first shard
+    uncovered += targets_not_compared(config, config.targets, envs, every)  # the shard's own targets
     summary = Summary(fail_on=_threshold(args, config))
     changes: list = []
     creations: list = []

@@ -254,3 +254,17 @@ def not_compared(config: Config, targets: Sequence[Any], envs: Sequence[str]) ->
                 config.display, "", config.display, None, None, environment=env)
         for env in envs if not any(t.live is not None and t.applies_to(env) for t in targets)
     ]
+
+
+def targets_not_compared(config: Config, targets: Sequence[Any], envs: Sequence[str],
+                         every: Sequence[Any] | None = None) -> list[Finding]:
+    """An info finding (``drift.not-compared``) for each of ``targets`` with no live side, in each
+    environment that another target of ``every`` (all of the config's, a shard's too) does compare; an
+    environment nothing compares has its own note instead."""
+    every = config.targets if every is None else every
+    return [
+        Finding("drift.not-compared", Severity.INFO, f"target {t.name!r} has no live side in {config.display}; "
+                "not compared", t.name, "", config.display, None, None, environment=env)
+        for env in envs if any(o.live is not None and o.applies_to(env) for o in every)
+        for t in targets if t.live is None and t.applies_to(env)
+    ]

@@ -108,6 +108,7 @@ class HtmlReporter:
         self.objects: dict[tuple[str, str], list[str]] = {}
         self.sources: dict[tuple[str, str], str] = {}
         self.columns = ("base", "head") if info.command == "preview" else ("live", "desired")
+        self.why: dict[tuple[str, str], str] = {}  # (environment, target or "") -> why it was not compared
 
     def write(self, finding: Finding) -> None:
         f, key = finding, (finding.environment or "", finding.target)
@@ -115,6 +116,11 @@ class HtmlReporter:
         drift = is_difference(f.rule)
         kind = ("waived" if f.waived else "ignored" if f.rule == "drift.ignored" else "drift" if drift
                 else "notes" if f.rule in NOTE_RULES else "violations")
+        if f.rule == "drift.not-compared":
+            # Said in the status tables, not as a problem: the environment (the note of an environment
+            # names the config as its target) or the target was not compared, and why.
+            self.why[(f.environment or "", "" if f.target == f.file else f.target)] = f.message
+            return
         self.status.setdefault(key, Counter())[kind] += 1
         if f.waived and not self.info.verbose:
             return
@@ -233,10 +239,16 @@ class HtmlReporter:
         status = dict(self.status)
         for _, _, env, target, _ in self.info.previous or ():
             status.setdefault((env or "", target), Counter())  # resolved since: ok now
+        for env, target in self.why:
+            if target:
+                status.setdefault((env, target), Counter())
         rows = []
         for (env, target), c in sorted(status.items()):
             word = " + ".join(w for w, n in (("drifted", c["drift"]), ("violations", c["violations"])) if n) or "ok"
             cls = "violations" if c["violations"] else "drifted" if c["drift"] else "ok"
+            why = self.why.get((env, target))
+            if why is not None and cls == "ok":
+                word, cls = f'not compared<div class="where">{_e(why)}</div>', "not-compared"
             name = _e(target)
             if (env, target) in self.objects:
                 name = f'<a href="#{_anchor(env, target)}">{name}</a>'
@@ -254,11 +266,17 @@ class HtmlReporter:
             total = totals.setdefault(env, Counter())
             total.update(counts)
             total["objects"] += bool(counts["drift"])
+        for env, target in self.why:
+            totals.setdefault(env, Counter())
         rows = []
         for env, c in totals.items():
             cls = "violations" if c["violations"] else "drifted" if c["drift"] else "ok"
+            why = self.why.get((env, ""))
+            word = cls
+            if why is not None and cls == "ok":
+                word, cls = f'not compared<div class="where">{_e(why)}</div>', "not-compared"
             rows.append(f'<tr class="env-row" data-status="{cls}"><td>{_e(env or "—")}</td><td class="status-{cls}">'
-                        f'{cls}</td>' + "".join(f'<td class="num">{c[k]}</td>' for k in
+                        f'{word}</td>' + "".join(f'<td class="num">{c[k]}</td>' for k in
                                                 ("objects", "drift", "violations", "waived")) + "</tr>")
         if not rows:
             return ""

@@ -89,9 +89,17 @@ class MarkdownReporter:
         self.objects: dict[tuple[str | None, str], list[str]] = {}
         self.sources: dict[tuple[str | None, str], str] = {}
         self.changed_in: dict[str, int] = {}  # preview: changes per environment
+        self.not_compared: list[str] = []  # what was not compared, and why
+        self.envs_not_compared: set[str] = set()  # environments nothing was compared for
 
     def write(self, finding: Finding) -> None:
         if finding.waived and not self.info.verbose:
+            return
+        if finding.rule == "drift.not-compared":
+            if finding.target == finding.file:  # an environment's note names the config as its target
+                self.envs_not_compared.add(finding.environment or "")
+            env = f" ({_text(finding.environment)})" if finding.environment and finding.target != finding.file else ""
+            self.not_compared.append(f"- {_text(finding.message)}{env}")
             return
         if is_difference(finding.rule):
             if finding.rule.startswith("change.") and finding.environment:
@@ -144,6 +152,9 @@ class MarkdownReporter:
             verdict = f"❌ incomplete: {summary.incomplete} {inputs} could not be read or rendered (exit 2)"
         elif summary.exit_code:
             verdict = f"❌ {summary.failing} failing"
+        elif active == len(self.not_compared) and self.info.environments \
+                and self.envs_not_compared >= set(self.info.environments):
+            verdict = "⚪ not compared: nothing here was compared with live state"
         elif active:
             verdict = f"⚠️ {active} below the failing severity"
         else:
@@ -169,6 +180,8 @@ class MarkdownReporter:
             if summary.waived:
                 out.write(f"| waived | {summary.waived} |\n")
             out.write("\n")
+        if self.not_compared:
+            out.write("### Not compared\n\n" + "\n".join(self.not_compared) + "\n\n")
         if self.problems:
             out.write("### Problems\n\n| severity | where | what | rule |\n| --- | --- | --- | --- |\n")
             out.write("\n".join(self.problems) + "\n\n")
