@@ -2,9 +2,9 @@
 
 Where the labels come from (zavoloklom/docker-compose-linter, read from a bare snapshot with ``git show``):
 
-* ``tests/rules/<rule>-rule.spec.ts`` -- the ava tests of each rule.  A test that lints an inline YAML
-  constant (``sourceCode: NAME``, the constant a ``const NAME = `...`;`` template string of the same file)
-  and asserts ``expectedMessages`` is a labeled case.  Each ``getMessage({ serviceName: '<s>', ... })`` in
+* ``tests/rules/<rule>-rule.spec.ts`` -- the ava tests of each rule.  A test that lints a YAML constant
+  of its file (``sourceCode: NAME``, where NAME is a ``const NAME = `...`;`` template string) and asserts
+  ``expectedMessages`` is a labeled case.  Each ``getMessage({ serviceName: '<s>', ... })`` in
   the expected messages names a failing service; every other service of that YAML passes.  File-level
   rules get the single key "file": it fails when the test expects at least one message.
 * ``src/rules/<rule>-rule.ts`` (``defaultOptions``) -- only tests built with the rule's default options

@@ -252,6 +252,8 @@ def command_line(args: argparse.Namespace) -> str:
     parts = ["python scripts/peer_fixtures/run.py", "--mirror", str(args.mirror)]
     for peer in args.peer or []:
         parts += ["--peer", peer]
+    if args.verdicts != VERDICTS:
+        parts += ["--verdicts", str(args.verdicts)]
     if args.write:
         out = Path(args.write).resolve()
         parts += ["--write", str(out.relative_to(ROOT)) if out.is_relative_to(ROOT) else str(args.write)]
