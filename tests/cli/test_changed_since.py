@@ -7,21 +7,8 @@ from pathlib import Path
 
 import pytest
 
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}, namespace: shop}}
-spec:
-  selector: {{matchLabels: {{app: {name}}}}}
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers:
-        - name: app
-          image: {image}
-          envFrom: [{{configMapRef: {{name: settings}}}}]
-"""
-CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {a: b}\n"
+from manifests import CONFIGMAP, deployment
+
 
 
 def _git(cwd: Path, *args: str) -> None:
@@ -35,8 +22,8 @@ def repo(tmp_path: Path) -> Path:
     _git(tmp_path, "config", "user.name", "Dev")
     (tmp_path / "k8s").mkdir()
     (tmp_path / "k8s" / "settings.yaml").write_text(CONFIGMAP)
-    (tmp_path / "k8s" / "old.yaml").write_text(DEPLOYMENT.format(name="old", image="nginx:latest"))
-    (tmp_path / "k8s" / "api.yaml").write_text(DEPLOYMENT.format(name="api", image="ghcr.io/x/api:1.0.0"))
+    (tmp_path / "k8s" / "old.yaml").write_text(deployment("old", "nginx:latest"))
+    (tmp_path / "k8s" / "api.yaml").write_text(deployment("api", "ghcr.io/x/api:1.0.0"))
     _git(tmp_path, "add", ".")
     _git(tmp_path, "commit", "-q", "-m", "base")
     _git(tmp_path, "checkout", "-q", "-b", "feature")
@@ -51,9 +38,9 @@ def _rules_by_file(result) -> dict[str, set[str]]:
 
 
 def test_only_changed_and_new_files_are_reported(trueup, repo: Path) -> None:
-    (repo / "k8s" / "api.yaml").write_text(DEPLOYMENT.format(name="api", image="ghcr.io/x/api:latest"))
+    (repo / "k8s" / "api.yaml").write_text(deployment("api", "ghcr.io/x/api:latest"))
     _git(repo, "commit", "-qam", "latest tag")
-    (repo / "k8s" / "web.yaml").write_text(DEPLOYMENT.format(name="web", image="nginx:1.27"))  # new, untracked
+    (repo / "k8s" / "web.yaml").write_text(deployment("web", "nginx:1.27"))  # new, untracked
     full = trueup("validate", "--format", "json", ".", cwd=repo)
     pr = trueup("validate", "--changed-since", "main", "--format", "json", cwd=repo)
     assert set(_rules_by_file(full)) == {"k8s/api.yaml", "k8s/old.yaml", "k8s/web.yaml"}
@@ -68,7 +55,7 @@ def test_only_changed_and_new_files_are_reported(trueup, repo: Path) -> None:
 
 
 def test_a_reference_broken_in_a_changed_file_is_reported(trueup, repo: Path) -> None:
-    text = DEPLOYMENT.format(name="api", image="ghcr.io/x/api:1.0.0").replace("name: settings", "name: missing")
+    text = deployment("api", "ghcr.io/x/api:1.0.0").replace("name: settings", "name: missing")
     (repo / "k8s" / "api.yaml").write_text(text)
     result = trueup("validate", "--changed-since", "main", "--format", "json", ".", cwd=repo)
     assert "K8S-REFERENCE-EXISTS" in _rules_by_file(result)["k8s/api.yaml"]

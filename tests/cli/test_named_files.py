@@ -11,21 +11,8 @@ from pathlib import Path
 
 import pytest
 
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}, namespace: shop}}
-spec:
-  selector: {{matchLabels: {{app: {name}}}}}
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers:
-        - name: app
-          image: {image}
-          envFrom: [{{configMapRef: {{name: {config}}}}}]
-"""
-CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {a: b}\n"
+from manifests import CONFIGMAP, deployment
+
 SERVICE = """\
 ---
 apiVersion: v1
@@ -41,17 +28,13 @@ def _git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
 
-def _deployment(name: str, config: str = "settings", image: str = "ghcr.io/x/app:1.0.0") -> str:
-    return DEPLOYMENT.format(name=name, config=config, image=image)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     _git(tmp_path, "init", "-q", "-b", "main")
     (tmp_path / "k8s").mkdir()
     (tmp_path / "k8s" / "settings.yaml").write_text(CONFIGMAP)
-    (tmp_path / "k8s" / "old.yaml").write_text(_deployment("old", config="gone", image="nginx:latest"))
-    (tmp_path / "k8s" / "api.yaml").write_text(_deployment("api"))
+    (tmp_path / "k8s" / "old.yaml").write_text(deployment("old", config="gone", image="nginx:latest"))
+    (tmp_path / "k8s" / "api.yaml").write_text(deployment("api"))
     (tmp_path / ".gitignore").write_text("scratch/\n")
     _git(tmp_path, "add", ".")
     return tmp_path
@@ -71,7 +54,7 @@ def test_a_reference_into_an_unnamed_tracked_file_resolves(trueup, repo: Path) -
 
 
 def test_a_broken_reference_in_a_named_file_is_reported_where_it_is(trueup, repo: Path) -> None:
-    (repo / "k8s" / "api.yaml").write_text(_deployment("api", config="missing"))
+    (repo / "k8s" / "api.yaml").write_text(deployment("api", config="missing"))
     result = trueup("validate", "--format", "json", "k8s/api.yaml", cwd=repo)
     assert ("k8s/api.yaml", "K8S-REFERENCE-EXISTS") in _found(result)
     assert {file for file, _ in _found(result)} == {"k8s/api.yaml"}
@@ -80,7 +63,7 @@ def test_a_broken_reference_in_a_named_file_is_reported_where_it_is(trueup, repo
 
 
 def test_one_file_holding_a_service_and_the_deployment_it_misses(trueup, repo: Path) -> None:
-    (repo / "k8s" / "web.yaml").write_text(_deployment("web") + SERVICE.format(name="web", selects="wbe"))
+    (repo / "k8s" / "web.yaml").write_text(deployment("web") + SERVICE.format(name="web", selects="wbe"))
     result = trueup("validate", "--format", "json", "k8s/web.yaml", cwd=repo)
     assert ("k8s/web.yaml", "K8S-SERVICE-MATCHES-PODS") in _found(result)
     # Selecting a Deployment of another tracked file is fine.
@@ -90,7 +73,7 @@ def test_one_file_holding_a_service_and_the_deployment_it_misses(trueup, repo: P
 
 
 def test_a_file_git_ignores_is_not_context(trueup, repo: Path) -> None:
-    (repo / "k8s" / "api.yaml").write_text(_deployment("api", config="local"))
+    (repo / "k8s" / "api.yaml").write_text(deployment("api", config="local"))
     (repo / "scratch").mkdir()
     (repo / "scratch" / "local.yaml").write_text(CONFIGMAP.replace("settings", "local"))
     result = trueup("validate", "--format", "json", "k8s/api.yaml", cwd=repo)
@@ -101,23 +84,23 @@ def test_named_from_a_subdirectory(trueup, repo: Path) -> None:
     """The repository is found from the files named, wherever trueup runs in it."""
     result = trueup("validate", "--format", "json", "api.yaml", cwd=repo / "k8s")
     assert "K8S-REFERENCE-EXISTS" not in {r for _, r in _found(result)}
-    (repo / "k8s" / "api.yaml").write_text(_deployment("api", config="missing"))
+    (repo / "k8s" / "api.yaml").write_text(deployment("api", config="missing"))
     assert "K8S-REFERENCE-EXISTS" in {r for _, r in _found(trueup("validate", "--format", "json", "api.yaml",
                                                                     cwd=repo / "k8s"))}
 
 
 def test_outside_a_repository_no_finding_comes_from_a_file_not_read(trueup, tmp_path: Path) -> None:
-    (tmp_path / "web.yaml").write_text(_deployment("web", config="elsewhere") + SERVICE.format(name="web", selects="wbe"))
+    (tmp_path / "web.yaml").write_text(deployment("web", config="elsewhere") + SERVICE.format(name="web", selects="wbe"))
     result = trueup("validate", "--format", "json", "web.yaml", cwd=tmp_path)
     rules = {r for _, r in _found(result)}
     # The ConfigMap and the pods may be in files not named: nothing is said of them...
     assert not rules & {"K8S-REFERENCE-EXISTS", "K8S-SERVICE-MATCHES-PODS"}
     # ...but the named file's objects are still checked against each other.
-    (tmp_path / "web.yaml").write_text(_deployment("web").replace("labels: {app: web}", "labels: {app: other}"))
+    (tmp_path / "web.yaml").write_text(deployment("web").replace("labels: {app: web}", "labels: {app: other}"))
     assert "K8S-SELECTOR-MATCHES-TEMPLATE" in {r for _, r in _found(
         trueup("validate", "--format", "json", "web.yaml", cwd=tmp_path))}
     # A whole directory named is a whole environment: the reference rules run.
-    (tmp_path / "web.yaml").write_text(_deployment("web", config="elsewhere"))
+    (tmp_path / "web.yaml").write_text(deployment("web", config="elsewhere"))
     assert ("web.yaml", "K8S-REFERENCE-EXISTS") in _found(trueup("validate", "--format", "json", ".", cwd=tmp_path))
 
 

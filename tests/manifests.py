@@ -1,0 +1,23 @@
+"""Small Kubernetes manifests the CLI tests write into repositories."""
+from __future__ import annotations
+
+_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: {namespace}}}
+spec:
+  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers:
+        - name: app
+          image: {image}
+          envFrom: [{{configMapRef: {{name: {config}}}}}]
+"""
+CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {a: b}\n"
+
+
+def deployment(name: str, image: str = "ghcr.io/x/app:1.0.0", config: str = "settings", namespace: str = "shop") -> str:
+    """A Deployment of one container that reads ConfigMap ``config`` (``settings`` is CONFIGMAP)."""
+    return _DEPLOYMENT.format(name=name, image=image, config=config, namespace=namespace)
