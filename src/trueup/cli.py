@@ -164,6 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
     merge = report_do.add_parser("merge", help="combine JSON reports (shards of one run) into one, in any format")
     _common(merge)
     merge.add_argument("reports", nargs="+", metavar="REPORT.json", help="reports written with --format json")
+    merge.add_argument("--allow-mixed", action="store_true",
+                       help="merge reports of different commits or CI runs, and a report or shard given twice")
     merge.add_argument("--previous", metavar="FILE",
                        help="with --format html: a previous JSON report; the page lists what is new and what was resolved")
     merge.add_argument("--history", metavar="FILE", nargs="+", action="extend", default=[],

@@ -84,6 +84,10 @@ def report(
         from .runmeta import collect
 
         run = collect(config.root if config is not None else Path.cwd())
+        if getattr(args, "shard", None):
+            from dataclasses import replace as with_field
+
+            run = with_field(run, shard="{}/{}".format(*args.shard))
     info = RunInfo(merged_from or args.command, tuple(environments), color=color, quiet=args.quiet,
                    verbose=getattr(args, "verbose", False), run=run, **(history or {}))
     reporter, summary_file = in_github_actions(args.format, info, stream, stream is stdout,

@@ -220,7 +220,7 @@ def report_merge(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> 
         raise UsageError("--previous and --history are for --format html")
     config = _find_config(args, required=False)
     paths = [Path(p) for p in args.reports]
-    merged = merge(paths)
+    merged = merge(paths, allow_mixed=args.allow_mixed)
     extra: dict = {}
     if args.previous or args.history:
         from .report.html import history_points, previous_findings

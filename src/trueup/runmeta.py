@@ -36,10 +36,12 @@ class RunMeta:
     ci_run: str | None = None  # the CI run's web page
     prefix: str = ""  # the config's directory within the repository ("" at its top)
     gitlab: bool = False
+    shard: str | None = None  # "I/N" for one shard of a run (drift --shard)
 
     def to_json(self) -> dict[str, Any]:
-        return {"started": self.started, "trueup": self.version, "commit": self.commit, "branch": self.branch,
-                "repository": self.repository, "ci_run": self.ci_run}
+        out = {"started": self.started, "trueup": self.version, "commit": self.commit, "branch": self.branch,
+               "repository": self.repository, "ci_run": self.ci_run}
+        return {**out, "shard": self.shard} if self.shard else out
 
     @property
     def when(self) -> str:

@@ -41,6 +41,58 @@ def test_merged_shards_equal_one_unsharded_run(trueup, repo: Path, shards: int, 
     assert report["environments"] == ["dev", "prod", "staging"]
 
 
+def test_merge_refuses_what_is_not_one_runs_shards(trueup, repo: Path, monkeypatch) -> None:
+    """A shard (or report) given twice would count its files twice; other commits or CI runs are other runs."""
+    for i in (1, 2):
+        trueup("drift", "--shard", f"{i}/2", "--format", "json", "--output", f"s{i}.json", cwd=repo)
+    assert json.loads((repo / "s2.json").read_text())["run"]["shard"] == "2/2"
+    twice = trueup("report", "merge", "s1.json", "s2.json", "s1.json", cwd=repo)
+    assert twice.code == 2 and twice.out == ""
+    assert twice.err == ("trueup: s1.json: the same file is given twice (s1.json and s1.json): its files would count "
+                         "twice; --allow-mixed merges anyway\n")
+    (repo / "copy.json").write_text((repo / "s2.json").read_text())
+    copied = trueup("report", "merge", "s1.json", "s2.json", "copy.json", cwd=repo)
+    assert copied.code == 2 and "the same report is given twice (s2.json and copy.json)" in copied.err
+    first = json.loads((repo / "s1.json").read_text())
+    first["run"]["commit"] = "e" * 40
+    (repo / "one.json").write_text(json.dumps(first))
+    report = json.loads((repo / "s2.json").read_text())
+    report["run"]["commit"] = "f" * 40
+    (repo / "other.json").write_text(json.dumps(report))
+    other = trueup("report", "merge", "one.json", "other.json", cwd=repo)
+    assert other.code == 2 and other.err == (
+        "trueup: one.json: the reports are of different commits: eeeeeeeeeeee (one.json), ffffffffffff (other.json); "
+        "--allow-mixed merges anyway\n")
+    report["run"]["commit"], report["run"]["shard"] = None, "1/2"
+    report["summary"]["files"] += 1
+    (repo / "again.json").write_text(json.dumps(report))
+    assert "shard 1/2 is given twice (s1.json and again.json)" in trueup("report", "merge", "s1.json", "again.json",
+                                                                         cwd=repo).err
+    report["run"]["shard"] = "2/3"
+    (repo / "three.json").write_text(json.dumps(report))
+    assert "different numbers of shards (2, 3)" in trueup("report", "merge", "s1.json", "three.json", cwd=repo).err
+    mixed = trueup("report", "merge", "s1.json", "s2.json", "s1.json", "--allow-mixed", "--format", "json", cwd=repo)
+    assert mixed.code == 1 and json.loads(mixed.out)["summary"]["files"] == \
+        2 * json.loads((repo / "s1.json").read_text())["summary"]["files"] + json.loads((repo / "s2.json").read_text())["summary"]["files"]
+
+
+def test_attempts_of_one_ci_run_are_one_run(trueup, repo: Path, monkeypatch) -> None:
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_SHA": "c" * 40, "GITHUB_SERVER_URL": "https://github.com",
+           "GITHUB_REPOSITORY": "acme/gitops", "GITHUB_RUN_ID": "99"}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    for i, attempt in ((1, "1"), (2, "3")):  # shard 2 re-run on its own
+        monkeypatch.setenv("GITHUB_RUN_ATTEMPT", attempt)
+        trueup("drift", "--shard", f"{i}/2", "--format", "json", "--output", f"s{i}.json", cwd=repo)
+    assert json.loads((repo / "s2.json").read_text())["run"]["ci_run"].endswith("/actions/runs/99/attempts/3")
+    assert trueup("report", "merge", "s1.json", "s2.json", cwd=repo).code == 1
+    monkeypatch.setenv("GITHUB_RUN_ID", "100")
+    trueup("drift", "--shard", "2/2", "--format", "json", "--output", "s2.json", cwd=repo)
+    later = trueup("report", "merge", "s1.json", "s2.json", cwd=repo)
+    assert later.code == 2 and "the reports are of different CI runs: https://github.com/acme/gitops/actions/runs/99" \
+        in later.err
+
+
 def test_every_target_is_in_exactly_one_shard(repo: Path) -> None:
     from trueup.commands import shard
     from trueup.config import load_config

@@ -10,6 +10,7 @@ unsharded run reports. File and document counts add up over the reports.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,8 +114,46 @@ def _key(finding: dict[str, Any]) -> str:
     return json.dumps(finding, sort_keys=True, ensure_ascii=False)
 
 
-def merge(paths: Sequence[Path]) -> Merged:
+def _same_run(paths: Sequence[Path], reports: Sequence[dict[str, Any]]) -> None:
+    """Refuse what would not be one run's shards: a report given twice (by path, by content or by shard)
+    would count its files twice; shards of other numbers of shards, commits or CI runs are other runs."""
+    seen: dict[Any, Path] = {}
+    for path, report in zip(paths, reports):
+        run = report.get("run") if isinstance(report.get("run"), dict) else {}
+        for key, what in ((("path", str(path.resolve())), "the same file"),
+                          (("content", _key(report)), "the same report"),
+                          (("shard", run.get("shard")), f"shard {run.get('shard')}")):
+            if key[1] is None:
+                continue
+            if key in seen:
+                raise InputError(f"{what} is given twice ({seen[key]} and {path}): its files would count twice; "
+                                 "--allow-mixed merges anyway", str(path))
+            seen[key] = path
+    for field_name, what in (("commit", "commits"), ("ci_run", "CI runs")):
+        found: dict[str, Path] = {}
+        for path, report in zip(paths, reports):
+            run = report.get("run") if isinstance(report.get("run"), dict) else {}
+            value = run.get(field_name)
+            if isinstance(value, str):
+                found.setdefault(_ATTEMPT.sub("", value), path)
+        if len(found) > 1:
+            shown = ", ".join(f"{value[:12] if field_name == 'commit' else value} ({path})" for value, path in found.items())
+            raise InputError(f"the reports are of different {what}: {shown}; --allow-mixed merges anyway",
+                             str(next(iter(found.values()))))
+    counts = {run.get("shard", "").split("/")[-1] for run in
+              (r.get("run") if isinstance(r.get("run"), dict) else {} for r in reports) if run.get("shard")}
+    if len(counts) > 1:
+        raise InputError(f"the shards split their runs into different numbers of shards ({', '.join(sorted(counts))}); "
+                         "--allow-mixed merges anyway", str(paths[0]))
+
+
+_ATTEMPT = re.compile(r"/attempts/\d+$")  # a re-run attempt of one CI run is the same run
+
+
+def merge(paths: Sequence[Path], allow_mixed: bool = False) -> Merged:
     reports = [read_report(p) for p in paths]
+    if not allow_mixed:
+        _same_run(paths, reports)
     counts: Counter = Counter()
     first: dict[str, dict[str, Any]] = {}
     order: list[str] = []
