@@ -606,3 +606,71 @@ def test_pr_comment_edits_trueups_own_comment_not_another_bots(runner: Runner) -
     assert edit[:5] == ["gh", "api", "--method", "PATCH", "repos/o/r/issues/comments/4242"]
     assert edit[-1] == f"body=@{runner.temp / 'comment.md'}"
     assert len(runner.calls) == 3
+
+
+# What each call a workflow makes needs of GITHUB_TOKEN (docs.github.com, "Permissions required for
+# GitHub Apps" / the REST endpoints' fine-grained permissions; the actions' own READMEs).
+GH_CALLS = {
+    ("run", "list"): {"actions": "read"}, ("run", "download"): {"actions": "read"}, ("run", "view"): {"actions": "read"},
+    ("issue", "list"): {"issues": "read"}, ("issue", "create"): {"issues": "write"},
+    ("issue", "edit"): {"issues": "write"}, ("issue", "comment"): {"issues": "write"},
+    ("issue", "close"): {"issues": "write"}, ("label", "create"): {"issues": "write"},
+    ("pr", "comment"): {"pull-requests": "write"},
+}
+API_CALLS = [  # gh api: (method, path pattern) -> permission
+    (re.compile(r"^GET repos/[^/]+/[^/]+/issues/[^/]+/comments"), {"pull-requests": "read"}),
+    (re.compile(r"^PATCH repos/[^/]+/[^/]+/issues/comments/"), {"pull-requests": "write"}),
+]
+ACTION_NEEDS = {
+    "actions/checkout": {"contents": "read"},
+    "github/codeql-action/upload-sarif": {"security-events": "write", "actions": "read", "contents": "read"},
+}
+LEVEL = {"none": 0, "read": 1, "write": 2}
+
+
+def _calls(script: str) -> Iterator[dict[str, str]]:
+    """The permissions each gh call of a script needs; an unknown gh call fails the test."""
+    text = re.sub(r"\\\n\s*", " ", script)
+    for match in re.finditer(r"(?<![\w-])gh\s+api\b([^|;&\n)]*)", text):
+        method = re.search(r"--method\s+(\w+)", match.group(1))
+        path = re.search(r'"?(repos/[^"\s]+)', match.group(1))
+        assert path, f"gh api call without a repos/ path: {match.group(0)}"
+        call = f"{method.group(1) if method else 'GET'} {path.group(1).replace('$GITHUB_REPOSITORY', 'o/r')}"
+        found = [need for pattern, need in API_CALLS if pattern.search(call)]
+        assert found, f"gh api call with no known permission: {call}"
+        yield found[0]
+    for group, verb in re.findall(r"(?<![\w-])gh\s+(?!api\b)(\w+)\s+([\w-]+)", text):
+        assert (group, verb) in GH_CALLS, f"gh {group} {verb}: its permission is not known here"
+        yield GH_CALLS[(group, verb)]
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=rel)
+def test_every_call_has_the_permission_it_needs(path: Path) -> None:
+    """A call the token may not make fails on a real runner (403), and continue-on-error would hide
+    it: every gh call and action is matched by the job's permissions block."""
+    data = load(path)
+    for job_id, job in data["jobs"].items():
+        granted = job.get("permissions", data.get("permissions", {}))
+        assert isinstance(granted, dict), f"{job_id}: permissions are listed one by one"
+        for index, step in enumerate(job.get("steps", [])):
+            needs: list[dict[str, str]] = []
+            uses = str(step.get("uses", "")).split("@")[0]
+            needs += [ACTION_NEEDS[uses]] if uses in ACTION_NEEDS else []
+            needs += list(_calls(str(step.get("run", ""))))
+            for need in needs:
+                for scope, level in need.items():
+                    have = granted.get(scope, "none")
+                    assert LEVEL[have] >= LEVEL[level], (
+                        f"{rel(path)} jobs.{job_id}.steps[{index}] ({step.get('name', uses)}): needs {scope}: {level}, "
+                        f"has {have}")
+            if step.get("continue-on-error") and any(_calls(str(step.get("run", "")))):
+                raise AssertionError(f"{rel(path)} jobs.{job_id}.steps[{index}]: continue-on-error would hide a "
+                                     "failed gh call; report it instead")
+
+
+def test_a_history_that_cannot_be_fetched_is_said_in_the_job_summary() -> None:
+    script = step_named(REPO / ".github" / "workflows" / "nightly-drift.yml", "Previous reports")["run"]
+    assert "GITHUB_STEP_SUMMARY" in script and "::warning" in script
+    merge = step_named(REPO / ".github" / "workflows" / "nightly-drift.yml", "Merge")["run"]
+    assert re.search(r'--format markdown --output drift\.md "\$\{since\[@\]\}"', merge), \
+        "the tracking issue's Markdown lists what is new and resolved"

@@ -167,10 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("--allow-mixed", action="store_true",
                        help="merge reports of different commits or CI runs, and a report or shard given twice")
     merge.add_argument("--previous", metavar="FILE",
-                       help="with --format html: a previous JSON report; the page lists what is new and what was resolved")
+                       help="with --format html, json or markdown: a previous JSON report; the report says what is new and "
+                            "what was resolved since")
     merge.add_argument("--history", metavar="FILE", nargs="+", action="extend", default=[],
-                       help="with --format html: earlier JSON reports (oldest first) or an audit log (.jsonl), "
-                            "charted with this run as the last point")
+                       help="with --format html, json or markdown: earlier JSON reports (oldest first) or an audit "
+                            "log (.jsonl), a trend with this run as the last point")
     merge.set_defaults(handler=maintenance.report_merge)
 
     fix = sub.add_parser("fix", help="make live files match the desired state (a dry run unless --apply)")

@@ -216,14 +216,14 @@ def report_merge(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> 
     from .model import Summary
     from .report.merge import merge
 
-    if (args.previous or args.history) and args.format != "html":
-        raise UsageError("--previous and --history are for --format html")
+    if (args.previous or args.history) and args.format not in ("html", "json", "markdown"):
+        raise UsageError("--previous and --history are for --format html, json or markdown")
     config = _find_config(args, required=False)
     paths = [Path(p) for p in args.reports]
     merged = merge(paths, allow_mixed=args.allow_mixed)
     extra: dict = {}
     if args.previous or args.history:
-        from .report.html import history_points, previous_findings
+        from .report.since import history_points, previous_findings
 
         if args.previous:
             extra["previous"] = previous_findings(Path(args.previous))

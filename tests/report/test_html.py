@@ -27,7 +27,7 @@ from test_reporters import FINDINGS, _golden, _render
 from trueup.model import Finding, Severity, Summary
 from trueup.policy.baseline import fingerprint
 from trueup.report import RunInfo, make_reporter
-from trueup.report.html import history_points
+from trueup.report.since import history_points
 
 NOISE = EXAMPLES / "drift" / "k8s-noise"
 IN_CI = bool(os.environ.get("CI"))  # read at import: an autouse fixture clears CI for every test
@@ -196,7 +196,7 @@ def test_cli_report_merge_previous_and_history(nightly: dict) -> None:
     _check_report(Dom(page).root, nightly)
 
 
-def test_history_from_an_audit_log_and_options_only_for_html(trueup, nightly: dict) -> None:
+def test_history_from_an_audit_log_and_options_not_for_sarif(trueup, nightly: dict) -> None:
     log = nightly["dir"] / "audit.jsonl"
     records = [("2025-01-01T03:00:00+00:00", "drift", {"drift.changed": 4}),
                ("2025-01-01T09:00:00+00:00", "validate", {"schema": 7}),
@@ -207,8 +207,8 @@ def test_history_from_an_audit_log_and_options_only_for_html(trueup, nightly: di
     dom = Dom(result.out).root
     assert [t.text for t in dom.all("xlabel")] == ["2025-01-01 03:00", "2025-01-02 03:00", "this run"]
     assert [c.attrs["data-value"] for c in dom.all("pt-violations", "circle")] == ["0", "2", "0"]
-    wrong = trueup("report", "merge", "now.json", "--previous", "prev.json", "--format", "json", cwd=nightly["dir"])
-    assert wrong.code == 2 and "--previous and --history are for --format html" in wrong.err
+    wrong = trueup("report", "merge", "now.json", "--previous", "prev.json", "--format", "sarif", cwd=nightly["dir"])
+    assert wrong.code == 2 and "--previous and --history are for --format html, json or markdown" in wrong.err
 
 
 def _browser() -> str:
@@ -346,3 +346,23 @@ def test_chart_counts_what_the_figures_count_not_waived_or_ignored(tmp_path: Pat
     dom = Dom(page).root
     assert [c.attrs["data-value"] for c in dom.all("pt-drift", "circle")] == ["1", "4"]
     assert [c.attrs["data-value"] for c in dom.all("pt-violations", "circle")] == ["1", "2"]
+
+
+def test_json_and_markdown_say_what_is_new_and_resolved_and_the_trend(trueup, nightly: dict, valid_report) -> None:
+    """The same --previous and --history as the HTML page: the tracking issue (Markdown) and scripts (JSON)."""
+    args = ("report", "merge", "now.json", "--previous", "prev.json", "--history", "h1.json", "h2.json", "now.json")
+    report = valid_report(trueup(*args, "--format", "json", cwd=nightly["dir"]).out)
+    first = nightly["findings"][0]
+    assert [f["new"] for f in report["findings"]] == [True] + [False] * (len(report["findings"]) - 1)
+    assert report["findings"][0]["rule"] == first.rule and report["findings"][0]["path"] == first.path
+    assert [(r["rule"], r["target"], r["path"], r["environment"]) for r in report["resolved"]] == [
+        ("drift.changed", "Deployment/shop/gone", "/spec/replicas", "prod")]
+    assert report["history"] == [{"label": "h1", "drift": 2, "violations": 3}, {"label": "h2", "drift": 9, "violations": 1}]
+    markdown = trueup(*args, "--format", "markdown", cwd=nightly["dir"]).out
+    assert "### Since the previous report: 1 new, 1 resolved\n\n**New**\n\n- " in markdown
+    assert "**Resolved**\n\n- `drift.changed` `Deployment/shop/gone` (prod) at `/spec/replicas`\n" in markdown
+    drift = sum(1 for f in nightly["findings"] if f.rule != "drift.not-compared")
+    assert (f"### Trend (last 3 runs)\n\n| run | drift | violations |\n| --- | ---: | ---: |\n| h1 | 2 | 3 |\n"
+            f"| h2 | 9 | 1 |\n| this run | {drift} | 0 |\n") in markdown
+    plain = trueup("report", "merge", "now.json", "--format", "json", cwd=nightly["dir"]).out
+    assert '"new"' not in plain and '"resolved"' not in plain and '"history"' not in plain

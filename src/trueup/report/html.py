@@ -16,7 +16,6 @@ import re
 from collections import Counter
 from html import escape
 from importlib import resources
-from pathlib import Path
 from typing import IO, Sequence
 
 from ..errors import TrueupError
@@ -304,52 +303,6 @@ class HtmlReporter:
                 f'{f" ({_e(env)})" if env else ""}: {len(rows)} {"difference" if len(rows) == 1 else "differences"}'
                 f'{files}</summary>{_table("diff", "pointer|" + "|".join(self.columns), rows)}</details>')
         return "".join(out) + "</section>"
-
-
-def previous_findings(path: Path) -> tuple:
-    """A previous JSON report's findings as (fingerprint, rule, environment, target, path)."""
-    from .merge import read_report
-
-    found = (Finding.from_json(data) for data in read_report(path)["findings"])
-    return tuple(dict.fromkeys((fingerprint(f), f.rule, f.environment, f.target, f.path) for f in found))
-
-
-def history_points(paths: Sequence[Path], *, skip: Sequence[Path] = (), command: str | None = None) -> tuple:
-    """(label, drift, violations) per earlier run, in the order given: a JSON report is one run
-    (labelled by its file name), an audit log (``.jsonl``) one per record of ``command``;
-    ``skip``: the reports of this run, which is always the last point."""
-    from ..audit import records
-    from .merge import read_report
-
-    def point(label: str, run: dict, by_rule: dict) -> tuple[str, int, int]:
-        """Unwaived findings, as this run's point counts them; only by rule where a run kept no findings."""
-        found = run.get("findings")
-        if isinstance(found, list):
-            by_rule = Counter(f.get("rule") for f in found if isinstance(f, dict) and not f.get("waived"))
-        counted = {rule: n for rule, n in by_rule.items()
-                   if isinstance(rule, str) and rule != "drift.ignored" and rule not in NOTE_RULES}
-        drift = sum(n for rule, n in counted.items() if is_difference(rule))
-        return label, drift, sum(counted.values()) - drift
-
-    current, points = {p.resolve() for p in skip}, []
-    for path in paths:
-        if path.resolve() in current:
-            continue
-        if path.suffix == ".jsonl":
-            points += [point(str(r.get("time", "?"))[:16].replace("T", " "), r, r["counts"].get("by_rule") or {})
-                       for r in records(path) if isinstance(r.get("counts"), dict)
-                       and (command is None or r.get("command") == command)]
-        else:
-            report = read_report(path)
-            points.append(point(_label(path), report, (report.get("summary") or {}).get("by_rule") or {}))
-    return tuple(points)
-
-
-def _label(path: Path) -> str:
-    """A report's name on the chart: its file's stem; the nightly workflow's ``2026-11-20T031700Z``
-    stamps as ``2026-11-20 03:17``."""
-    stamp = re.fullmatch(r"(\d{4}-\d\d-\d\d)T(\d\d)(\d\d)\d\dZ", path.stem)
-    return f"{stamp[1]} {stamp[2]}:{stamp[3]}" if stamp else path.stem
 
 
 def make(stream: IO[str], info: RunInfo) -> HtmlReporter:

@@ -12,6 +12,7 @@ from .. import __version__
 from ..errors import TrueupError
 from ..model import Finding, Summary
 from . import RunInfo
+from .since import Since
 
 SCHEMA_ID = "https://trueup.dev/schemas/report.schema.json"
 
@@ -20,6 +21,8 @@ class JsonReporter:
     def __init__(self, stream: IO[str], info: RunInfo) -> None:
         self.stream = stream
         self.count = 0
+        self.info = info
+        self.since = Since(info.previous) if info.previous is not None else None
         head = {
             "$schema": SCHEMA_ID,
             "tool": "trueup",
@@ -32,11 +35,20 @@ class JsonReporter:
 
     def write(self, finding: Finding) -> None:
         sep = "," if self.count else ""
-        self.stream.write(f"{sep}\n  {json.dumps(finding.to_json(), ensure_ascii=False, default=str)}")
+        data = finding.to_json()
+        if self.since is not None:
+            data["new"] = self.since.see(finding)
+        self.stream.write(f"{sep}\n  {json.dumps(data, ensure_ascii=False, default=str)}")
         self.count += 1
 
     def finish(self, summary: Summary, error: TrueupError | None = None) -> None:
-        tail = {"summary": summary.to_json()}
+        tail: dict = {"summary": summary.to_json()}
+        if self.since is not None:  # what the previous report had that this run does not
+            tail["resolved"] = [{"fingerprint": fp, "rule": rule, "environment": env, "target": target, "path": path}
+                                for fp, (rule, env, target, path) in self.since.resolved()]
+        if self.info.history:
+            tail["history"] = [{"label": label, "drift": drift, "violations": violations}
+                               for label, drift, violations in self.info.history]
         if error is not None:
             tail["summary"]["exit_code"] = 2
             tail["error"] = {"message": error.cause, "file": error.file, "line": error.line, "column": error.column}

@@ -17,14 +17,18 @@ import difflib
 import html
 import json
 import re
+from collections import Counter
 from typing import IO
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
 from ..runmeta import RunMeta
 from . import RunInfo, blame_text, is_difference, sides
+from .since import Since, this_run
 
 FOLD_AFTER = 15  # diff lines; a longer object diff is collapsed
+SINCE_LISTED = 50  # new and resolved findings listed each; the rest are counted
+TREND_ROWS = 14  # runs in the trend table, this one included
 
 
 _LINE_END = re.compile(r"\r\n?|\n")
@@ -91,8 +95,14 @@ class MarkdownReporter:
         self.changed_in: dict[str, int] = {}  # preview: changes per environment
         self.not_compared: list[str] = []  # what was not compared, and why
         self.envs_not_compared: set[str] = set()  # environments nothing was compared for
+        self.since = Since(info.previous) if info.previous is not None else None
+        self.unwaived: Counter = Counter()  # by rule, for this run's point of the trend
 
     def write(self, finding: Finding) -> None:
+        if self.since is not None:
+            self.since.see(finding)
+        if not finding.waived:
+            self.unwaived[finding.rule] += 1
         if finding.waived and not self.info.verbose:
             return
         if finding.rule == "drift.not-compared":
@@ -180,6 +190,10 @@ class MarkdownReporter:
             if summary.waived:
                 out.write(f"| waived | {summary.waived} |\n")
             out.write("\n")
+        if self.since is not None:
+            out.write(self._since())
+        if self.info.history:
+            out.write(self._trend(summary))
         if self.not_compared:
             out.write("### Not compared\n\n" + "\n".join(self.not_compared) + "\n\n")
         if self.problems:
@@ -203,6 +217,31 @@ class MarkdownReporter:
                 title = _code(target) + (f" ({_text(env)})" if env else "")
                 title += (": " + " vs ".join(_code(f) for f in sources)) if sources else ""
                 out.write(f"{title}\n\n{block}\n")
+
+
+    def _since(self) -> str:
+        """What is new since the previous report and what it had that is gone: the tracking
+        issue's first question each morning."""
+        assert self.since is not None
+        new, resolved = self.since.new(), self.since.resolved()
+        out = [f"### Since the previous report: {len(new)} new, {len(resolved)} resolved\n"]
+        for title, entries in (("New", new), ("Resolved", resolved)):
+            if not entries:
+                continue
+            out.append(f"**{title}**\n")
+            for _, (rule, env, target, path) in entries[:SINCE_LISTED]:
+                where = f" ({_text(env)})" if env else ""
+                out.append(f"- {_code(rule)} {_code(target)}{where}" + (f" at {_code(path)}" if path else ""))
+            if len(entries) > SINCE_LISTED:
+                out.append(f"- … and {len(entries) - SINCE_LISTED} more")
+            out.append("")
+        return "\n".join(out) + "\n"
+
+    def _trend(self, summary: Summary) -> str:
+        """The last runs' drift and violations, this one last."""
+        points = [*self.info.history[-(TREND_ROWS - 1):], ("this run", *this_run(self.unwaived))]
+        rows = "".join(f"| {_text(label)} | {drift} | {violations} |\n" for label, drift, violations in points)
+        return f"### Trend (last {len(points)} runs)\n\n| run | drift | violations |\n| --- | ---: | ---: |\n{rows}\n"
 
 
 def _run_line(run: RunMeta) -> str:
