@@ -157,6 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = sub.add_parser("init", help="scaffold a working GitOps repository (config, templates, values, policy, hooks, workflows)")
     init.add_argument("directory", nargs="?", default=".", metavar="DIR", help="where (default: here); nothing is overwritten")
+    init.add_argument("--repo", metavar="URL", help="the git repository the hooks and workflows get trueup from "
+                      "(default: where the installed trueup came from)")
+    init.add_argument("--rev", metavar="REV", help="the tag or commit in it (default: the installed trueup's commit, "
+                      "or its release tag)")
     init.set_defaults(handler=maintenance.init)
 
     report = sub.add_parser("report", help="work with JSON reports of earlier runs")

@@ -11,6 +11,7 @@ from .commands import (
     parse_date, relative_name,
 )
 from .errors import UsageError
+from .pins import PUBLISHED, Pin, installed_pin
 
 
 def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
@@ -239,14 +240,14 @@ def report_merge(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> 
                   merged_from=merged.command, history=extra)
 
 
-REPOSITORY = "https://github.com/trueup-dev/trueup"
 WORKFLOWS = ("pr-check.yml", "nightly-drift.yml")
 
 
-def _scaffold_files() -> dict[str, str]:
+def _scaffold_files(pin: Pin) -> dict[str, str]:
     """Relative path -> text of every file ``trueup init`` writes (``dot-x`` is written ``.x``).
 
-    The two workflows are this repository's own, pointed at the published action and package."""
+    The hooks get trueup from ``pin``; the two workflows are this repository's own, pointed at the
+    pinned action and package (the published ones at the release tag where the pin is not on github.com)."""
     from importlib import resources
 
     from . import __version__
@@ -257,13 +258,16 @@ def _scaffold_files() -> dict[str, str]:
         if path.is_file() and "__pycache__" not in path.parts:
             rel = path.relative_to(root).as_posix()
             name = "/".join("." + part[4:] if part.startswith("dot-") else part for part in rel.split("/"))
-            files[name] = path.read_text(encoding="utf-8").replace("{version}", __version__)
+            files[name] = (path.read_text(encoding="utf-8").replace("{version}", __version__)
+                           .replace("{repo}", pin.repo).replace("{rev}", pin.rev))
     shipped = Path(str(resources.files("trueup"))) / "workflows"
     workflows = shipped if shipped.is_dir() else Path(__file__).resolve().parents[2] / ".github" / "workflows"
-    install = f'"trueup @ git+{REPOSITORY}@v{__version__}"'
+    action = pin.action or f"{PUBLISHED.removeprefix('https://github.com/')}@v{__version__}"
+    repo, rev = action.split("@", 1)
+    install = f'"trueup @ git+https://github.com/{repo}@{rev}"'
     for name in WORKFLOWS:
         text = (workflows / name).read_text(encoding="utf-8")
-        text = text.replace("uses: ./\n", f"uses: {REPOSITORY.removeprefix('https://github.com/')}@v{__version__}\n")
+        text = text.replace("uses: ./\n", f"uses: {action}\n")
         text = text.replace("pip install --disable-pip-version-check .\n", f"pip install --disable-pip-version-check {install}\n")
         files[f".github/workflows/{name}"] = text
     return files
@@ -275,7 +279,10 @@ def init(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     target = Path(args.directory)
     if target.exists() and not target.is_dir():
         raise UsageError("not a directory", str(target))
-    files = _scaffold_files()
+    pin = installed_pin()
+    if args.repo or args.rev:
+        pin = Pin(args.repo or pin.repo, args.rev or pin.rev, "as asked (--repo, --rev)")
+    files = _scaffold_files(pin)
     taken = [name for name in files if (target / name).exists()]
     if taken:
         raise UsageError("exists; trueup init writes only files that are not there yet", str(target / taken[0]))
@@ -293,4 +300,6 @@ def init(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             raise UsageError(f"cannot write: {exc.strerror or exc}", str(target / name)) from None
     where = "" if target.resolve() == Path.cwd().resolve() else f"cd {args.directory} && "
     print(f"trueup: wrote {len(files)} files; next: {where}trueup check", file=stdout)
+    print(f"trueup: hooks get trueup from {pin.repo} at {pin.rev}: {pin.why}; --repo and --rev choose"
+          + ("" if pin.action else "; the workflows use the published action at the release tag"), file=stdout)
     return 0

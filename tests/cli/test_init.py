@@ -21,7 +21,12 @@ EXPECTED = [
 
 def test_init_then_check_passes(trueup, tmp_path: Path) -> None:
     made = trueup("init", "repo", cwd=tmp_path)
-    assert (made.code, made.out) == (0, "trueup: wrote 11 files; next: cd repo && trueup check\n")
+    from trueup.pins import installed_pin
+
+    pin = installed_pin()
+    assert made.code == 0
+    assert made.out.splitlines()[0] == "trueup: wrote 11 files; next: cd repo && trueup check"
+    assert made.out.splitlines()[1].startswith(f"trueup: hooks get trueup from {pin.repo} at {pin.rev}: {pin.why}")
     repo = tmp_path / "repo"
     assert sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file()) == EXPECTED
     check = trueup("check", cwd=repo)

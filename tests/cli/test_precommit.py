@@ -495,3 +495,22 @@ def test_this_repository_passes_its_own_hooks(hooks: Hooks) -> None:
     _only_status_lines(result.stdout)
     assert _status(result.stdout, "trueup validate") == "Passed"  # run, not "(no files to check)Skipped"
     assert _status(result.stdout, "trueup render and validate") == "Passed"
+
+
+def test_a_repository_trueup_init_writes_passes_its_own_hooks(hooks: Hooks, tmp_path: Path) -> None:
+    """init pins what exists (--repo, --rev): the first commit runs the real hooks from that pin."""
+    repo = tmp_path / "fresh"
+    made = _run(sys.executable, "-m", "trueup", "init", repo, "--repo", hooks.path, "--rev", hooks.rev,
+                cwd=tmp_path, env=hooks.env)
+    assert made.returncode == 0, made.stdout
+    assert f"hooks get trueup from {hooks.path} at {hooks.rev}: as asked (--repo, --rev)" in made.stdout
+    config = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text())
+    assert (config["repos"][0]["repo"], config["repos"][0]["rev"]) == (str(hooks.path), hooks.rev)
+    _git(repo, hooks.env, "init", "-q")
+    _git(repo, hooks.env, "config", "user.name", "trueup tests")
+    _git(repo, hooks.env, "config", "user.email", "tests@trueup.invalid")
+    assert _pre_commit(repo, hooks, "install").returncode == 0
+    first = _commit(repo, hooks, "trueup init")
+    assert first.returncode == 0, first.stdout
+    assert _status(first.stdout, "trueup validate") == "Passed"
+    assert _status(first.stdout, "trueup render and validate") == "Passed"

@@ -17,12 +17,13 @@ from urllib.parse import quote
 from .. import __version__
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
+from ..pins import PUBLISHED
 from ..policy.baseline import fingerprint
 from . import RunInfo, context
 from .rule_info import describe
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/trueup-dev/trueup"
+INFORMATION_URI = PUBLISHED
 FINGERPRINT_KEY = "trueupFingerprint/v1"
 SRCROOT = "%SRCROOT%"
 
