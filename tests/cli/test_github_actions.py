@@ -64,3 +64,26 @@ def test_a_clean_run_annotates_nothing(trueup, repo: Path, monkeypatch: pytest.M
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     result = trueup("validate", "examples/live/prod/app.yaml", "--quiet", cwd=repo)
     assert (result.code, result.out) == (0, "")
+
+
+def test_most_severe_annotations_first_and_the_summary_counts_what_github_drops(
+        trueup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GitHub shows ten annotations of each kind per step: the errors come first, and the job
+    summary says how many of each were not shown."""
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {{name: p{n}, namespace: shop}}\n"
+           "spec:\n  containers: [{{name: c, image: 'nginx:latest'}}]\n")
+    for n in range(12):
+        (tmp_path / f"p{n:02}.yaml").write_text(pod.format(n=n))
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = trueup("validate", ".", cwd=tmp_path)
+    levels = [line.split(" ", 1)[0] for line in result.lines if line.startswith("::")]
+    errors, warnings = levels.count("::error"), levels.count("::warning")
+    assert errors > 10 and warnings > 10
+    assert levels == sorted(levels, key=["::error", "::warning", "::notice"].index)  # most severe first
+    assert result.lines[-1].startswith("failed: ")
+    notices = levels.count("::notice")
+    hidden = [f"{errors - 10} errors", f"{notices - 10} notices" if notices > 10 else "", f"{warnings - 10} warnings"]
+    assert (f"> GitHub shows at most 10 annotations of each kind per step: {', '.join(h for h in hidden if h)} "
+            "were not shown on the changed lines") in summary.read_text()

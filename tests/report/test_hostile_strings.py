@@ -254,8 +254,11 @@ def test_every_reporter_writes_any_text(found: list[Finding], verbose: bool) -> 
             assert not re.search(r"@[A-Za-z0-9]", outside) and "<" not in outside
         elif fmt == "github":
             lines = text.split("\n")[:-1]  # the runner reads lines ended by \n
-            assert len(lines) == len([f for f in found if verbose or not f.waived])
-            for line, finding in zip(lines, [f for f in found if verbose or not f.waived]):
+            shown = [f for f in found if verbose or not f.waived]
+            # Most severe first (GitHub shows ten of each kind per step), waived last, else as written.
+            shown = [f for _, f in sorted(enumerate(shown), key=lambda p: (-1 if p[1].waived else -int(p[1].severity), p[0]))]
+            assert len(lines) == len(shown)
+            for line, finding in zip(lines, shown):
                 _, properties, data = _parse_command(line)
                 assert properties["title"] == finding.rule
                 assert properties.get("file") == (no_surrogates(finding.file) if finding.file else None)

@@ -116,7 +116,8 @@ def in_github_actions(fmt: str, info: RunInfo, stream: IO[str], to_stdout: bool,
     the reporter to use and the summary file to close."""
     if os.environ.get("GITHUB_ACTIONS") != "true" or fmt != "text" or not to_stdout:
         return reporter, None
-    extra = [make_reporter("github", stream, info)]
+    annotations = make_reporter("github", stream, info)
+    extra = [annotations]
     handle = None
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if path:
@@ -124,5 +125,8 @@ def in_github_actions(fmt: str, info: RunInfo, stream: IO[str], to_stdout: bool,
             handle = open(path, "a", encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot write the job summary: {exc.strerror}", path) from None
-        extra.append(make_reporter("markdown", handle, info))
-    return Tee(reporter, *extra), handle
+        summary = make_reporter("markdown", handle, info)
+        summary.annotations = annotations  # type: ignore[attr-defined]  (says how many GitHub did not show)
+        extra.append(summary)
+    # The annotations (written at the end, most severe first) go out before the text's summary line.
+    return Tee(annotations, reporter, *extra[1:]), handle

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections import Counter
 from typing import IO
 
 from ..errors import TrueupError
@@ -57,10 +58,17 @@ def message(finding: Finding) -> str:
     return " ".join(parts)
 
 
+# GitHub shows at most this many annotations of each kind (error, warning, notice) per step and
+# drops the rest (docs.github.com, "Workflow commands for GitHub Actions": annotation limits), so
+# they are written most severe first, and how many were not shown is counted.
+SHOWN_PER_LEVEL = 10
+
+
 class GithubReporter:
     def __init__(self, stream: IO[str], info: RunInfo) -> None:
         self.stream = stream
         self.info = info
+        self.pending: list[tuple[int, int, str, str]] = []  # (-severity, order, level, line)
 
     def write(self, finding: Finding) -> None:
         if finding.waived and not self.info.verbose:
@@ -74,9 +82,17 @@ class GithubReporter:
                     props.append(f"col={finding.column}")
         props.append(f"title={escape_property(finding.rule)}")
         level = "notice" if finding.waived else LEVELS[finding.severity]
-        self.stream.write(f"::{level} {','.join(props)}::{escape_data(message(finding))}\n")
+        rank = -1 if finding.waived else -int(finding.severity)
+        self.pending.append((rank, len(self.pending), level, f"::{level} {','.join(props)}::{escape_data(message(finding))}\n"))
+
+    def hidden(self) -> dict[str, int]:
+        """Annotations of each kind beyond what GitHub shows for a step."""
+        counts = Counter(level for _, _, level, _ in self.pending)
+        return {level: n - SHOWN_PER_LEVEL for level, n in counts.items() if n > SHOWN_PER_LEVEL}
 
     def finish(self, summary: Summary, error: TrueupError | None = None) -> None:
+        for _, _, _, line in sorted(self.pending):
+            self.stream.write(line)
         if error is not None:
             where = f"file={escape_property(error.file)}," if error.file else ""
             line = f"line={error.line}," if error.file and error.line else ""

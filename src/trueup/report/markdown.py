@@ -18,7 +18,7 @@ import html
 import json
 import re
 from collections import Counter
-from typing import IO
+from typing import IO, Any
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
@@ -97,6 +97,7 @@ class MarkdownReporter:
         self.envs_not_compared: set[str] = set()  # environments nothing was compared for
         self.since = Since(info.previous) if info.previous is not None else None
         self.unwaived: Counter = Counter()  # by rule, for this run's point of the trend
+        self.annotations: Any = None  # in a job summary: the annotations written beside it (GithubReporter)
 
     def write(self, finding: Finding) -> None:
         if self.since is not None:
@@ -177,6 +178,11 @@ class MarkdownReporter:
         if self.info.run is not None:
             out.write(_run_line(self.info.run) + "\n\n")
         out.write(f"{summary.documents} documents in {summary.files} files; fail on: {summary.fail_label}.\n\n")
+        hidden = self.annotations.hidden() if self.annotations is not None else {}
+        if hidden:
+            counts = ", ".join(f"{n} {level}{'s' if n > 1 else ''}" for level, n in sorted(hidden.items()))
+            out.write(f"> GitHub shows at most 10 annotations of each kind per step: {counts} were not shown on the "
+                      "changed lines (the most severe were). Every finding is listed below.\n\n")
         prod = sorted(env for env in self.changed_in if env.lower().startswith("prod"))
         if prod:
             counts = ", ".join(f"{self.changed_in[env]} in {_text(env)}" for env in prod)
