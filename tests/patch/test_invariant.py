@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -67,8 +68,12 @@ def check_invariant(desired: Any, live: Any, name: str, indented: bool, flow: bo
     assert {(f.rule, f.path) for f in remaining} <= {(f.rule, f.path) for f in findings if f.rule == "drift.extra"}
 
 
+class PatchTestFailed(Exception):
+    """A JSON Patch test op did not hold: the patch is for another state of the object."""
+
+
 def apply_json_patch(doc: Any, ops: list[dict]) -> Any:
-    """RFC 6902 add/replace/remove, written from the RFC for this test."""
+    """RFC 6902 add/replace/remove/test, written from the RFC for this test; a failed test raises."""
     doc = copy.deepcopy(doc)
     for op in ops:
         tokens = [t.replace("~1", "/").replace("~0", "~") for t in op["path"][1:].split("/")]
@@ -76,7 +81,11 @@ def apply_json_patch(doc: Any, ops: list[dict]) -> Any:
         for token in tokens[:-1]:
             parent = parent[int(token)] if isinstance(parent, list) else parent[token]
         last = tokens[-1]
-        if op["op"] == "remove":
+        if op["op"] == "test":
+            found = parent[int(last)] if isinstance(parent, list) else parent.get(last, PatchTestFailed)
+            if found != op["value"]:
+                raise PatchTestFailed(op["path"])
+        elif op["op"] == "remove":
             del parent[int(last) if isinstance(parent, list) else last]
         elif isinstance(parent, list) and op["op"] == "add":
             parent.insert(len(parent) if last == "-" else int(last), op["value"])
@@ -260,3 +269,24 @@ def test_config_patches_leave_no_drift_in_block_and_flow_files(pair: tuple[dict,
                                                                flow: bool | None) -> None:
     desired, live = pair
     check_invariant(desired, live, "live/app.yaml", indented, flow)
+
+
+def test_a_patch_fails_on_an_object_whose_list_moved_instead_of_editing_another_item() -> None:
+    """Each index a JSON Patch op goes through is pinned by a test op on that item's identity."""
+    desired = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop"},
+               "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {
+                   "metadata": {"labels": {"app": "web"}},
+                   "spec": {"containers": [{"name": "app", "image": "web:2.0"}, {"name": "proxy", "image": "envoy:1.30"}]}}}}
+    live = copy.deepcopy(desired)
+    live["spec"]["template"]["spec"]["containers"][0]["image"] = "web:1.9"
+    _, changes = drift_and_changes(desired, dump(live, True), "live/deploy.yaml")
+    with tempfile.TemporaryDirectory() as out:
+        write_patches(changes, Path(out), prune=True)
+        ops = json.loads(next(Path(out).rglob("*.jsonpatch.json")).read_text())
+    assert ops == [{"op": "test", "path": "/spec/template/spec/containers/0/name", "value": "app"},
+                   {"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": "web:2.0"}]
+    assert apply_json_patch(live, ops) == desired
+    moved = copy.deepcopy(live)  # a sidecar injected first since the patch was made
+    moved["spec"]["template"]["spec"]["containers"].reverse()
+    with pytest.raises(PatchTestFailed):
+        apply_json_patch(moved, ops)

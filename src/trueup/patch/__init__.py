@@ -173,6 +173,39 @@ def write_patches(changes: list[Change], out: Path, *, prune: bool = False,
     return written
 
 
+# The keys that name a list item in Kubernetes objects (the +listMapKey of the API's merge lists:
+# containers, env, volumes... by name; volumeMounts by mountPath; ports by containerPort).
+_IDENTITY_KEYS = ("name", "mountPath", "devicePath", "containerPort", "ip", "type")
+
+
+def identity_tests(live: Any, paths: list[str]) -> list[dict[str, Any]]:
+    """RFC 6902 ``test`` ops that pin each list item a path goes through to the item it was when the
+    patch was made (its name, mount path, port...): on an object whose list moved since, ``kubectl
+    patch --type=json`` then fails instead of editing another item. They come first, on the state
+    every op's index refers to (replaces and adds leave indices alone; removals go from the end)."""
+    from ..pointer import escape_token, split_pointer
+
+    tests: dict[str, Any] = {}
+    for path in paths:
+        node, prefix = live, ""
+        for token in split_pointer(path)[:-1] if path.endswith("/-") else split_pointer(path):
+            if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                item = node[int(token)]
+                prefix += f"/{token}"
+                if isinstance(item, dict):
+                    key = next((k for k in _IDENTITY_KEYS if isinstance(item.get(k), (str, int)) and
+                                not isinstance(item.get(k), bool)), None)
+                    if key is not None:
+                        tests.setdefault(f"{prefix}/{escape_token(key)}", item[key])
+                node = item
+            elif isinstance(node, dict) and token in node:
+                prefix += f"/{escape_token(token)}"
+                node = node[token]
+            else:
+                break
+    return [{"op": "test", "path": where, "value": value} for where, value in tests.items()]
+
+
 def _kubernetes(target: str, changes: list[Change], out: Path, written: Written, prune: bool) -> None:
     """RFC 6902 operations in an order that keeps every index valid: replaces, adds (list items
     appended with ``-``), then removals from the highest index down."""
@@ -180,6 +213,7 @@ def _kubernetes(target: str, changes: list[Change], out: Path, written: Written,
     names = {"set": "replace", "add": "add"}
     ops = [{"op": "remove", "path": op.pointer} if op.op == "remove" else
            {"op": names[op.op], "path": op.pointer, "value": op.value} for op in ordered(edits)]
+    ops = [*identity_tests(changes[0].live.data, [op["path"] for op in ops]), *ops] if ops else ops
     stem = "kubernetes/" + object_stem(target)
     lives = {id(c.live.data): c.live for c in changes}  # one object's changes share its documents
     secret = _secret(changes[0].desired) or any(_secret(live) for live in lives.values())
