@@ -38,10 +38,12 @@ def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     applied = []
     for new in new_files:
         if not args.apply:
-            shown = " holds a secret; diff not shown" if new.secret else ""
+            diff = new.shown_diff()
+            shown = "" if not new.secret else " secret values masked" if diff is not None else \
+                " holds a secret and does not parse; diff not shown"
             print(f"would create {new.name}:{shown}", file=stdout)
-            if not new.secret:
-                stdout.write(new.diff)
+            if diff is not None:
+                stdout.write(diff)
             continue
         result = create_file(new)
         applied.append(result)
@@ -51,12 +53,14 @@ def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     for edit in edits:
         count = sum(1 for c in changes if relative_name(c.live.source.file) == edit.name)
         if not args.apply:
-            shown = "holds a secret; diff not shown" if edit.secret else ""
+            diff = edit.shown_diff()
+            shown = "" if not edit.secret else "secret values masked" if diff is not None else \
+                "holds a secret and does not parse; diff not shown"
             what = "remove" if edit.deleted else "fix"
             counted = f" ({count} {'value' if count == 1 else 'values'})" if count else ""
             print(f"would {what} {edit.name}{counted}{': ' + shown if shown else ':'}", file=stdout)
-            if not edit.secret:
-                stdout.write(edit.diff)
+            if diff is not None:
+                stdout.write(diff)
             continue
         result = apply_edit(edit)
         applied.append(result)

@@ -116,6 +116,27 @@ def redact_known(text: str) -> str:
     return _known.sub(MASK, text) if _known is not None else text
 
 
+def mask_in_text(text: str, values: Iterable[Any]) -> str:
+    """``text`` (a diff, say) with every occurrence of the given secret values masked, whatever
+    their length: each line of a multi-line value on its own (a diff shows it line by line), and
+    each value's base64 form. Over-masking (a short value that also occurs in other words) is the
+    safe side."""
+    pieces: set[str] = set()
+    for value in values:
+        if isinstance(value, bool) or value is None:
+            continue
+        text_value = str(value)
+        for piece in [text_value, *text_value.splitlines()]:
+            piece = piece.strip()
+            if piece and piece != MASK:
+                pieces.add(piece)
+                pieces.add(base64.b64encode(piece.encode("utf-8", "surrogatepass")).decode("ascii").rstrip("="))
+    if not pieces:
+        return redact_known(text)
+    pattern = re.compile("|".join(re.escape(p) for p in sorted(pieces, key=len, reverse=True)))
+    return redact_known(pattern.sub(MASK, text))
+
+
 def secret_values(value: Any, secret: bool = False, kind: str = "config") -> Iterator[Any]:
     """The scalars that ``mask`` would hide because of where they sit (their key, a secret
     container, the flag before them), and a Kubernetes Secret's values, decoded."""

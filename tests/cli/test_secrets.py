@@ -160,7 +160,8 @@ def test_values_a_template_writes_into_other_strings_are_masked_everywhere(trueu
         everything += result.out + result.err
     assert '"replicas"' in everything or "/data/replicas" in everything  # the ordinary change is shown
     dry = trueup("fix", cwd=tmp_path)
-    assert "would fix live/cm.yaml (4 values): holds a secret; diff not shown" in dry.out
+    assert "would fix live/cm.yaml (4 values): secret values masked\n" in dry.out
+    assert '-  replicas: "2"\n' in dry.out and '+  replicas: "3"\n' in dry.out  # shown, its secrets masked
     everything += dry.out + dry.err
     everything += (tmp_path / ".trueup/audit.jsonl").read_text()
     assert _everything_says(everything, hidden) == []

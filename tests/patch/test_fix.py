@@ -47,7 +47,9 @@ def test_dry_run_shows_and_writes_nothing(trueup, repo: Path) -> None:
     assert result.code == 0
     assert "would fix live/app.yaml (2 values):\n--- a/live/app.yaml\n+++ b/live/app.yaml\n" in result.out
     assert "-port: 9090\n+port: 8080\n" in result.out
-    assert "would fix live/db.yaml (1 value): holds a secret; diff not shown" in result.out
+    # A file holding a secret shows its diff with the secret values masked, never hidden wholesale.
+    assert "would fix live/db.yaml (1 value): secret values masked\n" in result.out
+    assert "-password: ********\n+password: ********\n" in result.out
     assert "n3w-pa55" not in result.out and "old-pa55" not in result.out
     assert result.out.endswith("dry run: 2 files would change; run with --apply to write them\n")
     assert (repo / "live/app.yaml").read_bytes() == before
@@ -152,7 +154,8 @@ def test_a_secret_in_the_diffs_context_lines_is_never_shown(trueup, write, tmp_p
     write("templates/app.yaml", "port: 8080\npassword: ctx-hunter2-secret\n")
     write("live/app.yaml", "port: 9090\npassword: ctx-hunter2-secret\n")
     dry = trueup("fix", cwd=tmp_path)
-    assert "would fix live/app.yaml (1 value): holds a secret; diff not shown" in dry.out
+    assert "would fix live/app.yaml (1 value): secret values masked\n" in dry.out
+    assert "-port: 9090\n+port: 8080\n password: ********\n" in dry.out
     assert "ctx-hunter2-secret" not in dry.out + dry.err
     trueup("drift", "--patches", "out", cwd=tmp_path)
     patch = tmp_path / "out/live/app.yaml.patch"

@@ -36,7 +36,8 @@ def repo(write, tmp_path: Path) -> Path:
 def test_missing_files_are_shown_then_created(trueup, repo: Path) -> None:
     dry = trueup("fix", cwd=repo)
     assert dry.code == 0
-    assert dry.lines == ["would create live/conf/db.yaml: holds a secret; diff not shown",
+    assert dry.lines == ["would create live/conf/db.yaml: secret values masked", "--- /dev/null",
+                         "+++ b/live/conf/db.yaml", "@@ -0,0 +1 @@", "+password: ********",
                          "would create live/conf/extra/new.json:", "--- /dev/null", "+++ b/live/conf/extra/new.json",
                          "@@ -0,0 +1 @@", '+{"x": 1}', "dry run: 2 files would change; run with --apply to write them"]
     assert "cr3ate-secret-pw" not in dry.out + dry.err

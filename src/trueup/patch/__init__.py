@@ -60,6 +60,23 @@ def _secret(doc: Document) -> bool:
     return holds_secret(doc.data, doc.kind)
 
 
+def masked_diff(diff: str, texts: Sequence[str], source: Source) -> str | None:
+    """``diff`` with the secret values of every document of ``texts`` masked (None: a text does not parse)."""
+    from ..mask import mask_in_text, secret_values
+
+    values: list[Any] = []
+    for text in texts:
+        if not text:
+            continue
+        try:
+            loaded = load_text(text, file=source.file, name=source.name, fmt=source.format)
+        except TrueupError:
+            return None
+        for doc in loaded.documents:
+            values.extend(secret_values(doc.data, kind=doc.kind))
+    return mask_in_text(diff, values)
+
+
 def text_holds_secret(text: str, source: Source) -> bool:
     """Whether any document of the text would be masked on display (unreadable text counts as yes)."""
     try:
@@ -115,6 +132,13 @@ class FileEdit:
     def diff(self) -> str:
         diff = unified_diff(self.source.text, self.text, self.name)
         return diff.replace(f"+++ b/{self.name}\n", "+++ /dev/null\n", 1) if self.deleted else diff
+
+    def shown_diff(self) -> str | None:
+        """The diff as it may be printed: every secret value of the file, before and after, masked;
+        None when the file cannot be read well enough to know them (then nothing is shown)."""
+        if not self.secret:
+            return self.diff
+        return masked_diff(self.diff, [self.source.text, self.text], self.source)
 
 
 def write_creations(creations: list[tuple[str, Document, str | None]], out: Path, written: Written,

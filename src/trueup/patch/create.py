@@ -33,6 +33,17 @@ class NewFile:
     def diff(self) -> str:
         return unified_diff("", self.text, self.name).replace(f"--- a/{self.name}", "--- /dev/null", 1)
 
+    def shown_diff(self) -> str | None:
+        """The diff as it may be printed: the file's secret values masked (None: it does not parse)."""
+        if not self.secret:
+            return self.diff
+        from ..load import detect_format
+        from ..model import Source
+        from . import masked_diff
+
+        source = Source(file=self.name, name=self.name, text=self.text, format=detect_format(self.name) or "yaml")
+        return masked_diff(self.diff, [self.text], source)
+
 
 def plan_creations(creations: Sequence[tuple[str, Document, Any]],
                    roots: Sequence[tuple[str, Path]]) -> tuple[list[NewFile], list[str]]:
