@@ -385,7 +385,11 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
 def _blamed(args: argparse.Namespace, config: Any, findings: Iterable[Any], layers: dict,
             root: Path | None = None, search: Path | None = None) -> Iterable[Any]:
     """``root``: what file names are relative to (the config's root unless given); ``search``:
-    where the repository is looked for (``root`` unless given)."""
+    where the repository is looked for (``root`` unless given). Drift on a template line that only
+    imports or calls a macro points at the values-file line that sets the value first."""
+    from .provenance import where_set
+
+    findings = where_set(findings, root or config.root, layers) if layers is not None else findings
     if getattr(args, "no_blame", False):
         return findings
     from .blame import with_blame
