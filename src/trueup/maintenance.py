@@ -228,13 +228,13 @@ def report_merge(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> 
     merged = merge(paths, allow_mixed=args.allow_mixed)
     extra: dict = {}
     if args.previous or args.history:
-        from .report.since import history_points, previous_findings
+        from .report.since import history, previous_findings
 
         if args.previous:
             extra["previous"] = previous_findings(Path(args.previous))
         # A history file that is one of the reports merged is this run, which is always the last point.
-        extra["history"] = history_points([Path(h) for h in args.history], skip=paths,
-                                          command=None if merged.command == "report merge" else merged.command)
+        extra["history"], extra["env_history"] = history(
+            [Path(h) for h in args.history], skip=paths, command=None if merged.command == "report merge" else merged.command)
     if args.fail_on is None and merged.fail_on is not None:  # the threshold the reports were made with
         args.fail_on = merged.fail_on
     summary = Summary(fail_on=_threshold(args, config))

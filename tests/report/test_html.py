@@ -17,6 +17,7 @@ import shutil
 import struct
 import subprocess
 import zlib
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -366,3 +367,15 @@ def test_json_and_markdown_say_what_is_new_and_resolved_and_the_trend(trueup, ni
             f"| h2 | 9 | 1 |\n| this run | {drift} | 0 |\n") in markdown
     plain = trueup("report", "merge", "now.json", "--format", "json", cwd=nightly["dir"]).out
     assert '"new"' not in plain and '"resolved"' not in plain and '"history"' not in plain
+
+
+def test_the_chart_draws_each_environments_drift(trueup, nightly: dict) -> None:
+    """With runs of more than one environment, a line of drift per environment: the earlier reports'
+    findings say their environment (all prod here), this run has prod and dev."""
+    dom = Dom(nightly["page"].read_text()).root
+    lines = {p.attrs["data-env"]: p for p in dom.all("series-env", "polyline")}
+    assert sorted(lines) == ["dev", "prod"]
+    values = {env: [c.attrs["data-value"] for c in dom.all("pt-env", "circle") if c.attrs["data-env"] == env]
+              for env in lines}
+    now = Counter(f.environment for f in nightly["findings"] if f.rule == "drift.changed")
+    assert values == {"prod": ["2", "9", str(now["prod"])], "dev": ["0", "0", str(now["dev"])]}

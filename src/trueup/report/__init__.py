@@ -32,6 +32,7 @@ class RunInfo:
     previous: tuple | None = None
     # Earlier runs, oldest first, (label, drift, violations) each; the current run comes after them.
     history: tuple = ()
+    env_history: tuple = ()  # beside each point of history: its drift per environment ({} when not known)
     run: RunMeta | None = None  # when, which commit, which CI run (formats that keep a record)
 
 

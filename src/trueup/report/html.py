@@ -63,8 +63,10 @@ def _line_diff(live: str, desired: str) -> str:
     return '<table class="linediff">' + "".join(rows + [skip] * (end < len(a))) + "</table>"
 
 
-def _chart(points: Sequence[tuple[str, int, int]]) -> str:
-    """Drift and violations per run: two polylines with a point per run, the last one this run."""
+def _chart(points: Sequence[tuple[str, int, int]], by_env: Sequence[dict[str, int]] = ()) -> str:
+    """Drift and violations per run: two polylines with a point per run, the last one this run;
+    with runs of more than one environment, a thinner line of drift per environment too (over the
+    runs that say their environments)."""
     width, height, right, top, bottom = 760, 270, 20, 16, 86
     # Labels are rotated to end at their point: the first one needs room on the left.
     left = max(48, round(len(points[0][0][:28]) * 11 * 0.62 * 0.866) + 8)
@@ -95,6 +97,20 @@ def _chart(points: Sequence[tuple[str, int, int]]) -> str:
                 f'<title>{_e(p[0])}: {p[index]} {name}</title></circle>' for i, p in enumerate(points)]
         out.append(f'<rect class="pt-{name}" x="{index * 110 - 52}" y="{height - 16}" width="12" height="4"/>'
                    f'<text x="{index * 110 - 36}" y="{height - 11}">{name}</text>')
+    envs = sorted({env for counts in by_env for env in counts})
+    if len(envs) > 1:
+        for number, env in enumerate(envs):
+            known = [(i, counts.get(env, 0)) for i, counts in enumerate(by_env) if counts]
+            coords = " ".join(f"{x(i)},{y(value)}" for i, value in known)
+            shade = f"env-{number % 6}"
+            out.append(f'<polyline class="series series-env {shade}" data-env="{_e(env)}" points="{coords}">'
+                       f'<title>{_e(env)}: drift</title></polyline>')
+            out += [f'<circle class="pt pt-env {shade}" data-env="{_e(env)}" cx="{x(i)}" cy="{y(value)}" r="2.5" '
+                    f'data-value="{value}"><title>{_e(points[i][0])}: {value} drift in {_e(env)}</title></circle>'
+                    for i, value in known]
+            if number < 5:  # the legend has room for five
+                out.append(f'<rect class="pt-env {shade}" x="{250 + number * 100}" y="{height - 16}" width="12" '
+                           f'height="2"/><text x="{266 + number * 100}" y="{height - 11}">{_e(env[:12])}</text>')
     return "".join(out) + "</svg>"
 
 
@@ -216,7 +232,14 @@ class HtmlReporter:
         # What the figures and the status tables count: unwaived findings, ignored differences apart.
         drift = sum(c["drift"] for c in self.status.values())
         points = [*self.info.history, ("this run", drift, sum(c["violations"] for c in self.status.values()))]
-        return f'<section id="history"><h2>Drift and violations over {len(points)} runs</h2>{_chart(points)}</section>'
+        now: Counter = Counter()
+        for (env, _), counts in self.status.items():
+            if env:
+                now[env] += counts["drift"]
+        earlier = list(self.info.env_history) or [{}] * len(self.info.history)
+        by_env = [*earlier, dict(now)]
+        return (f'<section id="history"><h2>Drift and violations over {len(points)} runs</h2>'
+                f'{_chart(points, by_env)}</section>')
 
     def _changes(self) -> str:
         if self.info.previous is None:

@@ -55,15 +55,25 @@ def history_points(paths: Sequence[Path], *, skip: Sequence[Path] = (), command:
     """(label, drift, violations) per earlier run, in the order given: a JSON report is one run
     (labelled by its file name), an audit log (``.jsonl``) one per record of ``command``;
     ``skip``: the reports of this run, which is always the last point."""
+    return history(paths, skip=skip, command=command)[0]
+
+
+def history(paths: Sequence[Path], *, skip: Sequence[Path] = (), command: str | None = None) -> tuple[tuple, tuple]:
+    """``history_points``, and beside each point the drift per environment of that run (a JSON
+    report's findings say their environment; an audit record counts by rule only: ``{}``)."""
     from ..audit import records
     from .merge import read_report
 
-    def point(label: str, run: dict, by_rule: dict) -> tuple[str, int, int]:
+    def point(label: str, run: dict, by_rule: dict) -> tuple[tuple[str, int, int], dict[str, int]]:
         """Unwaived findings, as this run's point counts them; only by rule where a run kept no findings."""
         found = run.get("findings")
+        by_env: Counter = Counter()
         if isinstance(found, list):
-            by_rule = Counter(f.get("rule") for f in found if isinstance(f, dict) and not f.get("waived"))
-        return (label, *this_run(by_rule))
+            kept = [f for f in found if isinstance(f, dict) and not f.get("waived")]
+            by_rule = Counter(f.get("rule") for f in kept)
+            by_env.update(str(f.get("environment")) for f in kept
+                          if isinstance(f.get("rule"), str) and is_difference(f["rule"]) and f.get("environment"))
+        return (label, *this_run(by_rule)), dict(by_env)
 
     current, points = {p.resolve() for p in skip}, []
     for path in paths:
@@ -76,7 +86,7 @@ def history_points(paths: Sequence[Path], *, skip: Sequence[Path] = (), command:
         else:
             report = read_report(path)
             points.append(point(_label(path), report, (report.get("summary") or {}).get("by_rule") or {}))
-    return tuple(points)
+    return tuple(p for p, _ in points), tuple(e for _, e in points)
 
 
 def _label(path: Path) -> str:
