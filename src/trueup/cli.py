@@ -207,8 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     drift = sub.add_parser("drift", help="compare desired state with live files; exit 1 when they differ")
     _common(drift)
     drift.add_argument("--env", metavar="ENV", action="append", default=[], help="environment (repeatable; default: all)")
-    drift.add_argument("--shard", metavar="I/N", type=_shard, help="drift only the I-th of N slices of the targets "
-                       "(deterministic; merge the shards' JSON reports with `trueup report merge`)")
+    drift.add_argument("--shard", metavar="I/N", type=_shard,
+                       help="drift only the I-th of N shares of the work: each Kubernetes object and each other file "
+                            "belongs to one shard by a stable hash, across and within targets, with or without "
+                            "trueup.yaml (merge the shards' JSON reports with `trueup report merge`)")
     drift.add_argument("--desired", metavar="DIR", type=Path, help="desired files, without a config (with --live)")
     drift.add_argument("--live", metavar="DIR", type=Path, help="live files, without a config (with --desired)")
     drift.add_argument("--namespace", metavar="NS", default="default", help="namespace of objects that name none (config-free form)")

@@ -9,10 +9,13 @@ import argparse
 import hashlib
 import os
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Sequence
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from . import progress
 from .errors import TrueupError, UsageError
+
+if TYPE_CHECKING:
+    from .shards import Shard
 
 
 def _find_config(args: argparse.Namespace, required: bool) -> Any:
@@ -225,7 +228,7 @@ def _environments(args: argparse.Namespace, config: Any) -> list[str]:
 def _rendered_findings(
     config: Any, envs: Sequence[str], checker: Any, summary: Any, *, drift: bool = False, verbose: bool = False,
     changes: list | None = None, creations: list | None = None, layers: dict | None = None,
-    wanted: Callable[[str, str], bool] | None = None, notes: Sequence[Any] = (),
+    wanted: Callable[[str, str], bool] | None = None, notes: Sequence[Any] = (), shard: Any = None,
 ) -> Iterable[Any]:
     """``layers``: when given, receives each environment's values files (documents), for blame;
     ``wanted(env, output)``: which templates to render (all by default); ``notes``: findings about
@@ -240,7 +243,7 @@ def _rendered_findings(
             layers[env] = rendered.values.layers
         yield from check_rendered(
             rendered, checker, config, summary, config.templates.strip("/"), drift=drift, verbose=verbose,
-            changes=changes, creations=creations,
+            changes=changes, creations=creations, shard=shard,
         )
         yield from (note for note in notes if note.environment == env)
 
@@ -348,37 +351,36 @@ def drift(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     if args.desired is not None or args.live is not None:
         if args.desired is None or args.live is None:
             raise UsageError("give both --desired DIR and --live DIR (or --env ENV with a trueup.yaml)")
-        if args.shard:
-            raise UsageError("--shard splits the targets of trueup.yaml; it does not apply to --desired/--live")
         config = _find_config(args, required=False)
         summary = Summary(fail_on=_threshold(args, config))
         changes: list = []
         creations: list = []
+        from .shards import Shard
+
         findings = _blamed(args, config, _tree_drift(args.desired, args.live, args.namespace, config, summary, changes,
-                                                     creations, verbose=args.verbose), {}, root=Path.cwd(),
+                                                     creations, verbose=args.verbose,
+                                                     shard=Shard(*args.shard) if args.shard else None), {}, root=Path.cwd(),
                            search=Path(args.desired))
         return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, [], stdout, stderr)
+    from .shards import Shard
+
     config = _find_config(args, required=True)
-    wanted = None
-    every = list(config.targets)
-    if args.shard:
-        config.targets = shard(config.targets, *args.shard)
-        wanted = _shard_templates(every, config.targets, first=args.shard[0] == 1)
+    part = Shard(*args.shard) if args.shard else None
     envs = _environments(args, config)
-    uncovered = not_compared(config, every, envs)
+    uncovered = not_compared(config, config.targets, envs)
     if len(uncovered) == len(envs):
         raise UsageError(f"nothing to compare: no target of {config.display} with a live side covers "
                          f"{', '.join(envs)}", config.display)
-    if args.shard and args.shard[0] != 1:
-        uncovered = []  # reported once, by the first shard
-    uncovered += targets_not_compared(config, config.targets, envs, every)  # the shard's own targets
+    uncovered += targets_not_compared(config, config.targets, envs)
+    if part is not None and part.index != 1:
+        uncovered = []  # notes about the whole run: reported once, by the first shard
     summary = Summary(fail_on=_threshold(args, config))
     changes: list = []
     creations: list = []
     layers: dict = {}
     findings = _blamed(args, config, _rendered_findings(config, envs, None, summary, drift=True, verbose=args.verbose,
                                                         changes=changes, creations=creations, layers=layers,
-                                                        wanted=wanted, notes=uncovered), layers)
+                                                        notes=uncovered, shard=part), layers)
     return report(args, config, _with_patches(args, findings, changes, stderr, creations), summary, envs, stdout, stderr)
 
 
@@ -397,30 +399,10 @@ def _blamed(args: argparse.Namespace, config: Any, findings: Iterable[Any], laye
     return with_blame(findings, root or config.root, layers, search)
 
 
-def _shard_templates(every: Sequence[Any], mine: Sequence[Any], first: bool) -> Callable[[str, str], bool]:
-    """Which rendered files a drift shard renders: its targets' files, and on the first shard also
-    those no target takes (so their render errors are reported once); the merged shards then
-    report what one run would."""
-    from .globs import match_any
-
-    def taken(targets: Sequence[Any], env: str, output: str) -> bool:
-        return any(t.applies_to(env) and match_any(t.desired, output) for t in targets)
-
-    def wanted(env: str, output: str) -> bool:
-        return taken(mine, env, output) or (first and not taken(every, env, output))
-
-    return wanted
-
-
-def shard(targets: Sequence[Any], index: int, total: int) -> list[Any]:
-    """The ``index``-th of ``total`` slices (1-based): targets by name, dealt round-robin, so each
-    slice gets its share and every target exactly one slice, the same on every machine."""
-    ordered = sorted(targets, key=lambda t: t.name)
-    return [t for k, t in enumerate(ordered) if k % total == index - 1]
-
-
 def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary: Any, changes: list,
-                creations: list, verbose: bool = False) -> Iterable[Any]:
+                creations: list, verbose: bool = False, shard: Shard | None = None) -> Iterable[Any]:
+    """A config-free drift of two trees; ``shard``: only its work units (objects and files), each
+    file counted by one shard."""
     from .drift import Context, drift
     from .targets import load_tree
 
@@ -428,13 +410,17 @@ def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary:
     for name, root in (("desired", desired), ("live", live)):
         if not root.is_dir():
             raise UsageError(f"--{name} must be a directory", str(root))
-        trees[name] = load_tree(root, root.as_posix().rstrip("/"), config)
-        yield from trees[name].findings
-    summary.files = len(trees["desired"].live) + len(trees["live"].live)
-    summary.documents = sum(len(s.documents) for t in trees.values() for s in t.live)
+        trees[name] = load_tree(root, root.as_posix().rstrip("/"), config,
+                                keep=(lambda doc, rel: shard.keeps(doc, "", rel, namespace)) if shard else None)
+        yield from (f for f in trees[name].findings if shard is None or shard.counts(f"{name}\0{f.file}"))
+    counted = [n for name, t in trees.items() for rel, n in t.read.items()
+               if shard is None or shard.counts(f"{name}\0{rel}")]
+    summary.files = len(counted)
+    summary.documents = sum(counted)
     context = Context(namespace=namespace, changes=changes, creations=creations, live_root=live.as_posix().rstrip("/"),
                       verbose=verbose, **({"appliers": config.appliers} if config.appliers is not None else {}),
-                      unreadable=frozenset(trees["desired"].unreadable | trees["live"].unreadable))
+                      unreadable=frozenset(trees["desired"].unreadable | trees["live"].unreadable),
+                      secrets=(*trees["desired"].secrets, *trees["live"].secrets))
     yield from drift(trees["desired"].live, trees["live"].live, context)
 
 

@@ -157,6 +157,12 @@ def secret_values(value: Any, secret: bool = False, kind: str = "config") -> Ite
     elif isinstance(value, list):
         for v, flagged in zip(value, _after_flag(value)):
             yield from secret_values(v, secret or flagged)
+            # An item written KEY=value (compose's environment list, --password=x in args)
+            # holds a secret when its key names one.
+            if isinstance(v, str) and "=" in v and not secret and not flagged:
+                key, held = v.split("=", 1)
+                if held and is_secret_key(key.lstrip("-").strip()):
+                    yield held
     elif secret and value is not None and value != MASK and not isinstance(value, bool):
         yield value
 

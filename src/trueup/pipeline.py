@@ -20,6 +20,7 @@ from .validate import SchemaValidator
 
 if TYPE_CHECKING:
     from .render import Rendered
+    from .shards import Shard
 
 
 @dataclass
@@ -151,11 +152,13 @@ def check_rendered(
     changes: list | None = None,
     creations: list | None = None,
     outputs: list[tuple[str, list]] | None = None,
+    shard: Shard | None = None,
 ) -> Iterator[Finding]:
     """Load each rendered file once; validate it (unless ``checker`` is None), then drift the targets.
 
     ``outputs``: when given, receives each rendered path with its loaded documents. A rendered
-    file that does not parse is the template's error (``input.render``: the run is incomplete)."""
+    file that does not parse is the template's error (``input.render``: the run is incomplete).
+    ``shard``: a drift shard's work units only (every file is rendered; each is counted by one shard)."""
     from .desired import load_rendered
 
     env = rendered.name
@@ -166,7 +169,7 @@ def check_rendered(
     loaded_outputs: list[tuple[str, Loaded]] = []
     for number, output in enumerate(rendered.outputs, 1):
         progress.step(f"validate {env}" if checker is not None else f"load {env}", number, len(rendered.outputs))
-        summary.files += 1
+        summary.files += shard is None or shard.counts(output.output)
         try:
             target = config.target_for(output.output, env)
             loaded = load_rendered(output, display_root, config.limits, target.kind if target else None)
@@ -183,16 +186,17 @@ def check_rendered(
         # CRDs first: a custom resource may come before the definition that validates it.
         for _, loaded in loaded_outputs:
             yield from (replace(f, environment=env) for f in checker.schemas.add_crds(loaded.documents))
-    for _, loaded in loaded_outputs:
+    for name, loaded in loaded_outputs:
         if checker is None:
-            summary.documents += len(loaded.documents)
+            summary.documents += len(loaded.documents) if shard is None or shard.counts(name) else 0
             continue
         yield from (replace(f, environment=env) for f in check_loaded(loaded, checker, summary))
     if checker is not None:
         documents = [doc for _, docs in outputs for doc in docs]
         yield from (replace(f, environment=env) for f in checker.cross(documents))
     if drift:
-        yield from drift_targets(config, env, outputs, verbose=verbose, changes=changes, creations=creations)
+        yield from drift_targets(config, env, outputs, verbose=verbose, changes=changes, creations=creations,
+                                 shard=shard)
 
 
 def _project_variables(rendered: RenderedEnvironment, loaded_outputs: list[tuple[str, Loaded]]) -> None:
@@ -213,9 +217,9 @@ def _project_variables(rendered: RenderedEnvironment, loaded_outputs: list[tuple
 
 def drift_targets(
     config: Config, env: str | None, outputs: list[tuple[str, list]], *, verbose: bool = False,
-    changes: list | None = None, creations: list | None = None,
+    changes: list | None = None, creations: list | None = None, shard: Shard | None = None,
 ) -> Iterator[Finding]:
-    """Drift of every target of ``env`` that names a live side."""
+    """Drift of every target of ``env`` that names a live side; ``shard``: only its units."""
     from .drift import Context, drift
     from .targets import ignore_rules, live_root, target_trees
 
@@ -224,15 +228,30 @@ def drift_targets(
         progress.step(f"drift {env}", number, len(config.targets))
         if target.live is None or not target.applies_to(env):
             continue
-        trees = target_trees(config, target, env, outputs)
-        yield from trees.findings
         namespace = target.namespace or (settings.namespace if settings else None) or "default"
+        trees = target_trees(config, target, env, outputs,
+                             keep=(lambda doc, rel: shard.keeps(doc, target.name, rel, namespace)) if shard else None)
+        yield from (f for f in trees.findings if shard is None or shard.counts(f"{target.name}\0{f.file}"))
+        if shard is not None:
+            every = trees.desired
+            trees.desired = shard.sides(every, target.name, namespace)
+            trees.secrets += _dropped_secrets(every, trees.desired)
         root, display = live_root(config, target, env)
         context = Context(namespace=namespace, ignore=ignore_rules(target), environment=env, verbose=verbose,
                           changes=changes, creations=creations, live_root=display if root.is_dir() else None,
                           unreadable=frozenset(trees.unreadable), compare_written=target.compare_written,
+                          secrets=tuple(trees.secrets),
                           **({"appliers": config.appliers} if config.appliers is not None else {}))
         yield from drift(trees.desired, trees.live, context)
+
+
+def _dropped_secrets(every: Sequence[Any], kept: Sequence[Any]) -> list[Any]:
+    """Secret values of the documents of ``every`` side that ``kept`` leaves out (another shard's)."""
+    from .mask import secret_values
+
+    held = {id(doc) for side in kept for doc in side.documents}
+    return [v for side in every for doc in side.documents if id(doc) not in held
+            for v in secret_values(doc.data, kind=doc.kind)]
 
 
 def check_loaded(loaded: Loaded, checker: Checker, summary: Summary, schema: Path | None = None,

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from .config import Config, Target
 from .drift import IgnoreRule, Side
 from .errors import InputError, ParseError, TrueupError
 from .globs import match_any
 from .load import known_files, load_path
-from .model import Finding, Severity
+from .mask import secret_values
+from .model import Document, Finding, Severity
 
 
 @dataclass
@@ -24,6 +25,8 @@ class Trees:
     live: list[Side] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # paths under the root that failed to load
+    read: dict[str, int] = field(default_factory=dict)  # each file read (rel) -> its documents, kept or not
+    secrets: list[Any] = field(default_factory=list)  # secret values of the documents ``keep`` dropped
 
 
 def glob_base(pattern: str) -> str:
@@ -47,8 +50,10 @@ def parse_finding(exc: TrueupError, target: str, environment: str | None) -> Fin
                    environment=environment)
 
 
-def load_tree(root: Path, display: str, config: Config, environment: str | None = None) -> Trees:
-    """Every readable file under ``root`` (or ``root`` itself) as a Side; unreadable ones as findings."""
+def load_tree(root: Path, display: str, config: Config, environment: str | None = None,
+              keep: Callable[[Document, str], bool] | None = None) -> Trees:
+    """Every readable file under ``root`` (or ``root`` itself) as a Side; unreadable ones as findings.
+    ``keep(document, rel)``: the documents to hold (a drift shard's), the rest dropped as each file is read."""
     trees = Trees()
     if not root.exists():
         raise InputError("live path not found", display)
@@ -75,7 +80,14 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
         loaded.source.root = real_root
         loaded.source.path = real_root / (rel if root.is_dir() else root.name)
         trees.findings.extend(loaded.findings)
-        trees.live.append(Side(rel, loaded.documents))
+        trees.read[rel] = len(loaded.documents)
+        documents = loaded.documents if keep is None else [d for d in loaded.documents if keep(d, rel)]
+        if len(documents) < len(loaded.documents):
+            kept = {id(d) for d in documents}
+            trees.secrets.extend(v for d in loaded.documents if id(d) not in kept
+                                 for v in secret_values(d.data, kind=d.kind))
+        if documents or keep is None:
+            trees.live.append(Side(rel, documents))
     return trees
 
 
@@ -86,16 +98,18 @@ def live_root(config: Config, target: Target, environment: str | None) -> tuple[
     return config.root / relative, relative
 
 
-def target_trees(config: Config, target: Target, environment: str | None, desired: Sequence[tuple[str, list]]) -> Trees:
-    """``desired``: (rendered path, documents) of every rendered file of the environment."""
+def target_trees(config: Config, target: Target, environment: str | None, desired: Sequence[tuple[str, list]],
+                 keep: Callable[[Document, str], bool] | None = None) -> Trees:
+    """``desired``: (rendered path, documents) of every rendered file of the environment; ``keep``:
+    the live documents to hold (``load_tree``)."""
     mine = [(name, docs) for name, docs in desired if match_any(target.desired, name)]
     bases = [glob_base(p) for p in target.desired]
     root, display = live_root(config, target, environment)
-    trees = load_tree(root, display, config, environment)
+    trees = load_tree(root, display, config, environment, keep)
     single = root.is_file() and len(mine) == 1
     for name, docs in mine:
         base = next((b for p, b in zip(target.desired, bases) if match_any([p], name)), "")
-        rel = trees.live[0].rel if single and trees.live else _below(name, base)
+        rel = root.name if single else _below(name, base)  # a single live file is read as its name
         trees.desired.append(Side(rel, docs))
     return trees
 

@@ -32,7 +32,7 @@ def test_annotations_and_job_summary_in_github_actions(trueup, repo: Path, monke
         "(changed by hand: kubectl-set at 2025-11-21T16:03:52Z) at "
         "/spec/template/spec/containers/0/image in Deployment/shop/web (prod) - live \"ghcr.io/example/shop-web:1.8.1\", "
         "desired \"ghcr.io/example/shop-web:1.8.2\"",
-        "::error file=templates/config/app.yaml.j2,line=1,col=3,title=drift.changed::ttlSeconds differs live at "
+        "::error file=values/prod.yaml,line=14,col=3,title=drift.changed::ttlSeconds differs live at "
         "/cache/ttlSeconds in config/app.yaml (prod) - live 300, desired 600",
     ]
     assert result.lines[-1] == "failed: 4 findings (4 high) in 4 files; 11 documents in 11 files"

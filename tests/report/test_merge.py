@@ -93,18 +93,6 @@ def test_attempts_of_one_ci_run_are_one_run(trueup, repo: Path, monkeypatch) -> 
         in later.err
 
 
-def test_every_target_is_in_exactly_one_shard(repo: Path) -> None:
-    from trueup.commands import shard
-    from trueup.config import load_config
-
-    targets = load_config(repo / "trueup.yaml").targets
-    for total in range(1, 6):
-        slices = [[t.name for t in shard(targets, i, total)] for i in range(1, total + 1)]
-        assert sorted(sum(slices, [])) == sorted(t.name for t in targets)
-        assert max(map(len, slices)) - min(map(len, slices)) <= 1
-        assert slices == [[t.name for t in shard(list(reversed(targets)), i, total)] for i in range(1, total + 1)]
-
-
 def test_merge_converts_one_report_to_every_format(trueup, repo: Path) -> None:
     trueup("drift", "--env", "prod", "--format", "json", "--output", "prod.json", cwd=repo)
     markdown = trueup("report", "merge", "prod.json", "--format", "markdown", cwd=repo)

@@ -69,6 +69,9 @@ class Context:
     # Field managers that apply git (``drift.appliers``): a live field only other managers own
     # (managedFields) was not written from git; one a person's kubectl command owns is manual drift.
     appliers: tuple[str, ...] = DEFAULT_APPLIERS
+    # Secret values of documents a drift shard read but left to other shards: masked here as they
+    # would be in the unsharded run (a Secret's value quoted by a ConfigMap of another shard).
+    secrets: tuple[Any, ...] = ()
 
 
 def drift(desired: list[Side], live: list[Side], context: Context | None = None) -> Iterator[Finding]:
@@ -77,6 +80,7 @@ def drift(desired: list[Side], live: list[Side], context: Context | None = None)
     with known_scope():
         add_known_secrets(value for side in (*desired, *live) for doc in side.documents
                           for value in secret_values(doc.data, kind=doc.kind))
+        add_known_secrets((context or Context()).secrets)
         found = list(_drift(desired, live, context or Context()))
     yield from found
 

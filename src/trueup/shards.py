@@ -1,0 +1,50 @@
+"""``drift --shard I/N``: one of N machines' share of a drift, by work unit.
+
+A unit is a Kubernetes object (its identity: API group, kind, namespace, name, as drift pairs
+objects) or, for every other document, the file that holds it (within its target). Each unit
+belongs to exactly one shard, by a stable hash of its name, the same on every machine, so one
+big target is split as evenly as many small ones. A shard renders and reads its environments
+whole (an object's file is not known before it is read) but keeps only its own units' documents
+from each file as it is read, compares only those, and counts only the rendered files it owns:
+the merged reports of all N shards are the one unsharded run.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Sequence
+
+from .drift.pair import Side, identity
+from .model import Document
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int  # 1-based
+    total: int
+
+    def owns(self, unit: str) -> bool:
+        digest = hashlib.sha256(unit.encode("utf-8", "surrogatepass")).digest()
+        return int.from_bytes(digest[:8], "big") % self.total == self.index - 1
+
+    def keeps(self, doc: Document, scope: str, rel: str, namespace: str) -> bool:
+        """Whether ``doc`` (of file ``rel`` in target ``scope``) is one of this shard's units."""
+        if doc.kind == "kubernetes" and isinstance(doc.data, dict):
+            return self.owns("object\0" + "\0".join(identity(doc.data, namespace)))
+        return self.owns(f"file\0{scope}\0{rel}")
+
+    def sides(self, sides: Sequence[Side], scope: str, namespace: str) -> list[Side]:
+        """The files with only this shard's documents in them (files left empty dropped)."""
+        out = []
+        for side in sides:
+            kept = [doc for doc in side.documents if self.keeps(doc, scope, side.rel, namespace)]
+            if kept:
+                out.append(Side(side.rel, kept))
+        return out
+
+    def counts(self, name: str) -> bool:
+        """Whether this shard counts the file ``name`` in its summary (one shard counts each)."""
+        return self.owns(f"count\0{name}")
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.total}"
