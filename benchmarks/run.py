@@ -45,7 +45,9 @@ SLOW_SECONDS = 45.0  # a command whose warm-up run takes longer is measured once
 ONE_COMPOSE = "compose/example-voting-app/docker-compose.yml"
 ONE_DEPLOYMENT = "k8s/podinfo/deploy__bases__frontend__deployment.yaml"
 SCALES = (1, 4, 16)
-SHARDS = (1, 2, 4)
+SHARDS = (1, 2, 4, 8)
+RUNNER_MIB = 14 * 1024  # what a GitHub-hosted Linux runner (16 GB) leaves a job, roughly
+ESTATE = 500_000  # the estate the page extrapolates to
 LINEAR_LIMIT = 1.25  # seconds per 1,000 files at 16x at most this times the figure at 4x
 
 FLOOR = """\
@@ -292,6 +294,7 @@ class Data:
     one: dict[str, Any] = field(default_factory=dict)
     linear: list[dict[str, Any]] = field(default_factory=list)
     shards: list[dict[str, Any]] = field(default_factory=list)
+    shard_objects: int = 0
     patches: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -448,27 +451,55 @@ def linear_section(bench: Bench, data: Data, source: Path, limit: int | None) ->
         shutil.rmtree(built.root)
 
 
-def shard_section(bench: Bench, data: Data, estate: Path) -> None:
+def shard_section(bench: Bench, data: Data, work: Path) -> None:
+    """One big target (every object in one Kubernetes target): shards deal its objects, so each
+    shard compares and holds about 1/n of them."""
+    estate = work / "estate-one-target"
+    generate(estate, data.args.shard_objects, 0.1, seed=1, targets=1, config=True)
+    data.shard_objects = data.args.shard_objects
     single_report = bench.work / "single.json"
-    single = bench.measure("trueup drift (config, unsharded)",
+    single = bench.measure("trueup drift (one target, unsharded)",
                            [*trueup_command(), "drift", "--format", "json", "--output", str(single_report)], cwd=estate)
     expected = sorted_findings(single_report)
     data.drift["single"] = single
+    data.drift["baseline"] = bench.measure("trueup --version (a process's own cost)", [*trueup_command(), "--version"],
+                                           runs=3, warmup=True)
     for n in SHARDS:
-        times, reports = [], []
+        rows, reports = [], []
         for i in range(1, n + 1):
             report = bench.work / f"shard-{i}-of-{n}.json"
-            r = bench.measure(f"trueup drift --shard {i}/{n}",
-                              [*trueup_command(), "drift", "--shard", f"{i}/{n}", "--format", "json",
-                               "--output", str(report)], cwd=estate, runs=data.args.shard_runs, warmup=False)
-            times.append(r.wall)
+            rows.append(bench.measure(f"trueup drift --shard {i}/{n}",
+                                      [*trueup_command(), "drift", "--shard", f"{i}/{n}", "--format", "json",
+                                       "--output", str(report)], cwd=estate, runs=data.args.shard_runs, warmup=False))
             reports.append(report)
         merged = bench.work / f"merged-{n}.json"
         proc = subprocess.run([*trueup_command(), "report", "merge", "--format", "json", "--output", str(merged),
                                *map(str, reports)], cwd=estate, env=bench.env, capture_output=True, text=True)
         same = merged.exists() and sorted_findings(merged) == expected
-        data.shards.append({"n": n, "times": times, "same": same, "merge_code": proc.returncode,
+        data.shards.append({"n": n, "times": [r.wall for r in rows], "cpus": [r.cpu for r in rows],
+                            "peaks": [r.peak for r in rows], "same": same, "merge_code": proc.returncode,
                             "findings": len(findings_of(merged)) if merged.exists() else None})
+    shutil.rmtree(estate)
+
+
+def extrapolate(shards: list[dict[str, Any]], objects: int, estate: int,
+                baseline: tuple[float, float] = (0.0, 0.0)) -> list[tuple[int, float, float]]:
+    """(n, seconds, MiB) per shard for ``estate`` objects on n runners, from the measured rows:
+    beyond a process's own cost (``baseline``: seconds, MiB of ``trueup --version``), each shard
+    pays a part every shard pays (rendering and reading everything) plus a part split n ways
+    (comparing and holding its objects), both linear in the objects; fitted on the 1-shard and the
+    most-sharded rows."""
+    one = next(s for s in shards if s["n"] == 1)
+    most = max(shards, key=lambda s: s["n"])
+    scale = estate / objects
+    out = []
+    for key, base in (("times", baseline[0]), ("peaks", baseline[1])):
+        a1, an, n = max(max(one[key]) - base, 0.0), max(max(most[key]) - base, 0.0), most["n"]
+        split = max(0.0, (a1 - an) * n / (n - 1)) if n > 1 else a1  # a1 = fixed + split, an = fixed + split / n
+        fixed = max(a1 - split, 0.0)
+        out.append((base + fixed * scale, split * scale))
+    (tf, ts), (mf, ms) = out
+    return [(n, tf + ts / n, mf + ms / n) for n in (1, 2, 4, 8, 16, 32, 64)]
 
 
 # ---------------------------------------------------------------------------- the page
@@ -691,21 +722,32 @@ def render(data: Data, notes: str) -> str:
     lines += patches.table(data.patches, fmt_s)
     single = d.get("single")
     lines += ["", "## Shards", "",
-              f"`trueup drift --shard i/n` over the generated estate's {a.targets} targets (the nightly job's "
-              f"GitHub Actions matrix), each shard a separate process run "
-              f"{'once' if a.shard_runs == 1 else f'{a.shard_runs} times'} without a separate warm-up, next to the unsharded run "
-              f"(`trueup drift --format json`: {fmt_s(single.wall)}, {single.peak:.0f} MiB, median of {single.runs}). "
-              "Overhead constant: what each shard costs beyond its share, (sum − unsharded) / n. "
-              "Merged == single: `trueup report merge` of the n JSON reports has the same findings as the "
-              "unsharded run (findings arrays compared sorted).", "",
-              "| shards | max shard | sum of shards | unsharded / n | overhead constant | merged == single |",
+              f"`trueup drift --shard i/n` over one target holding all {data.shard_objects:,} objects of a generated "
+              "estate (the case target-level sharding could not split), each shard a separate process run "
+              f"{'once' if a.shard_runs == 1 else f'{a.shard_runs} times'} without a separate warm-up, next to the "
+              f"unsharded run (`trueup drift --format json`: {fmt_s(single.wall)} wall, {fmt_s(single.cpu)} CPU, "
+              f"{single.peak:.0f} MiB peak, median of {single.runs}). The max shard is the time and memory of the "
+              "slowest or largest of the n runners. Merged == single: `trueup report merge` of the n JSON reports "
+              "has the same findings as the unsharded run (findings arrays compared sorted).", "",
+              "| shards | max shard wall | max shard CPU | max shard peak | sum of shards (wall) | merged == single |",
               "| ---: | ---: | ---: | ---: | ---: | --- |"]
     for s in data.shards:
-        n, times = s["n"], s["times"]
-        const = (sum(times) - single.wall) / n
         same = "yes" if s["same"] else f"**no** (merge exit {s['merge_code']}, {s['findings']} findings)"
-        lines.append(f"| {n} | {fmt_s(max(times))} | {fmt_s(sum(times))} | {fmt_s(single.wall / n)} | "
-                     f"{const:+.2f} s | {same} |")
+        lines.append(f"| {s['n']} | {fmt_s(max(s['times']))} | {fmt_s(max(s['cpus']))} | {max(s['peaks']):.0f} MiB | "
+                     f"{fmt_s(sum(s['times']))} | {same} |")
+    if data.shards:
+        base = d.get("baseline")
+        rows = extrapolate(data.shards, data.shard_objects, ESTATE, (base.wall, base.peak) if base else (0.0, 0.0))
+        fits = next((n for n, _, mib in rows if mib <= RUNNER_MIB), None)
+        lines += ["", f"**A {ESTATE:,}-object estate** (an estimate, linear in the objects, from the 1-shard and "
+                  f"{max(s['n'] for s in data.shards)}-shard rows above: each shard pays for rendering and reading "
+                  "everything, and 1/n of comparing and holding):", "",
+                  "| runners (shards) | time per shard | peak per shard |", "| ---: | ---: | ---: |"]
+        lines += [f"| {n} | {fmt_s(t)} | {mib / 1024:.1f} GiB |" for n, t, mib in rows]
+        lines += ["", (f"A GitHub-hosted Linux runner leaves a job about {RUNNER_MIB // 1024} GiB: the smallest "
+                       f"matrix that fits is {fits} shards." if fits else
+                       "No shard count in the table fits a GitHub-hosted runner: reading every file in every "
+                       "shard is the floor (see the notes).")]
     lines += ["", "## Method", "",
               "- Every figure is a whole process started with `subprocess.Popen` and reaped with `os.wait4`: wall "
               "time from `time.perf_counter()` around it, peak memory from `ru_maxrss`. A small fresh launcher "
@@ -758,8 +800,8 @@ def run(args: argparse.Namespace) -> str:
         bench.log(f"estate: {args.objects} objects, {drifted} drifted")
         drift_section(bench, data, estate, drifted, args.objects)
         check_section(bench, data, estate)
-        shard_section(bench, data, estate)
         shutil.rmtree(estate)
+        shard_section(bench, data, work)
         one_file_section(bench, data, args.source)
         linear_section(bench, data, args.source, 5 if args.tiny else None)
         data.patches = patches.measure(bench, trueup_command(), 1 if args.tiny else args.runs,
@@ -786,6 +828,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--linear-runs", type=int, default=1,
                         help="runs of each linearity figure (1x, 4x, 16x), no warm-up (default 1)")
     parser.add_argument("--shard-runs", type=int, default=1, help="runs of each shard, no warm-up (default 1)")
+    parser.add_argument("--shard-objects", type=int, default=20000,
+                        help="objects of the one-target estate the shards split (default 20000)")
     parser.add_argument("--no-peers", action="store_true", help="skip the peers (no virtual environment)")
     parser.add_argument("--no-warmup", dest="warmup", action="store_false", help="no warm-up runs")
     parser.add_argument("--source", type=Path, default=corpus.DEFAULT_SOURCE, help="the shared corpus")
@@ -801,7 +845,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.tiny:
         args.runs, args.peer_runs, args.shard_runs, args.linear_runs, args.warmup = 1, 1, 1, 1, False
         args.no_peers = args.no_peers or not args.peers
-        args.copies, args.objects, args.targets = 1, 40, 4
+        args.copies, args.objects, args.targets, args.shard_objects = 1, 40, 4, 40
     return args
 
 

@@ -90,11 +90,23 @@ def test_tiny_run_writes_the_page(tmp_path: Path) -> None:
 
     # drift found exactly what the generator drifted; shards merge to the unsharded findings
     assert "this equals the" in page
-    shard_rows = [line for line in page.splitlines() if re.match(r"\| [124] \| [\d.]+ s \|", line)]
-    assert len(shard_rows) == 3 and all(line.rstrip().endswith("| yes |") for line in shard_rows)
+    shard_rows = [line for line in page.splitlines() if re.match(r"\| [1248] \| [\d.]+ s \| [\d.]+ s \| \d+ MiB \|", line)]
+    assert len(shard_rows) == 4 and all(line.rstrip().endswith("| yes |") for line in shard_rows)
+    assert "**A 500,000-object estate**" in page and "| runners (shards) | time per shard | peak per shard |" in page
     linearity = page.split("## Linearity")[1].split("\n## ")[0]
     assert len([line for line in linearity.splitlines() if re.match(r"\| (1|4|16)x \|", line)]) == 3
     # --patches over 20, 80 and 320 changes in one object: each run wrote its three files
     patch_rows = [_row(page, f"{s}x | {n} |") for s, n in ((1, 20), (4, 80), (16, 320))]
     assert [row[-1] for row in patch_rows] == ["3", "3", "3"]
     assert "`--patches` linear in changes" in page
+
+
+def test_the_estate_estimate_splits_what_shards_share_from_what_they_divide() -> None:
+    extrapolate = _load("run").extrapolate
+
+    shards = [{"n": 1, "times": [10.0], "peaks": [1000.0]}, {"n": 8, "times": [6.0] * 8, "peaks": [300.0] * 8}]
+    rows = dict((n, (t, m)) for n, t, m in extrapolate(shards, 1000, 2000))
+    assert rows[1] == pytest.approx((20.0, 2000.0))  # twice the objects, one shard: twice the cost
+    assert rows[8] == pytest.approx((12.0, 600.0))  # eight shards: the measured 8-shard row, doubled
+    base = dict((n, (t, m)) for n, t, m in extrapolate(shards, 1000, 2000, baseline=(1.0, 100.0)))
+    assert base[1] == pytest.approx((19.0, 1900.0))  # a process's own cost is paid once, not per object
