@@ -828,8 +828,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--linear-runs", type=int, default=1,
                         help="runs of each linearity figure (1x, 4x, 16x), no warm-up (default 1)")
     parser.add_argument("--shard-runs", type=int, default=1, help="runs of each shard, no warm-up (default 1)")
-    parser.add_argument("--shard-objects", type=int, default=20000,
-                        help="objects of the one-target estate the shards split (default 20000)")
+    parser.add_argument("--shard-objects", type=int, default=10000,
+                        help="objects of the one-target estate the shards split (default 10000)")
     parser.add_argument("--no-peers", action="store_true", help="skip the peers (no virtual environment)")
     parser.add_argument("--no-warmup", dest="warmup", action="store_false", help="no warm-up runs")
     parser.add_argument("--source", type=Path, default=corpus.DEFAULT_SOURCE, help="the shared corpus")
