@@ -18,6 +18,9 @@ spec:
 CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {a: b}\n"
 
 
-def deployment(name: str, image: str = "ghcr.io/x/app:1.0.0", config: str = "settings", namespace: str = "shop") -> str:
-    """A Deployment of one container that reads ConfigMap ``config`` (``settings`` is CONFIGMAP)."""
-    return _DEPLOYMENT.format(name=name, image=image, config=config, namespace=namespace)
+def deployment(name: str, image: str = "ghcr.io/x/app:1.0.0", config: str = "settings",
+               namespace: str | None = "shop") -> str:
+    """A Deployment of one container that reads ConfigMap ``config`` (``settings`` is CONFIGMAP);
+    ``namespace`` None: it names none."""
+    text = _DEPLOYMENT.format(name=name, image=image, config=config, namespace=namespace)
+    return text if namespace is not None else text.replace(", namespace: None}", "}", 1)

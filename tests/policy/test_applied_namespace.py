@@ -8,21 +8,9 @@ from pathlib import Path
 
 import pytest
 
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api}
-spec:
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {labels: {app: api}}
-    spec:
-      containers:
-        - name: app
-          image: ghcr.io/x/api:1.0.0
-          envFrom: [{configMapRef: {name: settings}}]
-"""
-CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {a: b}\n"
+from manifests import CONFIGMAP, deployment
+
+DEPLOYMENT = deployment("api", namespace=None)
 ROLE = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules: []\n"
 
 CONFIGS = {
