@@ -87,24 +87,40 @@ def test_without_trueup_yaml_too(trueup, tmp_path: Path) -> None:
     assert merged["summary"] == whole.json()["summary"]
 
 
-def test_a_secret_read_by_another_shard_is_still_masked(trueup, tmp_path: Path) -> None:
-    """A live Secret's value quoted in a drifted ConfigMap is masked in the unsharded run because the
-    Secret was read; a shard holding only the ConfigMap has read the Secret too, and masks it."""
+@pytest.mark.parametrize("with_config", [False, True])
+@pytest.mark.parametrize("secret_side", ["live", "desired"])
+def test_a_secret_read_by_another_shard_is_still_masked(trueup, tmp_path: Path, with_config: bool,
+                                                        secret_side: str) -> None:
+    """A Secret's value quoted in a drifted ConfigMap is masked in the unsharded run because the
+    Secret was read; a shard holding only the ConfigMap has read the Secret too, and masks it: a live
+    Secret (left as its file is read) or a desired one (left as it is rendered or read)."""
     def unit(kind: str, name: str) -> str:
         return "object\0" + "\0".join(("", kind, "shop", name))
 
     secret, config = next((f"s{i}", f"c{i}") for i in range(200)
                           if Shard(1, 2).owns(unit("Secret", f"s{i}")) != Shard(1, 2).owns(unit("ConfigMap", f"c{i}")))
     value = "sk-live-9f8e7d6c5b4a"
+    the_secret = f"---\napiVersion: v1\nkind: Secret\nmetadata: {{name: {secret}, namespace: shop}}\nstringData: {{token: {value}}}\n"
     desired = f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {config}, namespace: shop}}\ndata: {{note: 'call us'}}\n"
     live = (f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {config}, namespace: shop}}\n"
-            f"data: {{note: 'call us with {value} please'}}\n---\napiVersion: v1\nkind: Secret\n"
-            f"metadata: {{name: {secret}, namespace: shop}}\nstringData: {{token: {value}}}\n")
+            f"data: {{note: 'call us with {value} please'}}\n")
+    if secret_side == "live":
+        live += the_secret
+    else:
+        desired += the_secret
     (tmp_path / "d").mkdir()
     (tmp_path / "l").mkdir()
     (tmp_path / "d" / "all.yaml").write_text(desired)
     (tmp_path / "l" / "all.yaml").write_text(live)
-    args = ("drift", "--desired", "d", "--live", "l", "--namespace", "shop", "--no-blame", "--format", "json")
+    args: tuple[str, ...] = ("drift", "--desired", "d", "--live", "l", "--namespace", "shop", "--no-blame", "--format", "json")
+    if with_config:  # the desired side rendered from templates, one Kubernetes target
+        (tmp_path / "templates").mkdir()
+        (tmp_path / "templates" / "all.yaml").write_text(desired)
+        (tmp_path / "trueup.yaml").write_text(
+            "version: 1\nenvironments:\n  prod: {}\ntargets:\n"
+            "  - {name: k8s, kind: kubernetes, desired: 'all.yaml', live: 'l/all.yaml', namespace: shop}\n"
+            "policy: {packs: []}\n")
+        args = ("drift", "--no-blame", "--format", "json")
     outputs = [trueup(*args, cwd=tmp_path).out] + [trueup(*args, "--shard", f"{i}/2", cwd=tmp_path).out for i in (1, 2)]
     assert all(value not in out for out in outputs)
     assert any("/data/note" in out for out in outputs[1:])  # the ConfigMap's drift is reported by its shard

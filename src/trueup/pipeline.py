@@ -15,6 +15,7 @@ from .config import Config
 from .errors import ParseError, RenderError, TrueupError
 from . import progress
 from .load import Loaded
+from .mask import secret_values
 from .model import Finding, Severity, Summary
 from .validate import SchemaValidator
 
@@ -167,6 +168,8 @@ def check_rendered(
     yield from rendered.failures
     outputs = [] if outputs is None else outputs
     loaded_outputs: list[tuple[str, Loaded]] = []
+    read: dict[str, int] = {}  # documents of each rendered file, before a shard keeps its own
+    dropped: dict[str, list[Any]] = {}  # secret values of the documents a shard left, by target
     for number, output in enumerate(rendered.outputs, 1):
         progress.step(f"validate {env}" if checker is not None else f"load {env}", number, len(rendered.outputs))
         summary.files += shard is None or shard.counts(output.output)
@@ -179,6 +182,18 @@ def check_rendered(
         namespace = (target.namespace if target else None) or (settings.namespace if settings else None)
         for doc in loaded.documents if namespace else ():
             doc.namespace = namespace
+        read[output.output] = len(loaded.documents)
+        if shard is not None and checker is None and target is not None and target.live is not None:
+            # A drift shard holds only its own objects from here on (another shard compares the rest);
+            # their secrets are kept to be masked as the unsharded run masks them.
+            ns = namespace or "default"
+            mine = [d for d in loaded.documents if d.kind != "kubernetes" or not isinstance(d.data, dict)
+                    or shard.keeps(d, target.name, "", ns)]
+            if len(mine) < len(loaded.documents):
+                held = {id(d) for d in mine}
+                dropped.setdefault(target.name, []).extend(
+                    v for d in loaded.documents if id(d) not in held for v in secret_values(d.data, kind=d.kind))
+                loaded.documents = mine
         outputs.append((output.output, loaded.documents))
         loaded_outputs.append((output.output, loaded))
     _project_variables(rendered, loaded_outputs)
@@ -188,7 +203,7 @@ def check_rendered(
             yield from (replace(f, environment=env) for f in checker.schemas.add_crds(loaded.documents))
     for name, loaded in loaded_outputs:
         if checker is None:
-            summary.documents += len(loaded.documents) if shard is None or shard.counts(name) else 0
+            summary.documents += read[name] if shard is None or shard.counts(name) else 0
             continue
         yield from (replace(f, environment=env) for f in check_loaded(loaded, checker, summary))
     if checker is not None:
@@ -196,7 +211,7 @@ def check_rendered(
         yield from (replace(f, environment=env) for f in checker.cross(documents))
     if drift:
         yield from drift_targets(config, env, outputs, verbose=verbose, changes=changes, creations=creations,
-                                 shard=shard)
+                                 shard=shard, dropped=dropped)
 
 
 def _project_variables(rendered: RenderedEnvironment, loaded_outputs: list[tuple[str, Loaded]]) -> None:
@@ -218,8 +233,10 @@ def _project_variables(rendered: RenderedEnvironment, loaded_outputs: list[tuple
 def drift_targets(
     config: Config, env: str | None, outputs: list[tuple[str, list]], *, verbose: bool = False,
     changes: list | None = None, creations: list | None = None, shard: Shard | None = None,
+    dropped: dict[str, list[Any]] | None = None,
 ) -> Iterator[Finding]:
-    """Drift of every target of ``env`` that names a live side; ``shard``: only its units."""
+    """Drift of every target of ``env`` that names a live side; ``shard``: only its units
+    (``dropped``: secret values of rendered documents it already left to other shards, by target)."""
     from .drift import Context, drift
     from .targets import ignore_rules, live_root, target_trees
 
@@ -235,7 +252,7 @@ def drift_targets(
         if shard is not None:
             every = trees.desired
             trees.desired = shard.sides(every, target.name, namespace)
-            trees.secrets += _dropped_secrets(every, trees.desired)
+            trees.secrets += _dropped_secrets(every, trees.desired) + (dropped or {}).get(target.name, [])
         root, display = live_root(config, target, env)
         context = Context(namespace=namespace, ignore=ignore_rules(target), environment=env, verbose=verbose,
                           changes=changes, creations=creations, live_root=display if root.is_dir() else None,
