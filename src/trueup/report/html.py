@@ -20,8 +20,8 @@ from typing import IO, Sequence
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
-from ..policy.baseline import fingerprint
 from . import NOTE_RULES, RunInfo, blame_text, is_difference, sides
+from .since import Since
 
 ABSENT = '<span class="absent">absent</span>'
 FOLD_AFTER = 15  # differences; a longer object starts folded
@@ -118,7 +118,7 @@ class HtmlReporter:
     def __init__(self, stream: IO[str], info: RunInfo) -> None:
         self.stream, self.info = stream, info
         self.status: dict[tuple[str, str], Counter] = {}
-        self.seen: dict[str, tuple] = {}  # fingerprint -> (rule, environment, target, path)
+        self.since = Since(info.previous) if info.previous is not None else None
         self.problems: list[str] = []
         self.objects: dict[tuple[str, str], list[str]] = {}
         self.sources: dict[tuple[str, str], str] = {}
@@ -127,7 +127,8 @@ class HtmlReporter:
 
     def write(self, finding: Finding) -> None:
         f, key = finding, (finding.environment or "", finding.target)
-        self.seen.setdefault(fingerprint(f), (f.rule, f.environment, f.target, f.path))
+        if self.since is not None:
+            self.since.see(f)
         drift = is_difference(f.rule)
         kind = ("waived" if f.waived else "ignored" if f.rule == "drift.ignored" else "drift" if drift
                 else "notes" if f.rule in NOTE_RULES else "violations")
@@ -242,11 +243,9 @@ class HtmlReporter:
                 f'{_chart(points, by_env)}</section>')
 
     def _changes(self) -> str:
-        if self.info.previous is None:
+        if self.since is None:
             return ""
-        before = {entry[0]: entry[1:] for entry in self.info.previous}
-        lists = {"new": [(fp, e) for fp, e in self.seen.items() if fp not in before],
-                 "resolved": [(fp, e) for fp, e in before.items() if fp not in self.seen]}
+        lists = {"new": self.since.new(), "resolved": self.since.resolved()}
         out = []
         for which, entries in lists.items():
             items = "".join(f'<li class="fp" data-fingerprint="{fp}"><code>{_e(rule)}</code> {_e(target)}'

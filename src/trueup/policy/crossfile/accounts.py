@@ -4,13 +4,12 @@ ServiceAccount or role not among the files is taken at its Kubernetes default or
 both run on named files too."""
 from __future__ import annotations
 
-import json
 from typing import Any, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
 from ..select import POD_SPEC, expand, select
 from . import WHOLE, CrossFileRule, register
-from .selectors import name, namespace, objects
+from .selectors import name, namespace, objects, of_kind, shown
 
 # Verbs whose union on every resource of every group is what cluster-admin holds (the
 # "all_verbs" form Polaris also treats as cluster-admin).
@@ -25,12 +24,6 @@ def _reads(doc: Document, settings: dict[str, Any]) -> str | None:
                                                  "ClusterRoleBinding") else None
 
 
-def _of_kind(documents: Sequence[Document], *kinds: str) -> list[Document]:
-    return [d for d in objects(documents) if d.data.get("kind") in kinds]
-
-
-def _shown(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 @register(
@@ -44,7 +37,7 @@ def _shown(value: Any) -> str:
 )
 def automount_token(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     accounts = {(namespace(d.data), name(d.data)): d.data.get("automountServiceAccountToken")
-                for d in _of_kind(documents, "ServiceAccount")}
+                for d in of_kind(documents, "ServiceAccount")}
     for doc in objects(documents):
         for pointer in expand("{pod}", doc.data.get("kind")):
             for at, spec in select(doc.data, pointer):
@@ -55,7 +48,7 @@ def automount_token(rule: CrossFileRule, documents: Sequence[Document], settings
                     continue
                 if own is not None:
                     yield finding_at(doc, f"{at}/automountServiceAccountToken", rule=rule.id, severity=rule.severity,
-                                     message=f"automountServiceAccountToken is {_shown(own)}")
+                                     message=f"automountServiceAccountToken is {shown(own)}")
                     continue
                 account = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
                 if accounts.get((namespace(doc.data), str(account))) is False:
@@ -64,7 +57,7 @@ def automount_token(rule: CrossFileRule, documents: Sequence[Document], settings
                 yield finding_at(doc, f"{at}/automountServiceAccountToken" if written else at, rule=rule.id,
                                  severity=rule.severity,
                                  message="the pod does not set automountServiceAccountToken: false, nor does "
-                                         f"its ServiceAccount {_shown(str(account))}")
+                                         f"its ServiceAccount {shown(str(account))}")
 
 
 def _grants_everything(role: dict[str, Any]) -> bool:
@@ -89,9 +82,9 @@ def _grants_everything(role: dict[str, Any]) -> bool:
 )
 def admin_equivalent_binding(rule: CrossFileRule, documents: Sequence[Document],
                              settings: dict[str, Any]) -> Iterator[Finding]:
-    cluster_roles = {name(d.data): d.data for d in _of_kind(documents, "ClusterRole")}
-    roles = {(namespace(d.data), name(d.data)): d.data for d in _of_kind(documents, "Role")}
-    for doc in _of_kind(documents, "ClusterRoleBinding", "RoleBinding"):
+    cluster_roles = {name(d.data): d.data for d in of_kind(documents, "ClusterRole")}
+    roles = {(namespace(d.data), name(d.data)): d.data for d in of_kind(documents, "Role")}
+    for doc in of_kind(documents, "ClusterRoleBinding", "RoleBinding"):
         ref = doc.data.get("roleRef")
         if not isinstance(ref, dict) or ref.get("name") == "cluster-admin":
             continue  # K8S-CLUSTER-ADMIN-BINDING's
@@ -106,5 +99,5 @@ def admin_equivalent_binding(rule: CrossFileRule, documents: Sequence[Document],
             role = None
         if role is not None and _grants_everything(role):
             yield finding_at(doc, "/roleRef", rule=rule.id, severity=rule.severity,
-                             message=f"the binding grants {kind} {_shown(role_name)}, which allows every verb on "
+                             message=f"the binding grants {kind} {shown(role_name)}, which allows every verb on "
                                      "every resource (cluster-admin in all but name)")

@@ -8,7 +8,7 @@ from typing import Any, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
 from . import WHOLE, CrossFileRule, register
-from .selectors import name, namespace, objects, pod_templates, selects
+from .selectors import name, namespace, of_kind, pod_templates, selects
 
 # Kinds whose pods a drain evicts through the eviction API and whose replica count is spec.replicas
 # (DaemonSet pods are left alone by `kubectl drain`; Jobs and bare Pods have no replica count).
@@ -24,9 +24,7 @@ def _reads(doc: Document, settings: dict[str, Any]) -> str | None:
 def _minimum(documents: Sequence[Document]) -> dict[tuple[str, str, str], int]:
     """(namespace, kind, name) -> the fewest replicas an autoscaler keeps (minReplicas, default 1)."""
     out: dict[tuple[str, str, str], int] = {}
-    for doc in objects(documents):
-        if doc.data.get("kind") != "HorizontalPodAutoscaler":
-            continue
+    for doc in of_kind(documents, "HorizontalPodAutoscaler"):
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
         ref = spec.get("scaleTargetRef") if isinstance(spec.get("scaleTargetRef"), dict) else {}
         low = spec.get("minReplicas", 1)
@@ -68,9 +66,7 @@ def min_available_replicas(rule: CrossFileRule, documents: Sequence[Document],
     floors = _minimum(documents)
     workloads = [(doc, ns, labels or _selected(doc)) for doc, ns, labels in pod_templates(documents)
                  if doc.data.get("kind") in _REPLICATED]
-    for doc in objects(documents):
-        if doc.data.get("kind") != "PodDisruptionBudget":
-            continue
+    for doc in of_kind(documents, "PodDisruptionBudget"):
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
         wanted, selector = spec.get("minAvailable"), spec.get("selector")
         if wanted is None or wanted == "100%" or not isinstance(selector, dict):

@@ -6,12 +6,12 @@ file not given is not a violation, so these rules do not run on named files.
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
 from . import NAME, WHOLE, CrossFileRule, register
-from .selectors import is_empty, name, namespace, objects, pod_templates, selects, template_labels_pointer
+from .selectors import (is_empty, name, namespace, objects, of_kind, pod_templates, selects, shown,
+                        template_labels_pointer)
 
 _TARGET_KINDS = frozenset({"Ingress", "HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget",
                            "ServiceMonitor", "Service"})
@@ -24,17 +24,11 @@ def _reads(doc: Document, settings: dict[str, Any]) -> str | None:
     return WHOLE if kind in _TARGET_KINDS or template_labels_pointer(kind) is not None else NAME
 
 
-def _shown(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-
-
-def _of_kind(documents: Sequence[Document], kind: str) -> list[Document]:
-    return [d for d in objects(documents) if d.data.get("kind") == kind]
 
 
 def _service_ports(documents: Sequence[Document]) -> dict[tuple[str, str], list[dict[str, Any]]]:
     found: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for doc in _of_kind(documents, "Service"):
+    for doc in of_kind(documents, "Service"):
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
         ports = [p for p in spec.get("ports") or () if isinstance(p, dict)]
         # Two objects of one name (overlays, or unrelated samples in one tree): either may be the one applied.
@@ -50,7 +44,7 @@ def _service_ports(documents: Sequence[Document]) -> dict[tuple[str, str], list[
 )
 def ingress_backends(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     services = _service_ports(documents)
-    for doc in _of_kind(documents, "Ingress"):
+    for doc in of_kind(documents, "Ingress"):
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
         backends: list[tuple[str, Any]] = [("/spec/defaultBackend", spec.get("defaultBackend"))]
         for i, ingress_rule in enumerate(spec.get("rules") or ()):
@@ -66,15 +60,15 @@ def ingress_backends(rule: CrossFileRule, documents: Sequence[Document], setting
             ports = services.get((ns, service["name"]))
             if ports is None:
                 yield finding_at(doc, f"{pointer}/service/name", rule=rule.id, severity=rule.severity,
-                                 message=f"backend Service {_shown(service['name'])} is not in namespace {ns}")
+                                 message=f"backend Service {shown(service['name'])} is not in namespace {ns}")
                 continue
             port = service.get("port") if isinstance(service.get("port"), dict) else {}
             if "number" in port and not any(p.get("port") == port["number"] for p in ports):
                 yield finding_at(doc, f"{pointer}/service/port/number", rule=rule.id, severity=rule.severity,
-                                 message=f"Service {_shown(service['name'])} has no port {port['number']}")
+                                 message=f"Service {shown(service['name'])} has no port {port['number']}")
             elif "name" in port and not any(p.get("name") == port["name"] for p in ports):
                 yield finding_at(doc, f"{pointer}/service/port/name", rule=rule.id, severity=rule.severity,
-                                 message=f"Service {_shown(service['name'])} has no port named {_shown(port['name'])}")
+                                 message=f"Service {shown(service['name'])} has no port named {shown(port['name'])}")
 
 
 @register(
@@ -85,14 +79,14 @@ def ingress_backends(rule: CrossFileRule, documents: Sequence[Document], setting
 )
 def hpa_target(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     known = {(str(d.data.get("kind")), namespace(d.data), name(d.data)) for d in objects(documents)}
-    for doc in _of_kind(documents, "HorizontalPodAutoscaler"):
+    for doc in of_kind(documents, "HorizontalPodAutoscaler"):
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
         target = spec.get("scaleTargetRef")
         if not isinstance(target, dict) or not target.get("kind") or not target.get("name"):
             continue
         if (str(target["kind"]), namespace(doc.data), str(target["name"])) not in known:
             yield finding_at(doc, "/spec/scaleTargetRef", rule=rule.id, severity=rule.severity,
-                             message=f"{target['kind']} {_shown(target['name'])} is not in namespace {namespace(doc.data)}")
+                             message=f"{target['kind']} {shown(target['name'])} is not in namespace {namespace(doc.data)}")
 
 
 def _selecting(rule: CrossFileRule, documents: Sequence[Document], kind: str, pointer: str,
@@ -100,7 +94,7 @@ def _selecting(rule: CrossFileRule, documents: Sequence[Document], kind: str, po
     templates: dict[str, list[dict[str, Any]]] = {}
     for _, ns, labels in pod_templates(documents):
         templates.setdefault(ns, []).append(labels)
-    for doc in _of_kind(documents, kind):
+    for doc in of_kind(documents, kind):
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
         selector = spec.get(pointer.rsplit("/", 1)[1])
         if not isinstance(selector, dict) or is_empty(selector):
@@ -108,7 +102,7 @@ def _selecting(rule: CrossFileRule, documents: Sequence[Document], kind: str, po
         ns = namespace(doc.data)
         if not any(selects(selector, labels) for labels in templates.get(ns, ())):
             yield finding_at(doc, pointer, rule=rule.id, severity=rule.severity,
-                             message=f"{what} {_shown(selector)} matches no pod template in namespace {ns}")
+                             message=f"{what} {shown(selector)} matches no pod template in namespace {ns}")
 
 
 @register(
@@ -143,8 +137,8 @@ def pdb_selects(rule: CrossFileRule, documents: Sequence[Document], settings: di
 def service_monitor_selects(rule: CrossFileRule, documents: Sequence[Document],
                             settings: dict[str, Any]) -> Iterator[Finding]:
     services = [(namespace(d.data), (d.data.get("metadata") or {}).get("labels") or {})
-                for d in _of_kind(documents, "Service") if isinstance(d.data.get("metadata") or {}, dict)]
-    for doc in _of_kind(documents, "ServiceMonitor"):
+                for d in of_kind(documents, "Service") if isinstance(d.data.get("metadata") or {}, dict)]
+    for doc in of_kind(documents, "ServiceMonitor"):
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
         # No selector is the empty one, which selects every Service it watches (prometheus-operator
         # reads a missing LabelSelector as empty).
@@ -161,7 +155,7 @@ def service_monitor_selects(rule: CrossFileRule, documents: Sequence[Document],
         if not any(watched(ns) and selects(selector, labels) for ns, labels in services):
             written = "selector" in spec
             yield finding_at(doc, "/spec/selector" if written else "/spec", rule=rule.id, severity=rule.severity,
-                             message=f"selector {_shown(selector)} matches no Service it watches" if written
+                             message=f"selector {shown(selector)} matches no Service it watches" if written
                              else "it selects every Service it watches, and there is none")
 
 
@@ -176,7 +170,7 @@ def service_monitor_selects(rule: CrossFileRule, documents: Sequence[Document],
 def network_policy_missing(rule: CrossFileRule, documents: Sequence[Document],
                            settings: dict[str, Any]) -> Iterator[Finding]:
     policies: dict[str, list[Any]] = {}
-    for doc in _of_kind(documents, "NetworkPolicy"):
+    for doc in of_kind(documents, "NetworkPolicy"):
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
         policies.setdefault(namespace(doc.data), []).append(spec.get("podSelector") or {})
     for doc, ns, labels in pod_templates(documents):

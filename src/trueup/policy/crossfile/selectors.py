@@ -1,6 +1,7 @@
 """Label selectors as the API server reads them, and the pod templates they are matched against."""
 from __future__ import annotations
 
+import json
 from typing import Any, Iterator, Sequence
 
 from ...model import CLUSTER_SCOPED_KINDS, Document
@@ -48,6 +49,16 @@ def is_empty(selector: Any) -> bool:
 
 def objects(documents: Sequence[Document]) -> list[Document]:
     return [d for d in documents if d.kind == "kubernetes" and isinstance(d.data, dict)]
+
+
+def of_kind(documents: Sequence[Document], *kinds: str) -> list[Document]:
+    """The Kubernetes objects of ``kinds``."""
+    return [d for d in objects(documents) if d.data.get("kind") in kinds]
+
+
+def shown(value: Any) -> str:
+    """A value as a finding's message quotes it."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def namespace(obj: dict[str, Any]) -> str:

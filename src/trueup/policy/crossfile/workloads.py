@@ -3,13 +3,12 @@ labels, a probe with its container's ports, a mount with its volume): code, beca
 sees one value at a time. Each reads one object, so each runs on named files too."""
 from __future__ import annotations
 
-import json
 from typing import Any, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
 from ..select import POD_SPEC, expand, select
 from . import WHOLE, CrossFileRule, register
-from .selectors import is_empty, objects, selects
+from .selectors import is_empty, objects, selects, shown
 
 # Kinds whose spec.selector the API server requires to match spec.template.metadata.labels
 # (apps/v1 validation: "selector does not match template labels"); a ReplicationController's
@@ -23,9 +22,6 @@ PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 def _workload(doc: Document, settings: dict[str, Any]) -> str | None:
     return WHOLE if doc.kind == "kubernetes" and isinstance(doc.data, dict) and doc.data.get("kind") in POD_SPEC else None
 
-
-def _shown(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
 @register(
@@ -53,7 +49,7 @@ def selector_matches_template(rule: CrossFileRule, documents: Sequence[Document]
                              message="the selector is empty: it would select every pod of the namespace")
         elif not is_empty(selector) and not selects(selector, labels):
             yield finding_at(doc, "/spec/selector", rule=rule.id, severity=rule.severity,
-                             message=f"selector {_shown(selector)} does not match the template's labels {_shown(labels)}")
+                             message=f"selector {shown(selector)} does not match the template's labels {shown(labels)}")
 
 
 def _containers(doc: Document) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -94,11 +90,11 @@ def probe_port(rule: CrossFileRule, documents: Sequence[Document], settings: dic
                         continue
                     named = isinstance(port, str) and not port.isdigit()
                     if named and port not in names:
-                        what = f"port name {_shown(port)}, which container {_shown(container.get('name'))} does not declare"
+                        what = f"port name {shown(port)}, which container {shown(container.get('name'))} does not declare"
                     elif named and port not in tcp:
-                        what = f"port {_shown(port)}, which container {_shown(container.get('name'))} declares for UDP or SCTP, not TCP"
+                        what = f"port {shown(port)}, which container {shown(container.get('name'))} declares for UDP or SCTP, not TCP"
                     elif not named and ports and _number(port) not in numbers:
-                        what = f"port {port}, which no port of container {_shown(container.get('name'))} has"
+                        what = f"port {port}, which no port of container {shown(container.get('name'))} has"
                     else:
                         continue
                     yield finding_at(doc, f"{pointer}/{probe}/{handler}/port", rule=rule.id, severity=rule.severity,
@@ -127,7 +123,7 @@ def duplicate_env(rule: CrossFileRule, documents: Sequence[Document], settings: 
                     continue
                 if name in seen:
                     yield finding_at(doc, f"{pointer}/env/{index}/name", rule=rule.id, severity=rule.severity,
-                                     message=f"container {_shown(container.get('name'))} sets {name} again "
+                                     message=f"container {shown(container.get('name'))} sets {name} again "
                                              f"(first as env entry {seen[name]})")
                 else:
                     seen[name] = index
@@ -154,5 +150,5 @@ def writable_host_path(rule: CrossFileRule, documents: Sequence[Document], setti
             for index, mount in enumerate(mounts if isinstance(mounts, list) else ()):
                 if isinstance(mount, dict) and mount.get("name") in host_volumes and mount.get("readOnly") is not True:
                     yield finding_at(doc, f"{pointer}/volumeMounts/{index}", rule=rule.id, severity=rule.severity,
-                                     message=f"container {_shown(container.get('name'))} mounts hostPath volume "
-                                             f"{_shown(mount['name'])} writable at {mount.get('mountPath')}")
+                                     message=f"container {shown(container.get('name'))} mounts hostPath volume "
+                                             f"{shown(mount['name'])} writable at {mount.get('mountPath')}")
