@@ -10,7 +10,6 @@ github.com for ``uses:``; pinned elsewhere, they use the published repository at
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -39,7 +38,7 @@ class Pin:
 
 def installed_pin(direct_url: str | None = None) -> Pin:
     """The pin the running trueup was installed from (``direct_url``: that file's text, for tests)."""
-    from .runmeta import web_address
+    from .runmeta import git_line, web_address
 
     if direct_url is None:
         try:
@@ -58,21 +57,12 @@ def installed_pin(direct_url: str | None = None) -> Pin:
         return Pin(web_address(url) or url, vcs["commit_id"], "the commit trueup was installed from")
     if url.startswith("file://"):
         checkout = Path(unquote(urlsplit(url).path))
-        commit = _git(checkout, "rev-parse", "HEAD")
+        commit = git_line(checkout, "rev-parse", "HEAD")
         if commit:
             # Its origin when that is a web address, else the checkout itself (pre-commit clones a
             # local path as well): either holds the commit.
-            remote = _git(checkout, "config", "--get", "remote.origin.url")
+            remote = git_line(checkout, "config", "--get", "remote.origin.url")
             repo = (web_address(remote) if remote else None) or str(checkout)
             return Pin(repo, commit, f"the commit of the checkout trueup runs from ({checkout})")
     return Pin(PUBLISHED, f"v{__version__}", f"the release tag of trueup {__version__}")
 
-
-def _git(directory: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(["git", "-c", "core.fsmonitor=false", "-C", str(directory), *args],
-                              capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    out = done.stdout.strip()
-    return out if done.returncode == 0 and out else None

@@ -75,18 +75,18 @@ def collect(root: Path, env: Mapping[str, str] | None = None) -> RunMeta:
             ci_run = f"{repository}/actions/runs/{run_id}" + (f"/attempts/{attempt}" if attempt and attempt != "1" else "")
         return RunMeta(started, commit=_sha(env.get("GITHUB_SHA")),
                        branch=env.get("GITHUB_HEAD_REF") or env.get("GITHUB_REF_NAME") or None,
-                       repository=repository, ci_run=ci_run, prefix=_git(root, "rev-parse", "--show-prefix") or "")
+                       repository=repository, ci_run=ci_run, prefix=git_line(root, "rev-parse", "--show-prefix") or "")
     if env.get("GITLAB_CI") == "true" and env.get("CI_COMMIT_SHA"):
         return RunMeta(started, commit=_sha(env.get("CI_COMMIT_SHA")), branch=env.get("CI_COMMIT_REF_NAME") or None,
                        repository=web_address(env.get("CI_PROJECT_URL", "")), ci_run=web_address(env.get("CI_PIPELINE_URL", "")),
-                       prefix=_git(root, "rev-parse", "--show-prefix") or "", gitlab=True)
-    commit = _sha(_git(root, "rev-parse", "HEAD"))
+                       prefix=git_line(root, "rev-parse", "--show-prefix") or "", gitlab=True)
+    commit = _sha(git_line(root, "rev-parse", "HEAD"))
     if commit is None:
         return RunMeta(started)
-    remote = _git(root, "config", "--get", "remote.origin.url")
+    remote = git_line(root, "config", "--get", "remote.origin.url")
     repository = web_address(remote) if remote else None
-    return RunMeta(started, commit=commit, branch=_git(root, "symbolic-ref", "--short", "-q", "HEAD"),
-                   repository=repository, prefix=_git(root, "rev-parse", "--show-prefix") or "",
+    return RunMeta(started, commit=commit, branch=git_line(root, "symbolic-ref", "--short", "-q", "HEAD"),
+                   repository=repository, prefix=git_line(root, "rev-parse", "--show-prefix") or "",
                    gitlab=bool(repository and "gitlab" in (urlsplit(repository).hostname or "")))
 
 
@@ -119,7 +119,7 @@ def web_address(remote: str) -> str | None:
     return urlunsplit(("https", host, "/" + path, "", ""))
 
 
-def _git(root: Path, *args: str) -> str | None:
+def git_line(root: Path, *args: str) -> str | None:
     """One line git prints in ``root``, or None (not a repository, no git, no answer in 5 s)."""
     try:
         done = subprocess.run(["git", "-c", "core.fsmonitor=false", "-C", str(root), *args], capture_output=True,
