@@ -15,7 +15,6 @@ from .config import Config
 from .errors import ParseError, RenderError, TrueupError
 from . import progress
 from .load import Loaded
-from .mask import secret_values
 from .model import Finding, Severity, Summary
 from .validate import SchemaValidator
 
@@ -190,9 +189,9 @@ def check_rendered(
             mine = [d for d in loaded.documents if d.kind != "kubernetes" or not isinstance(d.data, dict)
                     or shard.keeps(d, target.name, "", ns)]
             if len(mine) < len(loaded.documents):
-                held = {id(d) for d in mine}
-                dropped.setdefault(target.name, []).extend(
-                    v for d in loaded.documents if id(d) not in held for v in secret_values(d.data, kind=d.kind))
+                from .shards import left_secrets
+
+                dropped.setdefault(target.name, []).extend(left_secrets(loaded.documents, mine))
                 loaded.documents = mine
         outputs.append((output.output, loaded.documents))
         loaded_outputs.append((output.output, loaded))
@@ -250,9 +249,13 @@ def drift_targets(
                              keep=(lambda doc, rel: shard.keeps(doc, target.name, rel, namespace)) if shard else None)
         yield from (f for f in trees.findings if shard is None or shard.counts(f"{target.name}\0{f.file}"))
         if shard is not None:
+            from .shards import left_secrets
+
             every = trees.desired
             trees.desired = shard.sides(every, target.name, namespace)
-            trees.secrets += _dropped_secrets(every, trees.desired) + (dropped or {}).get(target.name, [])
+            trees.secrets += left_secrets((d for side in every for d in side.documents),
+                                          (d for side in trees.desired for d in side.documents))
+            trees.secrets += (dropped or {}).get(target.name, [])
         root, display = live_root(config, target, env)
         context = Context(namespace=namespace, ignore=ignore_rules(target), environment=env, verbose=verbose,
                           changes=changes, creations=creations, live_root=display if root.is_dir() else None,
@@ -261,14 +264,6 @@ def drift_targets(
                           **({"appliers": config.appliers} if config.appliers is not None else {}))
         yield from drift(trees.desired, trees.live, context)
 
-
-def _dropped_secrets(every: Sequence[Any], kept: Sequence[Any]) -> list[Any]:
-    """Secret values of the documents of ``every`` side that ``kept`` leaves out (another shard's)."""
-    from .mask import secret_values
-
-    held = {id(doc) for side in kept for doc in side.documents}
-    return [v for side in every for doc in side.documents if id(doc) not in held
-            for v in secret_values(doc.data, kind=doc.kind)]
 
 
 def check_loaded(loaded: Loaded, checker: Checker, summary: Summary, schema: Path | None = None,

@@ -15,7 +15,7 @@ from .drift import IgnoreRule, Side
 from .errors import InputError, ParseError, TrueupError
 from .globs import match_any
 from .load import known_files, load_path
-from .mask import secret_values
+from .shards import left_secrets
 from .model import Document, Finding, Severity
 
 
@@ -83,9 +83,7 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
         trees.read[rel] = len(loaded.documents)
         documents = loaded.documents if keep is None else [d for d in loaded.documents if keep(d, rel)]
         if len(documents) < len(loaded.documents):
-            kept = {id(d) for d in documents}
-            trees.secrets.extend(v for d in loaded.documents if id(d) not in kept
-                                 for v in secret_values(d.data, kind=d.kind))
+            trees.secrets.extend(left_secrets(loaded.documents, documents))
         if documents or keep is None:
             trees.live.append(Side(rel, documents))
     return trees
