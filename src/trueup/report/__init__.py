@@ -40,6 +40,14 @@ class RunInfo:
 NOTE_RULES = frozenset({"drift.not-compared", "input.template", "input.not-regular"})
 
 
+def not_compared_target(finding: Finding) -> str | None:
+    """For a ``drift.not-compared`` note: the target nothing was compared for, or ``""`` when it is
+    the whole environment (whose note names the config as its target); None for any other finding."""
+    if finding.rule != "drift.not-compared":
+        return None
+    return "" if finding.target == finding.file else finding.target
+
+
 _BY_HAND = re.compile(r"\((changed by hand: [^)]*)\)")
 
 

@@ -20,7 +20,7 @@ from typing import IO, Sequence
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
-from . import NOTE_RULES, RunInfo, blame_text, is_difference, sides
+from . import NOTE_RULES, RunInfo, blame_text, is_difference, not_compared_target, sides
 from .since import Since
 
 ABSENT = '<span class="absent">absent</span>'
@@ -132,10 +132,9 @@ class HtmlReporter:
         drift = is_difference(f.rule)
         kind = ("waived" if f.waived else "ignored" if f.rule == "drift.ignored" else "drift" if drift
                 else "notes" if f.rule in NOTE_RULES else "violations")
-        if f.rule == "drift.not-compared":
-            # Said in the status tables, not as a problem: the environment (the note of an environment
-            # names the config as its target) or the target was not compared, and why.
-            self.why[(f.environment or "", "" if f.target == f.file else f.target)] = f.message
+        target = not_compared_target(f)
+        if target is not None:  # said in the status tables, not as a problem, with why
+            self.why[(f.environment or "", target)] = f.message
             return
         self.status.setdefault(key, Counter())[kind] += 1
         if f.waived and not self.info.verbose:

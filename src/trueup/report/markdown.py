@@ -23,7 +23,7 @@ from typing import IO, Any
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
 from ..runmeta import RunMeta
-from . import RunInfo, blame_text, is_difference, sides
+from . import RunInfo, blame_text, is_difference, not_compared_target, sides
 from .since import Since, this_run
 
 FOLD_AFTER = 15  # diff lines; a longer object diff is collapsed
@@ -106,10 +106,11 @@ class MarkdownReporter:
             self.unwaived[finding.rule] += 1
         if finding.waived and not self.info.verbose:
             return
-        if finding.rule == "drift.not-compared":
-            if finding.target == finding.file:  # an environment's note names the config as its target
+        target = not_compared_target(finding)
+        if target is not None:
+            if not target:
                 self.envs_not_compared.add(finding.environment or "")
-            env = f" ({_text(finding.environment)})" if finding.environment and finding.target != finding.file else ""
+            env = f" ({_text(finding.environment)})" if finding.environment and target else ""
             self.not_compared.append(f"- {_text(finding.message)}{env}")
             return
         if is_difference(finding.rule):
