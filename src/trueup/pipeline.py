@@ -217,16 +217,13 @@ def _project_variables(rendered: RenderedEnvironment, loaded_outputs: list[tuple
     """Rendered compose files get the rendered ``.env`` beside them as their project's variables."""
     from pathlib import PurePosixPath
 
-    from .load.compose_interpolate import dotenv_variables
+    from .load.compose_interpolate import give_variables
 
     texts = {PurePosixPath(o.output).parent: o.text for o in rendered.outputs if PurePosixPath(o.output).name == ".env"}
-    if not texts:
-        return
-    for output, loaded in loaded_outputs:
+    for output, loaded in loaded_outputs if texts else ():
         text = texts.get(PurePosixPath(output).parent)
-        for doc in loaded.documents if text is not None else ():
-            if doc.kind == "compose":
-                doc.variables = dotenv_variables(text)
+        if text is not None:
+            give_variables(loaded.documents, text)
 
 
 def drift_targets(

@@ -210,7 +210,9 @@ def check_files(
         if item.namespace is not None:
             _set_namespace(loaded.documents, item.namespace)
         if item.dotenv is not None:
-            _set_variables(loaded.documents, item.dotenv)
+            from .load.compose_interpolate import give_variables
+
+            give_variables(loaded.documents, item.dotenv)
         # A strategic-merge directive marks a patch even where no kustomization in the run lists it.
         patch = item.patch if item.patch is not None else _PATCH_DIRECTIVE in data
         # A patch is part of an object, not one: the cross-file rules do not see it.
@@ -282,16 +284,6 @@ def _with_dotenv(files: list[PlainFile]) -> list[PlainFile]:
         text = texts[directory]
         out.append(item if text is None else replace(item, dotenv=text))
     return out
-
-
-def _set_variables(documents: Sequence, text: str) -> None:
-    from .load.compose_interpolate import dotenv_variables
-
-    variables = None
-    for doc in documents:
-        if doc.kind == "compose":
-            variables = dotenv_variables(text) if variables is None else variables
-            doc.variables = variables
 
 
 def _kustomized(files: list[PlainFile], config: Config) -> tuple[list[PlainFile], list]:

@@ -25,7 +25,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 Lookup = Callable[[str], "str | None"]
 
@@ -289,6 +289,16 @@ def dotenv_variables(text: str) -> dict[str, str]:
     that variable unset (the deploying host's environment is not known here)."""
     tokens = Tokens()
     return {k: v for k, v in parse_dotenv(text, lambda _: None, tokens).items() if not tokens.holds(v)}
+
+
+def give_variables(documents: Iterable[Any], dotenv: str) -> None:
+    """The compose documents among ``documents`` get the project's variables (``Document.variables``)
+    from the text of its ``.env``, read once."""
+    variables = None
+    for doc in documents:
+        if doc.kind == "compose":
+            variables = dotenv_variables(dotenv) if variables is None else variables
+            doc.variables = variables
 
 
 def parse_dotenv(text: str, lookup: Lookup, tokens: Tokens, raw: bool = False) -> dict[str, str]:
