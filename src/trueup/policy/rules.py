@@ -75,7 +75,8 @@ class Rule:
             return False
         if self.not_files and match_any(self.not_files, doc.source.name):
             return False
-        if self.not_objects and _object_name(data) is not None and match_any(self.not_objects, _object_name(data)):
+        named = _object_name(data) if self.not_objects else None
+        if named is not None and match_any(self.not_objects, named):
             return False
         return not self.files or match_any(self.files, doc.source.name)
 
@@ -150,12 +151,9 @@ class Rule:
         template = self.message
         if isinstance(template, dict):
             template = template["absent" if failing is None or isinstance(failing, (dict, list)) else "present"]
-        message = self.title if template is None else _message(template, shown, at, doc.data, pointer)
-        folded = value_at(value, join_pointer(path)) if isinstance(failing, str) else None
-        if isinstance(folded, str) and folded != failing and "interpolate" in self.fold:
-            message = message.replace(json.dumps(shown, ensure_ascii=False), json.dumps(shown, ensure_ascii=False)
-                                      + " (compose resolves it to "
-                                      f"{json.dumps(display_value(doc.data, at, folded, doc.kind), ensure_ascii=False)})", 1)
+        folded = value_at(value, join_pointer(path)) if isinstance(failing, str) and "interpolate" in self.fold else None
+        resolved = display_value(doc.data, at, folded, doc.kind) if isinstance(folded, str) and folded != failing else None
+        message = self.title if template is None else _message(template, shown, at, doc.data, pointer, resolved)
         return finding_at(doc, at, rule=self.id, severity=self.severity, message=message, desired=shown)
 
 
@@ -180,7 +178,7 @@ def _required_names(schema: Any) -> Iterator[str]:
 _CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
 
-def _message(template: str, shown: Any, at: str, data: Any, pointer: str) -> str:
+def _message(template: str, shown: Any, at: str, data: Any, pointer: str, resolved: Any = None) -> str:
     """The rule's message with ``{value}``, ``{key}``, ``{name}``, ``{container}`` and ``{service}`` filled in."""
     tokens, own = split_pointer(at), split_pointer(pointer)
     container = service = name = None
@@ -195,6 +193,8 @@ def _message(template: str, shown: Any, at: str, data: Any, pointer: str) -> str
         service = own[1]
     value = json.dumps(shown, ensure_ascii=False) if isinstance(shown, str) or shown is None else (
         json.dumps(shown) if isinstance(shown, bool) else str(shown))
+    if resolved is not None:  # a compose value with ${VAR}: what compose runs, beside what is written
+        value += f" (compose resolves it to {json.dumps(resolved, ensure_ascii=False)})"
     fields = {"{value}": value, "{key}": tokens[-1] if tokens else "", "{container}": container or "",
               "{service}": service or "", "{name}": name or service or (own[-1] if own else "")}
     for placeholder, text in fields.items():
