@@ -9,7 +9,7 @@ import argparse
 import hashlib
 import os
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import IO, TYPE_CHECKING, Any, Iterable, Sequence
 
 from . import progress
 from .errors import TrueupError, UsageError
@@ -228,17 +228,15 @@ def _environments(args: argparse.Namespace, config: Any) -> list[str]:
 def _rendered_findings(
     config: Any, envs: Sequence[str], checker: Any, summary: Any, *, drift: bool = False, verbose: bool = False,
     changes: list | None = None, creations: list | None = None, layers: dict | None = None,
-    wanted: Callable[[str, str], bool] | None = None, notes: Sequence[Any] = (), shard: Any = None,
+    notes: Sequence[Any] = (), shard: Shard | None = None,
 ) -> Iterable[Any]:
     """``layers``: when given, receives each environment's values files (documents), for blame;
-    ``wanted(env, output)``: which templates to render (all by default); ``notes``: findings about
-    environments (not compared), each reported after its environment's."""
-    from functools import partial
-
+    ``notes``: findings about environments (not compared), each reported after its environment's;
+    ``shard``: a drift shard's work units only."""
     from .pipeline import check_rendered, environment_render
 
     for env in envs:
-        rendered = environment_render(config, env, wanted=partial(wanted, env) if wanted else None)
+        rendered = environment_render(config, env)
         if layers is not None:
             layers[env] = rendered.values.layers
         yield from check_rendered(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from .checker import Checker
 from .config import Config
@@ -90,12 +90,10 @@ def render_env(
     globs: Sequence[str] = ("**",),
     config: Config,
     track: bool = False,
-    wanted: Callable[[str], bool] | None = None,
 ) -> RenderedEnvironment:
-    """Render every template of one environment (that ``wanted`` takes by its output's name),
-    keeping going past a failing template."""
+    """Render every template of one environment, keeping going past a failing template."""
     from .desired import load_values, template_names
-    from .render import make_environment, output_name, render_template, track_reads
+    from .render import make_environment, render_template, track_reads
 
     values = load_values(values_files, root, config.limits)
     jinja = make_environment(templates_root, display_root, config.limits)
@@ -106,8 +104,6 @@ def render_env(
     outputs: list[Rendered] = []
     failures: list[Finding] = []
     for name in template_names(templates_root, globs):
-        if wanted is not None and not wanted(output_name(name)):
-            continue
         try:
             outputs.append(
                 render_template(
@@ -121,10 +117,9 @@ def render_env(
 
 
 def environment_render(
-    config: Config, env: str, track: bool = False, wanted: Callable[[str], bool] | None = None
+    config: Config, env: str, track: bool = False
 ) -> RenderedEnvironment:
-    """``track``: record which values each template reads (``Rendered.reads``); ``wanted``: render
-    only the templates whose output it takes (a drift shard's)."""
+    """``track``: record which values each template reads (``Rendered.reads``)."""
     settings = config.environment(env)
     templates_root = config.root / config.templates
     return render_env(
@@ -136,7 +131,6 @@ def environment_render(
         globs=settings.templates,
         config=config,
         track=track,
-        wanted=wanted,
     )
 
 
