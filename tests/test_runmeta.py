@@ -60,6 +60,14 @@ def test_gitlab_ci_variables(tmp_path: Path) -> None:
     assert run.commit_link() == f"https://gitlab.com/acme/shop/-/commit/{'b' * 40}"
 
 
+@pytest.mark.parametrize("epoch", ["99999999999999999999", "\u00b2", "-5", "1e9", ""])
+def test_a_source_date_epoch_that_is_no_time_reads_the_clock(tmp_path: Path, epoch: str) -> None:
+    import re
+
+    started = collect(tmp_path, {"SOURCE_DATE_EPOCH": epoch}).started
+    assert re.fullmatch(r"20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z", started), started
+
+
 def test_outside_a_repository_only_the_time_and_version(tmp_path: Path) -> None:
     run = collect(tmp_path, {"SOURCE_DATE_EPOCH": "0"})
     assert run == RunMeta("1970-01-01T00:00:00Z") and run.file_link("a.yaml") is None

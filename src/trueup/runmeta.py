@@ -24,6 +24,7 @@ from . import __version__
 
 _SCP_REMOTE = re.compile(r"^(?:[\w.-]+@)?([\w.-]+):(?!/)(.+)$")  # git@github.com:owner/name.git
 _SHA = re.compile(r"^[0-9a-f]{7,64}$")
+_EPOCH = re.compile(r"[0-9]{1,12}")
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,10 @@ def collect(root: Path, env: Mapping[str, str] | None = None) -> RunMeta:
 
 
 def _started(env: Mapping[str, str]) -> str:
+    # reproducible-builds.org: a decimal count of seconds; anything else (or a time past year 9999,
+    # which no report can say) is ignored and the clock is read.
     fixed = env.get("SOURCE_DATE_EPOCH", "")
-    seconds = int(fixed) if fixed.isdigit() else time.time()
+    seconds = int(fixed) if _EPOCH.fullmatch(fixed) and int(fixed) < 253402300800 else time.time()
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
