@@ -81,11 +81,37 @@ def drift(desired: list[Side], live: list[Side], context: Context | None = None)
         add_known_secrets(value for side in (*desired, *live) for doc in side.documents
                           for value in secret_values(doc.data, kind=doc.kind))
         add_known_secrets((context or Context()).secrets)
-        found = list(_drift(desired, live, context or Context()))
+        asks: list[_Ask] = []
+        found = list(_drift(desired, live, context or Context(), asks))
+    _place(found, asks)
     yield from found
 
 
-def _drift(desired: list[Side], live: list[Side], ctx: Context) -> Iterator[Finding]:
+# A finding's line asked of a document: (finding, document, pointer, whether it is ``live_line``
+# rather than ``line`` and ``column``).
+_Ask = tuple[Finding, Document, str, bool]
+
+
+def _place(found: list[Finding], asks: list[_Ask]) -> None:
+    """Fill in the lines of the findings a drift reports, file by file, each file's positions
+    dropped once its findings have theirs: one file's node positions are held at a time, not every
+    file's a big drift touches (a finding that is not reported is never looked up)."""
+    reported = {id(f) for f in found}
+    by_file: dict[int, list[_Ask]] = {}
+    for ask in asks:
+        if id(ask[0]) in reported:
+            by_file.setdefault(id(ask[1].source), []).append(ask)
+    for file_asks in by_file.values():
+        for finding, doc, pointer, live in file_asks:
+            pos = doc.locate(pointer)
+            if live:
+                finding.live_line = pos[0] if pos else None
+            else:
+                finding.line, finding.column = (pos[0], pos[1]) if pos else (None, None)
+        file_asks[0][1].source.forget_positions()
+
+
+def _drift(desired: list[Side], live: list[Side], ctx: Context, asks: list[_Ask]) -> Iterator[Finding]:
     pairs = pair(desired, live, ctx.namespace)
     unknown = {id(doc) for side in (*desired, *live) if side.rel in ctx.unreadable for doc in side.documents}
     for d, l in pairs.objects:
@@ -93,7 +119,7 @@ def _drift(desired: list[Side], live: list[Side], ctx: Context) -> Iterator[Find
             continue
         if ctx.creations is not None and (d is None) != (l is None):
             ctx.creations.append(("object", d, ctx.namespace) if l is None else ("delete-object", l, ctx.namespace))
-        yield from _documents(d, l, ctx)
+        yield from _documents(d, l, ctx, asks)
     consumed = compose_inputs(desired)
     for d_side, l_side in pairs.files:
         if d_side is None or l_side is None:
@@ -108,7 +134,7 @@ def _drift(desired: list[Side], live: list[Side], ctx: Context) -> Iterator[Find
             yield _whole_file(d_side, l_side, ctx)
             continue
         for d, l in by_index(d_side, l_side):
-            yield from _documents(d, l, ctx)
+            yield from _documents(d, l, ctx, asks)
 
 
 def _target(doc: Document, ctx: Context) -> str:
@@ -128,26 +154,26 @@ def _whole_file(d: Side | None, l: Side | None, ctx: Context) -> Finding:
                    doc.source.file, 1, 1, environment=ctx.environment, live_file=doc.source.file, live_line=1)
 
 
-def _documents(d: Document | None, l: Document | None, ctx: Context) -> Iterator[Finding]:
+def _documents(d: Document | None, l: Document | None, ctx: Context, asks: list[_Ask]) -> Iterator[Finding]:
     if d is None and l is None:
         return
     if l is None:
         assert d is not None
-        line = d.locate("")
         what = "object" if d.kind == "kubernetes" else "document"
-        yield Finding("drift.missing", SEVERITY, f"{what} is missing live", _target(d, ctx), "",
-                      d.source.file, line[0] if line else None, line[1] if line else None,
-                      environment=ctx.environment)
+        finding = Finding("drift.missing", SEVERITY, f"{what} is missing live", _target(d, ctx), "",
+                          d.source.file, None, None, environment=ctx.environment)
+        asks.append((finding, d, "", False))
+        yield finding
         return
     if d is None:
-        line = l.locate("")
         what = "object" if l.kind == "kubernetes" else "document"
-        yield Finding("drift.extra", SEVERITY, f"{what} exists live but not in desired state", _target(l, ctx), "",
-                      l.source.file, line[0] if line else None, line[1] if line else None,
-                      environment=ctx.environment, live_file=l.source.file, live_line=line[0] if line else None)
+        finding = Finding("drift.extra", SEVERITY, f"{what} exists live but not in desired state", _target(l, ctx),
+                          "", l.source.file, None, None, environment=ctx.environment, live_file=l.source.file)
+        asks.extend([(finding, l, "", False), (finding, l, "", True)])
+        yield finding
         return
     for diff, desired_path, live_path, canon in _differences(d, l, ctx):
-        finding = _finding(diff, desired_path, live_path, d, l, ctx)
+        finding = _finding(diff, desired_path, live_path, d, l, ctx, asks)
         if isinstance(diff, Noted):  # compose normalisation could not decide it: never drift, never patched
             if ctx.verbose:
                 finding.rule, finding.severity = "drift.ignored", Severity.INFO
@@ -274,32 +300,31 @@ _MESSAGES = {
 }
 
 
-def _finding(diff: Difference, desired_path: str, live_path: str, d: Document, l: Document, ctx: Context) -> Finding:
+def _finding(diff: Difference, desired_path: str, live_path: str, d: Document, l: Document, ctx: Context,
+             asks: list[_Ask]) -> Finding:
+    """The finding of one difference; its lines are asked (``asks``) and filled in by :func:`_place`."""
     field_name = _field(split_pointer(desired_path if diff.kind != "extra" else live_path))
-    live_pos = l.locate(live_path)
     # One field, so one verdict: a value either side (or its canonical name: ``- KEY=value`` items
     # are /environment/KEY) calls secret is masked on both.
     secret = (is_secret_path(d.data, desired_path, d.kind) or is_secret_path(l.data, live_path, l.kind)
               or any(is_secret_key(token) for token in split_pointer(diff.desired_path or diff.live_path)))
-    if diff.kind == "extra":
-        file, pos, path = l.source.file, live_pos, live_path
-    else:
-        file, pos, path = d.source.file, d.locate(desired_path), desired_path
-    return Finding(
+    placed, path = (l, live_path) if diff.kind == "extra" else (d, desired_path)
+    finding = Finding(
         rule=f"drift.{diff.kind}",
         severity=SEVERITY,
         message=_MESSAGES[diff.kind].format(field=field_name),
         target=_target(d, ctx),
         path=path,
-        file=file,
-        line=pos[0] if pos else None,
-        column=pos[1] if pos else None,
+        file=placed.source.file,
+        line=None,
+        column=None,
         desired=_shown(d, desired_path, diff.desired, secret),
         live=_shown(l, live_path, diff.live, secret),
         environment=ctx.environment,
         live_file=l.source.file,
-        live_line=live_pos[0] if live_pos else None,
     )
+    asks.extend([(finding, placed, path, False), (finding, l, live_path, True)])
+    return finding
 
 
 def _field(tokens: list[str]) -> str:
