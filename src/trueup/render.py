@@ -15,7 +15,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 import jinja2
 import jinja2.runtime
@@ -44,7 +44,7 @@ class Rendered:
     template: str
     output: str
     text: str
-    lines: list[int]
+    lines: Sequence[int]  # each output line's template line
     reads: frozenset[str] = frozenset()  # values pointers read, when the environment tracks reads
 
 
@@ -72,6 +72,14 @@ class ConfinedLoader(jinja2.BaseLoader):
         return f"{self.display_root}/{template}" if self.display_root else template
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, real = self.read(template)
+        if self.checker is not None:
+            self.checker(source, template)
+        mtime = real.stat().st_mtime
+        return source, str(real), lambda: real.stat().st_mtime == mtime
+
+    def read(self, template: str) -> tuple[str, Path]:
+        """The template's text and real path, refused when it leaves the root (nothing inspected)."""
         pure = PurePosixPath(template.replace("\\", "/"))
         if pure.is_absolute() or ".." in pure.parts or (pure.parts and ":" in pure.parts[0]):
             raise TemplateSecurityError(f"template path {template!r} leaves the templates root")
@@ -84,13 +92,9 @@ class ConfinedLoader(jinja2.BaseLoader):
         if not real.is_file():
             raise jinja2.TemplateNotFound(template)
         try:
-            source = read_text(real, self.display(template), self.limits)
+            return read_text(real, self.display(template), self.limits), real
         except ParseError as exc:
             raise RenderError(exc.cause, exc.file, exc.line) from None
-        if self.checker is not None:
-            self.checker(source, template)
-        mtime = real.stat().st_mtime
-        return source, str(real), lambda: real.stat().st_mtime == mtime
 
 
 class _ReadsContext(jinja2.runtime.Context):
@@ -286,6 +290,20 @@ def _template_line(exc: BaseException, environment: jinja2.Environment) -> tuple
     return found
 
 
+def _plain(environment: jinja2.Environment, template: str) -> str | None:
+    """The output of a template with no Jinja syntax in it, without compiling it (most files of a
+    big GitOps tree are plain YAML; compiling each costs more than parsing it), else None. Jinja
+    writes its data with every line break as ``\\n`` (``newline_sequence``), and so does this."""
+    loader: ConfinedLoader = environment.loader  # type: ignore[assignment]
+    if environment.line_statement_prefix or environment.line_comment_prefix or not environment.keep_trailing_newline:
+        return None
+    source, _ = loader.read(template)
+    starts = (environment.block_start_string, environment.variable_start_string, environment.comment_start_string)
+    if any(start in source for start in starts):
+        return None
+    return source.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def render_template(
     environment: jinja2.Environment,
     template: str,
@@ -301,6 +319,11 @@ def render_template(
     previous_max = getattr(environment, "max_bytes", max_bytes)
     environment.max_bytes = max_bytes  # type: ignore[attr-defined]  # what the sandbox may build, too
     try:
+        plain = _plain(environment, template)
+        if plain is not None:
+            if len(plain) > max_bytes:
+                raise RenderError(f"rendered output exceeds {max_bytes} bytes", display)
+            return Rendered(template, output_name(template), plain, range(1, len(plain.splitlines()) + 1))
         with _deadline(timeout, display):
             compiled = environment.get_template(template)
             chunks: list[str] = []
