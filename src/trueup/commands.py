@@ -408,8 +408,8 @@ def _tree_drift(desired: Path, live: Path, namespace: str, config: Any, summary:
     for name, root in (("desired", desired), ("live", live)):
         if not root.is_dir():
             raise UsageError(f"--{name} must be a directory", str(root))
-        trees[name] = load_tree(root, root.as_posix().rstrip("/"), config,
-                                keep=(lambda doc, rel: shard.keeps(doc, "", rel, namespace)) if shard else None)
+        part = shard.part("", namespace, reported=name) if shard else None
+        trees[name] = load_tree(root, root.as_posix().rstrip("/"), config, part=part)
         yield from (f for f in trees[name].findings if shard is None or shard.counts(f"{name}\0{f.file}"))
     counted = [n for name, t in trees.items() for rel, n in t.read.items()
                if shard is None or shard.counts(f"{name}\0{rel}")]

@@ -1,15 +1,17 @@
 """Desired state of one environment: merged values, every template rendered, output as Documents."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from .errors import ConfigError, InputError, ParseError
 from .globs import match_any
 from .load import Limits, Loaded, detect_format, load_path, load_text
+from .load.kept import Kept, load_kept
 from .mask import add_known_secrets, secret_values
-from .model import Finding
+from .model import Document, Finding
 from .render import Rendered, is_partial, output_name
 from .tree import iter_files
 
@@ -79,11 +81,30 @@ def load_rendered(
     """
     file = f"{display_root}/{rendered.template}" if display_root else rendered.template
     fmt = detect_format(rendered.output) or "yaml"
-    try:
+    with _template_errors(rendered, file):
         return load_text(
             rendered.text, file=file, name=rendered.output, fmt=fmt, limits=limits, line_map=rendered.lines,
             kind=kind,
         )
+
+
+def load_rendered_kept(
+    rendered: Rendered, display_root: str, keep: Callable[[Document], bool], limits: Limits = Limits(),
+    kind: str | None = None,
+) -> Kept:
+    """:func:`load_rendered` for a drift shard: only the documents ``keep`` keeps are built."""
+    file = f"{display_root}/{rendered.template}" if display_root else rendered.template
+    fmt = detect_format(rendered.output) or "yaml"
+    with _template_errors(rendered, file):
+        return load_kept(rendered.text, file=file, name=rendered.output, fmt=fmt, keep=keep, limits=limits,
+                         kind=kind, line_map=rendered.lines)
+
+
+@contextmanager
+def _template_errors(rendered: Rendered, file: str) -> Iterator[None]:
+    """A rendered output's parse error, at the template line that wrote the line it names."""
+    try:
+        yield
     except ParseError as exc:
         line = exc.line
         if line is not None and 1 <= line <= len(rendered.lines):

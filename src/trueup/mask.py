@@ -167,6 +167,30 @@ def secret_values(value: Any, secret: bool = False, kind: str = "config") -> Ite
         yield value
 
 
+# Every word SECRET_KEY finds (its anchored ones too) and every short secret flag: a text none of
+# these occur in (and with no backslash, which could spell one in escapes) holds no value that
+# secret_values yields, for every key, name, flag and ``KEY=value`` it holds is written in it.
+_WORDS_IN_KEYS = ("pass", "secret", "token", "key", "credential", "auth", "pwd", "dsn", "connection", "cookie",
+                  "salt", "signature")
+_SECRET_WORDS = re.compile(
+    "|".join(_WORDS_IN_KEYS) + "|"
+    + "|".join(re.escape(flag) + r"(?!\w)" for flag in sorted(_SHORT_SECRET_FLAGS)),
+    re.IGNORECASE,
+)
+
+
+def may_hold_secrets(text: str) -> bool:
+    """False only when no document written as ``text`` can hold a value :func:`secret_values` yields
+    (a cheap test before building one just for its secrets); True when unsure."""
+    if "\\" in text or _extra_keys is not None:
+        return True
+    if text.isascii():  # the common case, without the regex: ASCII has no other case folds
+        lowered = text.lower()
+        return any(word in lowered for word in _WORDS_IN_KEYS) or (
+            any(flag in text for flag in _SHORT_SECRET_FLAGS) and _SECRET_WORDS.search(text) is not None)
+    return _SECRET_WORDS.search(text) is not None
+
+
 def is_secret_key(key: str) -> bool:
     judged = _judged.get(key)
     if judged is None:

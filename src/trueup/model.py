@@ -60,6 +60,7 @@ class Source:
     locator_factory: Callable[[str], Locator] | None = None
     line_map: list[int] | None = None
     _locator: Locator | None = field(default=None, repr=False)
+    _spans: dict[Any, Locator] | None = field(default=None, repr=False)  # a node read alone: its locator
     # For files read from disk: where they are and the sha256 of their bytes when read (so an edit
     # can refuse a file that changed since); for live files also the root they must stay in.
     path: Any = None
@@ -71,6 +72,7 @@ class Source:
         """Drop the node graph a lookup built (it is rebuilt on demand): keeps memory and the
         documents a worker process sends back small."""
         self._locator = None
+        self._spans = None
 
     def release_text(self) -> None:
         """Drop the text of a file read from disk: a position lookup reads it again, and finds
@@ -89,15 +91,28 @@ class Source:
             return None
         return data.decode("utf-8-sig", errors="replace")
 
-    def position(self, doc_index: int, pointer: str) -> tuple[int, int] | None:
+    def position(self, doc_index: int, pointer: str, span: Any = None) -> tuple[int, int] | None:
+        """The line and column of ``pointer`` in document ``doc_index``, or in the text ``span``
+        (a ``Span`` of :mod:`trueup.load.yaml_units`) holds when given: a node read alone, whose
+        lines are found by composing that node alone."""
         if self.locator_factory is None:
             return None
-        if self._locator is None:
-            text = self.text if self.text is not None else self._reread()
-            if text is None:
-                return None
-            self._locator = self.locator_factory(text)
-        pos = self._locator.position(doc_index, pointer)
+        if span is not None:
+            locator = self._spans.get(span) if self._spans else None
+            if locator is None:
+                text = self.text if self.text is not None else self._reread()
+                if text is None:
+                    return None
+                locator = self.locator_factory(span.text(text))
+                self._spans = {**(self._spans or {}), span: locator}
+            pos = locator.position(0, pointer)
+        else:
+            if self._locator is None:
+                text = self.text if self.text is not None else self._reread()
+                if text is None:
+                    return None
+                self._locator = self.locator_factory(text)
+            pos = self._locator.position(doc_index, pointer)
         if pos is None or self.line_map is None:
             return pos
         line, column = pos
@@ -125,8 +140,13 @@ class Document:
     # A compose file's project variables (its ``.env``): rules with ``fold: interpolate`` judge
     # values as compose runs them (``nginx:${TAG}`` with ``TAG=latest`` is ``nginx:latest``).
     variables: dict[str, str] | None = None
+    # Read alone (a drift shard's object, load.kept): the span of its file it was built from, and
+    # its own pointer in that span; its lines are found in the span alone.
+    span: tuple[Any, str] | None = None
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
+        if self.span is not None:
+            return self.source.position(0, self.span[1] + pointer, self.span[0])
         return self.source.position(self.index, self.base + pointer)
 
     @property
@@ -170,7 +190,7 @@ def kubernetes_target(obj: dict, default_namespace: str = "default") -> str:
     kind = obj.get("kind") or "?"
     meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     name = meta.get("name") or meta.get("generateName") or "?"
-    if kind in CLUSTER_SCOPED_KINDS:
+    if isinstance(kind, str) and kind in CLUSTER_SCOPED_KINDS:
         return f"{kind}/{name}"
     namespace = meta.get("namespace") or default_namespace
     return f"{kind}/{namespace}/{name}"
@@ -365,3 +385,12 @@ def count(summary: Summary, findings: Iterable[Finding]) -> Iterable[Finding]:
     for finding in findings:
         summary.add(finding)
         yield finding
+
+
+@dataclass(frozen=True)
+class Part:
+    """A drift shard's part of a tree: the documents it keeps (``keeps(document, rel)``), and the
+    files whose own findings it reports (``reports(file)``), which it reads whole."""
+
+    keeps: Callable[[Document, str], bool]
+    reports: Callable[[str], bool]

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from .checker import Checker
 from .config import Config
 from .errors import ParseError, RenderError, TrueupError
 from . import progress
 from .load import Loaded
-from .model import Finding, Severity, Summary
+from .model import Document, Finding, Severity, Summary
 from .validate import SchemaValidator
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ def check_rendered(
     ``outputs``: when given, receives each rendered path with its loaded documents. A rendered
     file that does not parse is the template's error (``input.render``: the run is incomplete).
     ``shard``: a drift shard's work units only (every file is rendered; each is counted by one shard)."""
-    from .desired import load_rendered
+    from .desired import load_rendered, load_rendered_kept
 
     env = rendered.name
     settings = config.environments.get(env or "")
@@ -168,25 +168,23 @@ def check_rendered(
         summary.files += shard is None or shard.counts(output.output)
         try:
             target = config.target_for(output.output, env)
-            loaded = load_rendered(output, display_root, config.limits, target.kind if target else None)
+            namespace = (target.namespace if target else None) or (settings.namespace if settings else None)
+            kind = target.kind if target else None
+            if shard is not None and checker is None and target is not None and target.live is not None:
+                # A drift shard builds and holds only its own objects (another shard compares the
+                # rest); their secrets are kept to be masked as the unsharded run masks them.
+                kept = load_rendered_kept(output, display_root, _shard_keep(shard, target.name, namespace or "default"),
+                                          config.limits, kind)
+                loaded, read[output.output] = kept.loaded, kept.total
+                dropped.setdefault(target.name, []).extend(kept.left)
+            else:
+                loaded = load_rendered(output, display_root, config.limits, kind)
+                read[output.output] = len(loaded.documents)
         except ParseError as exc:
             yield error_finding(exc, "input.render", output.output, env)
             continue
-        namespace = (target.namespace if target else None) or (settings.namespace if settings else None)
         for doc in loaded.documents if namespace else ():
             doc.namespace = namespace
-        read[output.output] = len(loaded.documents)
-        if shard is not None and checker is None and target is not None and target.live is not None:
-            # A drift shard holds only its own objects from here on (another shard compares the rest);
-            # their secrets are kept to be masked as the unsharded run masks them.
-            ns = namespace or "default"
-            mine = [d for d in loaded.documents if d.kind != "kubernetes" or not isinstance(d.data, dict)
-                    or shard.keeps(d, target.name, "", ns)]
-            if len(mine) < len(loaded.documents):
-                from .shards import left_secrets
-
-                dropped.setdefault(target.name, []).extend(left_secrets(loaded.documents, mine))
-                loaded.documents = mine
         outputs.append((output.output, loaded.documents))
         loaded_outputs.append((output.output, loaded))
     _project_variables(rendered, loaded_outputs)
@@ -205,6 +203,12 @@ def check_rendered(
     if drift:
         yield from drift_targets(config, env, outputs, verbose=verbose, changes=changes, creations=creations,
                                  shard=shard, dropped=dropped)
+
+
+def _shard_keep(shard: Shard, target: str, namespace: str) -> Callable[[Document], bool]:
+    """A rendered file's documents a drift shard keeps: its own objects, and every other document
+    (those are dealt by file, with the target's files)."""
+    return lambda doc: doc.kind != "kubernetes" or not isinstance(doc.data, dict) or shard.keeps(doc, target, "", namespace)
 
 
 def _project_variables(rendered: RenderedEnvironment, loaded_outputs: list[tuple[str, Loaded]]) -> None:
@@ -237,7 +241,7 @@ def drift_targets(
             continue
         namespace = target.namespace or (settings.namespace if settings else None) or "default"
         trees = target_trees(config, target, env, outputs,
-                             keep=(lambda doc, rel: shard.keeps(doc, target.name, rel, namespace)) if shard else None)
+                             shard.part(target.name, namespace, reported=target.name) if shard else None)
         yield from (f for f in trees.findings if shard is None or shard.counts(f"{target.name}\0{f.file}"))
         if shard is not None:
             from .shards import left_secrets

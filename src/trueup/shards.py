@@ -3,10 +3,10 @@
 A unit is a Kubernetes object (its identity: API group, kind, namespace, name, as drift pairs
 objects) or, for every other document, the file that holds it (within its target). Each unit
 belongs to exactly one shard, by a stable hash of its name, the same on every machine, so one
-big target is split as evenly as many small ones. A shard renders and reads its environments
-whole (an object's file is not known before it is read) but keeps only its own units' documents
-from each file as it is read, compares only those, and counts only the rendered files it owns:
-the merged reports of all N shards are the one unsharded run.
+big target is split as evenly as many small ones. An object's file is not known before it is
+read, so a shard renders and reads every file, but builds only its own objects
+(:mod:`trueup.load.kept`), compares only those, and counts only the files it owns: the merged
+reports of all N shards are the one unsharded run.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any, Iterable, Sequence
 
 from .drift.pair import Side, identity
 from .mask import secret_values
-from .model import Document
+from .model import Document, Part
 
 
 def left_secrets(documents: Iterable[Document], kept: Iterable[Document]) -> list[Any]:
@@ -49,6 +49,12 @@ class Shard:
             if kept:
                 out.append(Side(side.rel, kept))
         return out
+
+    def part(self, scope: str, namespace: str, reported: str) -> Part:
+        """This shard's part of a tree read for target ``scope``: its units, and the files whose own
+        findings it reports (a finding of file F is reported by the shard that counts ``reported\0F``)."""
+        return Part(lambda doc, rel: self.keeps(doc, scope, rel, namespace),
+                    lambda file: self.counts(f"{reported}\0{file}"))
 
     def counts(self, name: str) -> bool:
         """Whether this shard counts the file ``name`` in its summary (one shard counts each)."""

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from .config import Config, Target
 from .drift import IgnoreRule, Side
 from .errors import InputError, ParseError, TrueupError
 from .globs import match_any
-from .load import known_files, load_path
+from .load import bind_source, decode, detect_format, known_files, load_path, read_bytes
+from .load.kept import Kept, load_kept
 from .shards import left_secrets
-from .model import Document, Finding, Severity
+from .model import Finding, Part, Severity
 
 
 @dataclass
@@ -51,9 +52,10 @@ def parse_finding(exc: TrueupError, target: str, environment: str | None) -> Fin
 
 
 def load_tree(root: Path, display: str, config: Config, environment: str | None = None,
-              keep: Callable[[Document, str], bool] | None = None) -> Trees:
+              part: Part | None = None) -> Trees:
     """Every readable file under ``root`` (or ``root`` itself) as a Side; unreadable ones as findings.
-    ``keep(document, rel)``: the documents to hold (a drift shard's), the rest dropped as each file is read."""
+    ``part``: a drift shard's, whose other documents are left out as each file is read (and built
+    only for their secrets, where they may hold one)."""
     trees = Trees()
     if not root.exists():
         raise InputError("live path not found", display)
@@ -72,7 +74,13 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
     for path, rel in entries:
         file = f"{display}/{rel}" if root.is_dir() else display
         try:
-            loaded = load_path(path, file=file, name=rel, limits=config.limits)
+            if part is None or part.reports(file):
+                loaded = load_path(path, file=file, name=rel, limits=config.limits)
+                documents = loaded.documents if part is None else [d for d in loaded.documents if part.keeps(d, rel)]
+                total, left = len(loaded.documents), (left_secrets(loaded.documents, documents) if part else [])
+            else:
+                kept = _load_kept(path, file, rel, config, part)
+                loaded, documents, total, left = kept.loaded, kept.loaded.documents, kept.total, kept.left
         except ParseError as exc:
             trees.findings.append(parse_finding(exc, file, environment))
             trees.unreadable.add(rel)
@@ -80,13 +88,19 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
         loaded.source.root = real_root
         loaded.source.path = real_root / (rel if root.is_dir() else root.name)
         trees.findings.extend(loaded.findings)
-        trees.read[rel] = len(loaded.documents)
-        documents = loaded.documents if keep is None else [d for d in loaded.documents if keep(d, rel)]
-        if len(documents) < len(loaded.documents):
-            trees.secrets.extend(left_secrets(loaded.documents, documents))
-        if documents or keep is None:
+        trees.read[rel] = total
+        trees.secrets.extend(left)
+        if documents or part is None:
             trees.live.append(Side(rel, documents))
     return trees
+
+
+def _load_kept(path: Path, file: str, rel: str, config: Config, part: Part) -> Kept:
+    data = read_bytes(path, file, config.limits)
+    kept = load_kept(decode(data, file), file=file, name=rel, fmt=detect_format(rel) or "yaml",
+                     keep=lambda doc: part.keeps(doc, rel), limits=config.limits)
+    bind_source(kept.loaded.source, data, path)
+    return kept
 
 
 def live_root(config: Config, target: Target, environment: str | None) -> tuple[Path, str]:
@@ -97,13 +111,13 @@ def live_root(config: Config, target: Target, environment: str | None) -> tuple[
 
 
 def target_trees(config: Config, target: Target, environment: str | None, desired: Sequence[tuple[str, list]],
-                 keep: Callable[[Document, str], bool] | None = None) -> Trees:
-    """``desired``: (rendered path, documents) of every rendered file of the environment; ``keep``:
-    the live documents to hold (``load_tree``)."""
+                 part: Part | None = None) -> Trees:
+    """``desired``: (rendered path, documents) of every rendered file of the environment; ``part``:
+    a drift shard's part of the live tree (``load_tree``)."""
     mine = [(name, docs) for name, docs in desired if match_any(target.desired, name)]
     bases = [glob_base(p) for p in target.desired]
     root, display = live_root(config, target, environment)
-    trees = load_tree(root, display, config, environment, keep)
+    trees = load_tree(root, display, config, environment, part)
     single = root.is_file() and len(mine) == 1
     for name, docs in mine:
         base = next((b for p, b in zip(target.desired, bases) if match_any([p], name)), "")

@@ -191,3 +191,27 @@ def test_yaml11_booleans_only_in_kubernetes_documents() -> None:
     compose = "services:\n  web:\n    environment:\n      DEBUG: yes\n"
     [doc] = load_text(compose, file="c", name="compose.yaml", fmt="yaml").documents
     assert doc.data["services"]["web"]["environment"] == {"DEBUG": "yes"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # The first value's go-yaml v2 boolean is gone with it: the last value wins whole.
+    ("spec:\n  paused: yes\nspec: web\n", {"spec": "web"}),
+    ("spec: {paused: yes}\nspec: {paused: 'yes'}\n", {"spec": {"paused": "yes"}}),
+    # An explicit key overrides the merged value, and its quoting stands.
+    ("base: &b {paused: 1}\nspec:\n  <<: {paused: yes}\n  paused: 'yes'\n", {"base": {"paused": 1}, "spec": {"paused": "yes"}}),
+    ("spec:\n  <<: {paused: yes}\n", {"spec": {"paused": True}}),
+])
+def test_yaml11_booleans_follow_the_value_that_wins(text: str, expected: dict) -> None:
+    from trueup.load import load_text
+
+    [doc] = load_text(text, file="k.yaml", name="k.yaml", fmt="yaml", kind="kubernetes").documents
+    assert doc.data == expected
+
+
+@pytest.mark.parametrize("text", ["- a\n", "kind: [a, b]\nmetadata: {name: web}\nmetadata: {name: shop}\n"])
+def test_a_kubernetes_file_of_any_shape_loads(text: str) -> None:
+    from trueup.load import load_text
+
+    loaded = load_text(text, file="k.yaml", name="k.yaml", fmt="yaml", kind="kubernetes")
+    assert [doc.base for doc in loaded.documents] == [""]
+    assert [f.target for f in loaded.findings] == ([] if text.startswith("-") else ["['a', 'b']/default/shop"])

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES, REPO
 from trueup.load import load_text
-from trueup.load.yaml_ import _plain_scalar as yaml_plain_scalar
+from trueup.load.yaml_ import plain_scalar as yaml_plain_scalar
 from trueup.patch.ops import Op, apply_ops
 from trueup.patch.yaml_edit import NotSurgical, edit_document
 

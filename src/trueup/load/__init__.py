@@ -227,14 +227,21 @@ def load_text(
     )
     documents: list[Document] = []
     for index, data in enumerate(parsed.documents):
-        if data is None:
-            continue
-        doc_kind = kind or detect_kind(name, data, fmt)
-        if doc_kind == "kubernetes" and index in parsed.yaml11:
-            _as_yaml11_booleans(data, parsed.yaml11[index])
-        documents.extend(_expand_lists(Document(data, source, index, "", doc_kind)))
+        documents.extend(documents_of(source, index, data, parsed.yaml11.get(index), kind))
     findings = [_duplicate_finding(source, dup, documents) for dup in parsed.duplicates]
     return Loaded(source, documents, findings)
+
+
+def documents_of(source: Source, index: int, data: Any, yaml11: list[tuple[tuple[str, ...], bool]] | None,
+                 kind: str | None) -> list[Document]:
+    """The Documents of a file's document ``index`` (none for an empty one; a List's items), of the
+    given kind or the one its content and file name say."""
+    if data is None:
+        return []
+    doc_kind = kind or detect_kind(source.name, data, source.format)
+    if doc_kind == "kubernetes" and yaml11:
+        as_yaml11_booleans(data, yaml11)
+    return _expand_lists(Document(data, source, index, "", doc_kind))
 
 
 def load_path(
@@ -250,7 +257,7 @@ def load_bytes(
 ) -> Loaded:
     """Parse a file's bytes, read from ``path``."""
     loaded = load_text(decode(data, file), file=file, name=name, fmt=fmt, limits=limits, kind=kind)
-    _bind(loaded.source, data, path)
+    bind_source(loaded.source, data, path)
     return loaded
 
 
@@ -258,17 +265,18 @@ def file_source(data: bytes, path: Path, *, file: str, name: str, fmt: str) -> S
     """The Source of a file's bytes without parsing them: a cached result's documents bind to it."""
     source = Source(file=file, name=name, text=decode(data, file), format=fmt,
                     locator_factory=format_module(fmt).Locator)
-    _bind(source, data, path)
+    bind_source(source, data, path)
     return source
 
 
-def _bind(source: Source, data: bytes, path: Path) -> None:
+def bind_source(source: Source, data: bytes, path: Path) -> None:
+    """Where a file's Source was read from, and the sha256 of its bytes then."""
     source.path = path
     source.digest = hashlib.sha256(data).hexdigest()
     source.bom = data.startswith(b"\xef\xbb\xbf")
 
 
-def _as_yaml11_booleans(data: Any, places: list[tuple[tuple[str, ...], bool]]) -> None:
+def as_yaml11_booleans(data: Any, places: list[tuple[tuple[str, ...], bool]]) -> None:
     """kubectl reads YAML with go-yaml v2 (YAML 1.1): plain ``yes``/``off``/``y`` there are booleans."""
     for path, value in places:
         node = data
@@ -284,7 +292,7 @@ def _as_yaml11_booleans(data: Any, places: list[tuple[tuple[str, ...], bool]]) -
 def _expand_lists(doc: Document) -> list[Document]:
     """A Kubernetes ``kind: List`` (``kubectl get -o yaml``) stands for its items."""
     data = doc.data
-    if doc.kind == "kubernetes" and str(data.get("kind", "")).endswith("List") and isinstance(
+    if doc.kind == "kubernetes" and isinstance(data, dict) and str(data.get("kind", "")).endswith("List") and isinstance(
         data.get("items"), list
     ):
         return [

@@ -131,7 +131,7 @@ def _to_float(text: str) -> float:
     return float(lowered)
 
 
-def _plain_scalar(text: str) -> Any:
+def plain_scalar(text: str) -> Any:
     """An untagged plain scalar, resolved by the core schema (used for unknown tags)."""
     tag = _Composer.resolve(_RESOLVER, ScalarNode, text, (True, False))
     return _SCALARS.get(tag, _str)(text)
@@ -189,7 +189,7 @@ class _Builder:
                 except ValueError:
                     raise self.fail(node, f"invalid {node.tag.rsplit(':', 1)[-1]} value") from None
             if not node.style:
-                return _plain_scalar(node.value)
+                return plain_scalar(node.value)
             return node.value
         key = id(node)
         seen = self.built.get(key)
@@ -229,12 +229,16 @@ class _Builder:
     def _mapping(self, node: MappingNode, depth: int) -> dict:
         out: dict = {}
         merged: dict | None = None
+        merged_notes: list[tuple[tuple[str, ...], bool]] = []  # yaml11 notes of the merged sources
         path = self.path
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise self.fail(key_node, "a mapping key must be a plain value, not a list or mapping")
             if key_node.tag == MERGE:
+                noted = len(self.yaml11)
                 merged = self._merge(value_node, depth, merged)
+                merged_notes.extend(self.yaml11[noted:])
+                del self.yaml11[noted:]
                 continue
             name = key_node.value if len(key_node.value) > 64 else intern(key_node.value)
             if name in out:
@@ -243,13 +247,21 @@ class _Builder:
                 self.duplicates.append(
                     Duplicate(self.doc_index, pointer, name, mark.line + 1, mark.column + 1)
                 )
+                self._forget_notes((*path, name))  # the last value wins: the first one's notes go
             path.append(name)
             out[name] = self.build(value_node, depth + 1)
             path.pop()
         if merged:
+            # A merged value an explicit key overrides is gone, and so are its notes.
+            depth_of_key = len(path)
+            self.yaml11.extend(n for n in merged_notes if n[0][depth_of_key] not in out)
             merged.update(out)
             return merged
         return out
+
+    def _forget_notes(self, prefix: tuple[str, ...]) -> None:
+        size = len(prefix)
+        self.yaml11[:] = [note for note in self.yaml11 if note[0][:size] != prefix]
 
     def _merge(self, node: Node, depth: int, merged: dict | None) -> dict:
         """``<<: *base`` or ``<<: [*a, *b]``: explicit keys win, then earlier sources."""

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from ..load.yaml_ import YAML11_BOOLS, _plain_scalar
+from ..load.yaml_ import YAML11_BOOLS, plain_scalar
 
 
 class NotSurgical(Exception):
@@ -22,7 +22,7 @@ class NotSurgical(Exception):
 
 
 def _needs_quotes(value: str) -> bool:
-    return value in YAML11_BOOLS or not isinstance(_plain_scalar(value), str)
+    return value in YAML11_BOOLS or not isinstance(plain_scalar(value), str)
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
