@@ -102,7 +102,7 @@ def test_tiny_run_writes_the_page(tmp_path: Path) -> None:
 
 
 def test_the_estate_estimate_splits_what_shards_share_from_what_they_divide() -> None:
-    extrapolate = _load("run").extrapolate
+    extrapolate = _load("sections").extrapolate
 
     shards = [{"n": 1, "times": [10.0], "peaks": [1000.0]}, {"n": 8, "times": [6.0] * 8, "peaks": [300.0] * 8}]
     rows = dict((n, (t, m)) for n, t, m in extrapolate(shards, 1000, 2000))

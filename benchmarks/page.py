@@ -1,0 +1,280 @@
+"""The page benchmarks/run.py writes: the targets table, each section's table and the kept notes."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import patches  # noqa: E402
+from measure import (  # noqa: E402
+    DEFAULT_NOTES, ESTATE, LINEAR_LIMIT, NOTES_BEGIN, NOTES_END, PEER_PACKAGES, RUNNER_MIB, Result, fmt_s,
+    fmt_x, plural,
+)
+from sections import Data, extrapolate  # noqa: E402
+
+
+# ---------------------------------------------------------------------------- the page
+
+
+
+@dataclass
+class Target:
+    what: str
+    measured: str
+    target: str
+    verdict: str
+
+
+def at_most(what: str, value: float | None, limit: float, unit: str, target: str, why_missing: str = "") -> Target:
+    if value is None:
+        return Target(what, "not measured", target, why_missing or "not measured")
+    if value <= limit:
+        return Target(what, f"{value:.2f}{unit}", target, "**met**")
+    over = value / limit - 1
+    return Target(what, f"{value:.2f}{unit}", target, f"**missed** by {over:.0%} ({value:.2f}{unit} vs {limit:g}{unit})")
+
+
+def at_least(what: str, value: float | None, limit: float, target: str, why_missing: str = "") -> Target:
+    if value is None:
+        return Target(what, "not measured", target, why_missing or "not measured")
+    measured = f"{fmt_x(value)} faster" if value >= 1 else f"{fmt_x(1 / value)} slower"
+    if value >= limit:
+        return Target(what, measured, target, "**met**")
+    return Target(what, measured, target, f"**missed**: {limit / value:.2f}x short of {limit:g}x faster")
+
+
+def ratio(a: Result | None, b: Result | None) -> float | None:
+    return a.wall / b.wall if a and b and b.wall > 0 else None
+
+
+def targets(data: Data) -> list[Target]:
+    nope = "not measured (--no-peers)" if data.args.no_peers else f"not measured ({data.peers})"
+    k, c, d, o = data.k8s, data.compose, data.drift, data.one
+    rows = [
+        at_most("Kubernetes corpus: `trueup validate` vs parse floor", ratio(k.get("trueup"), k["rows"][0]), 2.5,
+                "x", "≤ 2.5x floor"),
+        at_least("Kubernetes corpus: faster than Checkov", ratio(k.get("checkov"), k.get("trueup")), 20, "~20x",
+                 nope),
+        at_least("Kubernetes corpus: faster than kubernetes-validate", ratio(k.get("kv"), k.get("trueup")), 17, "17x",
+                 nope),
+    ]
+    kv = k.get("kv")
+    if kv and kv.reached and kv.total and kv.reached < kv.total:
+        per_file = (kv.wall / kv.reached) / (k["trueup"].wall / k["files"])
+        rows[-1].measured += (f" (it crashed at file {kv.reached:,} of {kv.total:,}; per file it reached, "
+                              f"{fmt_x(per_file)} faster)")
+    mem = k["trueup"].peak / k["checkov"].peak if k.get("checkov") and k["checkov"].peak else None
+    rows.append(at_most("Kubernetes corpus: peak memory vs Checkov's", mem, 0.1, "x", "≤ 0.1x (a tenth)", nope))
+    rows.append(at_most("Compose corpus: `trueup validate` vs parse floor", ratio(c.get("trueup"), c["rows"][0]), 2.0,
+                        "x", "≤ 2x floor"))
+    rows.append(at_least("Compose corpus: faster than check-jsonschema", ratio(c.get("cj"), c.get("trueup")), 5, "~5x",
+                         nope))
+    rows.append(at_most(f"Drift of {d['objects']:,} pairs vs floor of parsing both sides", ratio(d["trueup"], d["floor"]),
+                        2.0, "x", "≤ 2x floor"))
+    rows.append(at_most("One compose file (pre-commit): time vs check-jsonschema", ratio(o.get("trueup_compose"), o.get("cj")),
+                        1.0, "x", "≤ 1x (no slower)", nope))
+    by = {r["scale"]: r for r in data.linear}
+    if 4 in by and 16 in by:
+        per = [by[s]["trueup"].wall / by[s]["files"] for s in (4, 16)]
+        growth = per[1] / per[0] if per[0] else None
+    else:
+        growth = None
+    rows.append(at_most("Linear in files: seconds per file at 16x vs at 4x", growth, LINEAR_LIMIT, "x",
+                        f"≤ {LINEAR_LIMIT:g}x (linear)"))
+    rows.append(at_most("`--patches` linear in changes: added CPU per change at 16x vs at 4x",
+                        patches.growth(data.patches), LINEAR_LIMIT, "x", f"≤ {LINEAR_LIMIT:g}x (linear)"))
+    return rows
+
+
+def detail_table(rows: list[Result], floor: Result | None, describe: Callable[[Result], str]) -> list[str]:
+    out = ["| run | median wall | peak memory | ratio to floor | exit code | runs | note |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for r in rows:
+        rel = fmt_x(r.wall / floor.wall) if floor and floor.wall else "–"
+        runs = f"{r.runs}" + ("" if r.warmup else " (no warm-up)")
+        out.append(f"| {describe(r)} | {fmt_s(r.wall)} | {r.peak:.0f} MiB | {rel} | {r.code} | {runs} | {r.note} |")
+    return out
+
+
+LABELS = {
+    "k8s floor": "floor: PyYAML C loader parses every file",
+    "k8s trueup validate": "`trueup validate --format json --output F DIR` (schema + every built-in rule)",
+    "k8s trueup validate (warm cache)": "the same, its result cache filled by an earlier run (nothing changed)",
+    "k8s trueup validate --no-cache": "`trueup validate --no-cache` (as where CI is set: no result cache to write)",
+    "k8s trueup validate --jobs 1": "`trueup validate --jobs 1` (one process)",
+    "k8s trueup validate --jobs 2": "`trueup validate --jobs 2`",
+    "k8s kubernetes-validate": "`kubernetes-validate FILES...`",
+    "k8s checkov": "`checkov -d DIR --framework kubernetes --quiet --compact -o json --skip-download`",
+    "compose floor": "floor: PyYAML C loader parses every file",
+    "compose trueup validate": "`trueup validate --format json --output F DIR` (schema + every built-in rule)",
+    "compose check-jsonschema": "`check-jsonschema --builtin-schema vendor.compose-spec FILES...`",
+    "drift floor": "floor: PyYAML C loader parses every desired and live file",
+    "trueup drift": "`trueup drift --desired DIR --live DIR --format json`",
+    "trueup check": "`trueup check --format json` (render, schema + every built-in rule, drift)",
+    "one compose file: trueup validate": "`trueup validate ONE.yml`",
+    "one compose file: trueup validate (warm cache)": "`trueup validate ONE.yml`, result cache filled by an earlier run",
+    "one compose file: check-jsonschema": "`check-jsonschema --builtin-schema vendor.compose-spec ONE.yml`",
+    "one Deployment: trueup validate": "`trueup validate ONE.yaml`",
+    "one Deployment: kubernetes-validate": "`kubernetes-validate ONE.yaml`",
+}
+
+
+def label(r: Result) -> str:
+    return LABELS.get(r.label, r.label)
+
+
+def render(data: Data, notes: str) -> str:
+    a, i = data.args, data.info
+    peers = ("not measured: --no-peers" if a.no_peers else data.peers) if data.peers else ", ".join(
+        f"{p} {i.get(p, '?')}" for p in PEER_PACKAGES)
+    k, c, d = data.k8s, data.compose, data.drift
+    lines = [
+        "# Performance",
+        "",
+        "How fast trueup is, measured next to the floor (PyYAML's C loader parsing the same files in a fresh",
+        "process) and next to its peers, all in the same run on the same machine. `python benchmarks/run.py`",
+        "regenerates this whole page (about 15 minutes on 2 cores, the peers' virtual environment included);",
+        "the test suite makes no timing assertions. Machines differ: compare the ratios, not the seconds.",
+        "",
+        f"This run: {i['cpus']} CPUs ({i['cpu']}), {i['system']}, {i['python']}; trueup {i['trueup']}, "
+        f"PyYAML {i['pyyaml']}, jsonschema-rs {i['jsonschema-rs']}; peers: {peers}. "
+        f"Each figure is the median of {a.runs} whole-process run{'s' if a.runs != 1 else ''} after a warm-up run"
+        f"{'' if a.warmup else ' (no warm-up in this run)'}, unless its row says otherwise; the whole run took "
+        f"{data.seconds / 60:.1f} minutes{' (**--tiny**: a handful of files, not a real measurement)' if a.tiny else ''}.",
+        "",
+        "## Targets",
+        "",
+        "The targets of issue 8, each a ratio between figures of this run.",
+        "",
+        "| target | measured | goal | verdict |",
+        "| --- | ---: | --- | --- |",
+    ]
+    lines += [f"| {t.what} | {t.measured} | {t.target} | {t.verdict} |" for t in targets(data)]
+    lines += ["", "## Notes on the figures", "", NOTES_BEGIN, notes.strip("\n"), NOTES_END, ""]
+
+    lines += [
+        "## Kubernetes corpus",
+        "",
+        f"{k['files']:,} files: every Kubernetes file of the shared corpus (`../shared/corpus`) that "
+        f"`yaml.safe_load_all` reads ({plural(k['sources'], 'file')}), {plural(a.copies, 'copy').replace('copys', 'copies')} of each "
+        f"(`python benchmarks/corpus.py`). trueup runs from an empty directory with no `trueup.yaml` in reach, "
+        f"so it applies the Kubernetes schema and every built-in rule; it reported {plural(k['findings'], 'finding')} on "
+        f"{plural(k['documents'] or 0, 'document')}.",
+        "",
+    ]
+    lines += detail_table(k["rows"], k["rows"][0], label)
+    lines += ["", "The warm-cache and `--jobs` rows are one run each (after the rows above, so nothing is cold but "
+              "trueup's result cache), to keep the whole page within 15 minutes.",
+              "", "Peak memory is the largest resident set of the process or any one of its children "
+              "(`ru_maxrss` from `os.wait4`), not their sum: with worker processes, the total is higher."]
+    if data.peers is None:
+        times = "once" if a.peer_runs == 1 else f"{a.peer_runs} times"
+        lines += [f"Checkov and kubernetes-validate run {times} each, "
+                  "without a separate warm-up (the files are already in the page cache from the runs above): "
+                  "each takes minutes, and the whole page has to be regenerated in 15."]
+    lines += ["", "## Compose corpus", "",
+              f"{c['files']:,} files: every parseable compose file of the shared corpus, "
+              f"{plural(a.copies, 'copy').replace('copys', 'copies')} of each.", ""]
+    lines += detail_table(c["rows"], c["rows"][0], label)
+    lines += ["", "## Drift", "",
+              f"{d['objects']:,} desired/live Kubernetes object pairs, {d['drifted']:,} of them with real drift, "
+              f"generated by `benchmarks/generate.py --objects {d['objects']} --drift 0.1 --seed 1 "
+              f"--targets {a.targets} --config` ({d['files']:,} files: one desired file per object, the live side "
+              "as `kubectl get -o yaml` Lists full of server noise).", ""]
+    lines += detail_table(d["rows"], d["floor"], label)
+    verdict = "equals" if d["findings"] == d["drifted"] == d["targets"] else "**does not equal**"
+    lines += ["", f"trueup reported {plural(d['findings'], 'drift finding')} on {plural(d['targets'], 'object')}: "
+              f"this {verdict} the {plural(d['drifted'], 'object')} the generator drifted; it compared "
+              f"{d['objects'] / d['trueup'].wall:,.0f} object pairs a second.", ""]
+    lines += ["## trueup check", "",
+              "`trueup check` over the same generated estate through its `trueup.yaml`: the desired directory "
+              f"rendered as plain-YAML templates with a values file, one environment, {a.targets} Kubernetes "
+              "targets each compared with its live directory. Ratio to the drift floor (parsing both sides).", ""]
+    lines += detail_table(data.check["rows"], d["floor"], label)
+    o = data.one
+    lines += ["", "## One file, as pre-commit runs it", "",
+              f"`{o['compose']}` and `{o['deployment']}` from the shared corpus, each validated alone from the "
+              f"directory holding it (no `trueup.yaml`); median of {plural(o['runs'], 'run')}"
+              f"{' after a warm-up' if a.warmup else ''}. "
+              "The ratio column is trueup's time over its peer's on the same file (check-jsonschema for the "
+              "compose file, kubernetes-validate for the Deployment).", ""]
+    lines += ["| file | run | median wall | peak memory | ratio to peer | exit code | runs |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for r in o["rows"]:
+        compose_row = r.label.startswith("one compose")
+        peer = o.get("cj") if compose_row else o.get("kv")
+        is_peer = r is peer
+        rel = "1.00x" if is_peer else (fmt_x(r.wall / peer.wall) if peer else "–")
+        lines.append(f"| {'compose' if compose_row else 'Deployment'} | {label(r)} | {fmt_s(r.wall)} | "
+                     f"{r.peak:.0f} MiB | {rel} | {r.code} | {r.runs} |")
+    lines += ["", "## Linearity", "",
+              "`trueup validate` and the floor over the Kubernetes corpus at 1x (each parseable file once), "
+              "4x and 16x.", "",
+              "| size | files | floor | trueup validate | ratio to floor | floor s / 1,000 files | "
+              "trueup s / 1,000 files | trueup peak memory |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in data.linear:
+        f, t, n = r["floor"], r["trueup"], r["files"]
+        lines.append(f"| {r['scale']}x | {n:,} | {fmt_s(f.wall)} | {fmt_s(t.wall)} | {fmt_x(t.wall / f.wall)} | "
+                     f"{1000 * f.wall / n:.3f} | {1000 * t.wall / n:.3f} | {t.peak:.0f} MiB |")
+    lines += ["", f"Each figure here is {plural(a.linear_runs, 'run')} without a separate warm-up (the corpus was "
+              "just written, so it is in the page cache): the 16x corpus alone takes minutes."]
+    lines += patches.table(data.patches, fmt_s)
+    single = d.get("single")
+    lines += ["", "## Shards", "",
+              f"`trueup drift --shard i/n` over one target holding all {data.shard_objects:,} objects of a generated "
+              "estate (the case target-level sharding could not split), each shard a separate process run "
+              f"{'once' if a.shard_runs == 1 else f'{a.shard_runs} times'} without a separate warm-up, next to the "
+              f"unsharded run (`trueup drift --format json`: {fmt_s(single.wall)} wall, {fmt_s(single.cpu)} CPU, "
+              f"{single.peak:.0f} MiB peak, median of {single.runs}). The max shard is the time and memory of the "
+              "slowest or largest of the n runners. Merged == single: `trueup report merge` of the n JSON reports "
+              "has the same findings as the unsharded run (findings arrays compared sorted).", "",
+              "| shards | max shard wall | max shard CPU | max shard peak | sum of shards (wall) | merged == single |",
+              "| ---: | ---: | ---: | ---: | ---: | --- |"]
+    for s in data.shards:
+        same = "yes" if s["same"] else f"**no** (merge exit {s['merge_code']}, {s['findings']} findings)"
+        lines.append(f"| {s['n']} | {fmt_s(max(s['times']))} | {fmt_s(max(s['cpus']))} | {max(s['peaks']):.0f} MiB | "
+                     f"{fmt_s(sum(s['times']))} | {same} |")
+    if data.shards:
+        base = d.get("baseline")
+        rows = extrapolate(data.shards, data.shard_objects, ESTATE, (base.wall, base.peak) if base else (0.0, 0.0))
+        fits = next((n for n, _, mib in rows if mib <= RUNNER_MIB), None)
+        lines += ["", f"**A {ESTATE:,}-object estate** (an estimate, linear in the objects, from the 1-shard and "
+                  f"{max(s['n'] for s in data.shards)}-shard rows above: each shard pays for rendering every "
+                  "template and scanning every file, and 1/n of building, comparing and holding):", "",
+                  "| runners (shards) | time per shard | peak per shard |", "| ---: | ---: | ---: |"]
+        lines += [f"| {n} | {fmt_s(t)} | {mib / 1024:.1f} GiB |" for n, t, mib in rows]
+        lines += ["", (f"A GitHub-hosted Linux runner leaves a job about {RUNNER_MIB // 1024} GiB: the smallest "
+                       f"matrix that fits is {plural(fits, 'shard')}; more shards shorten the night." if fits else
+                       "No shard count in the table fits a GitHub-hosted runner: scanning every file in every "
+                       "shard is the floor (see the notes).")]
+    lines += ["", "## Method", "",
+              "- Every figure is a whole process started with `subprocess.Popen` and reaped with `os.wait4`: wall "
+              "time from `time.perf_counter()` around it, peak memory from `ru_maxrss`. A small fresh launcher "
+              "process (`python -S`) starts each one, because Linux counts the memory a child was forked from "
+              "in its `ru_maxrss`: no figure can read below the launcher's own 11 MiB or so.",
+              "- Every trueup run starts with an empty result cache (`TRUEUP_CACHE_DIR` set to a new empty "
+              "directory), as on a fresh CI runner, except the rows marked *warm cache*, whose runs share one cache "
+              "filled by an unmeasured first run: the case of checking an unchanged tree again.",
+              "- Bytecode caching is on for every measured process (`PYTHONDONTWRITEBYTECODE` is removed), as on "
+              "a user's machine; Checkov's update check and Prisma Cloud download are off (it has no network here).",
+              "- The floor is `yaml.load_all(data, Loader=yaml.CSafeLoader)` over the same files, in a fresh "
+              "interpreter: start-up plus the cheapest possible parse.",
+              "- The peers live in `benchmarks/.peers` (`pip install checkov check-jsonschema kubernetes-validate`), "
+              "created by the first run and reused after it.",
+              "- Ratios are computed by `benchmarks/run.py` from the figures above; nothing on this page is typed by "
+              "hand except the notes.", ""]
+    return "\n".join(lines)
+
+
+def read_notes(path: Path) -> str:
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        if NOTES_BEGIN in text and NOTES_END in text:
+            return text[text.index(NOTES_BEGIN) + len(NOTES_BEGIN): text.index(NOTES_END)]
+    return DEFAULT_NOTES
+
+
