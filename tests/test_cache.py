@@ -115,3 +115,40 @@ def test_no_secret_value_is_copied_into_the_cache(trueup, write, tmp_path: Path,
     entries = _entries(cache_dir)
     assert len(entries) == 1
     assert all(b"hunter2-secret" not in value for _, value in entries)
+
+
+def test_old_entries_are_looked_for_at_most_once_a_day(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from trueup.cache import PRUNE_HOURS, ResultCache
+
+    cache = ResultCache(tmp_path, "now")
+    marker = tmp_path / "results.pruned"
+    assert marker.exists()
+    with sqlite3.connect(tmp_path / "results.sqlite") as db:
+        db.execute("INSERT INTO results VALUES ('old', 'then', ?, x'00')", (time.time() - 30 * 86400,))
+    ResultCache(tmp_path, "now")  # looked over less than a day ago: left for later
+    assert _entries(tmp_path) == [("old", b"\x00")]
+    stale = time.time() - (PRUNE_HOURS + 1) * 3600
+    os.utime(marker, (stale, stale))
+    ResultCache(tmp_path, "now")
+    assert _entries(tmp_path) == [] and marker.stat().st_mtime > stale
+    assert cache.fingerprint == "now"
+
+
+def test_a_clean_one_file_run_never_imports_python_jsonschema(write, tmp_path: Path) -> None:
+    """A valid document is vouched for by jsonschema-rs: python-jsonschema (and referencing) are
+    imported only to explain an invalid one; no entry-point scan imports importlib.metadata."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("jsonschema_rs")
+    path = write("docker-compose.yml", "services:\n  web:\n    image: nginx:1.27.3\n    read_only: true\n")
+    code = ("import sys\nfrom trueup.cli import main\ncode = main(['validate', '--no-cache', sys.argv[1]])\n"
+            "print(code, sorted(m for m in ('jsonschema', 'referencing', 'importlib.metadata') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.stdout.strip().splitlines()[-1] == "0 []", proc.stdout + proc.stderr
+    bad = write("bad/docker-compose.yml", "services:\n  web:\n    image: 5\n    ports: {}\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(bad)], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.stdout.strip().splitlines()[-1] == "1 ['jsonschema', 'referencing']", proc.stdout + proc.stderr

@@ -19,6 +19,7 @@ import json
 import marshal
 import os
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -36,7 +37,8 @@ def default_dir() -> Path:
     return Path(base) / "trueup"
 
 
-def _code_signature() -> str:
+@lru_cache(maxsize=1)
+def code_signature() -> str:
     """trueup's own files by name, size and modification time: a changed trueup reads no old entry."""
     package = Path(__file__).resolve().parent
     parts = []
@@ -87,7 +89,7 @@ def fingerprint(config: Any, checker: Any) -> str:
     parts = {
         "format": FORMAT,
         "trueup": __version__,
-        "code": _code_signature(),
+        "code": code_signature(),
         "python": sys.version,
         "config": config.raw,
         "root": str(config.root.resolve()),
@@ -103,18 +105,17 @@ def fingerprint(config: Any, checker: Any) -> str:
 
 
 def _package_versions() -> list[str]:
-    from importlib import metadata
+    from .installed import version
 
     out = []
     for name in ("kubernetes-validate", "check-jsonschema", "jsonschema", "pyyaml", "tomlkit"):
-        try:
-            out.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            out.append(f"{name} missing")
+        found = version(name)
+        out.append(f"{name}=={found}" if found else f"{name} missing")
     return out
 
 
 KEEP_DAYS = 14  # entries of other fingerprints (older trueup versions, other configs) unused this long go
+PRUNE_HOURS = 24  # and the cache is looked over for them this often
 
 
 class ResultCache:
@@ -149,9 +150,18 @@ class ResultCache:
         return self._db
 
     def _prune(self) -> None:
+        """Drop other fingerprints' entries unused for KEEP_DAYS, at most once every PRUNE_HOURS (a
+        ``results.pruned`` file's time): the scan costs a big cache tens of milliseconds, which a
+        one-file pre-commit run should not pay each time."""
         import sqlite3
         import time
 
+        marker = self.path.with_name("results.pruned")
+        try:
+            if time.time() - marker.stat().st_mtime < PRUNE_HOURS * 3600:
+                return
+        except OSError:
+            pass
         db = self._connection()
         if db is None:
             return
@@ -162,6 +172,10 @@ class ResultCache:
             pass
         db.close()  # not carried into forked workers: each opens its own
         self._pid, self._db = 0, None
+        try:
+            marker.touch()
+        except OSError:
+            pass
 
     def key(self, name: str, fmt: str, path: Path, data: bytes) -> str:
         digest = hashlib.sha256()

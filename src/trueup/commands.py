@@ -198,6 +198,17 @@ def audit_run(args: argparse.Namespace, config: Any, environments: Sequence[str]
     audit.append(config.root / settings.get("path", audit.DEFAULT_PATH), record, root=config.root)
 
 
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    """Where the run keeps what it may reuse (results, parsed packs): ``--cache``, else nowhere where
+    ``--no-cache`` or ``CI`` is set (nothing to reuse on a fresh runner)."""
+    cache = getattr(args, "cache", None)
+    if cache or (cache is None and not os.environ.get("CI")):
+        from .cache import default_dir
+
+        return default_dir()
+    return None
+
+
 def _checker(args: argparse.Namespace, config: Any) -> Any:
     """The run's schemas and (unless ``--no-policy``) its rules."""
     from .checker import Checker
@@ -211,7 +222,8 @@ def _checker(args: argparse.Namespace, config: Any) -> Any:
     if not getattr(args, "no_policy", False):
         settings = settings_from_config(config.raw.get("policy"))
         settings = replace(settings, profile=getattr(args, "profile", None) or settings.profile,
-                           only=tuple(getattr(args, "rule", ())), skip=tuple(getattr(args, "skip_rule", ())))
+                           only=tuple(getattr(args, "rule", ())), skip=tuple(getattr(args, "skip_rule", ())),
+                           cache=_cache_dir(args))
         policy = load_policy(settings, config.root)
     return Checker(validator, policy)
 
@@ -292,10 +304,11 @@ def validate(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     crd_findings = configured_crds(config, checker)
     if args.paths:
         cache = None
-        if args.cache or (args.cache is None and not os.environ.get("CI")):
-            from .cache import ResultCache, default_dir, fingerprint
+        directory = _cache_dir(args)
+        if directory is not None:
+            from .cache import ResultCache, fingerprint
 
-            cache = ResultCache(default_dir(), fingerprint(config, checker))
+            cache = ResultCache(directory, fingerprint(config, checker))
         changed = None
         if args.changed_since:
             from .changed import changed_files

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import EXAMPLES
 from trueup.load.compose_interpolate import Refused, Tokens, parse_dotenv, read_project_file
-from trueup.drift.compose_syntax import SplitError, parse_ports, split_words
+from trueup.load.compose_syntax import SplitError, parse_ports, split_words
 from trueup.drift.compose_units import parse_bytes, parse_cpus, parse_duration
 
 CASES = EXAMPLES / "drift" / "compose-config"

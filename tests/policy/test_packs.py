@@ -91,3 +91,37 @@ def test_every_fixture_text_is_well_formed(rule_id: str) -> None:
         name, text = _named(pack, text)
         fmt = "json" if name.endswith(".json") else "yaml"
         assert load_text(text, file=rule_id, name=name, fmt=fmt).documents
+
+
+def _seen(rules: list) -> list[tuple]:
+    return [(r.id, r.source, r.schema, r.severity, r.kinds, r.selects) for r in rules]
+
+
+@pytest.mark.parametrize("pack", PACKS)
+def test_a_built_in_pack_is_parsed_once_then_read_from_the_cache(pack: str, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import trueup.policy.packs as packs
+
+    path = builtin_dir() / f"{pack}.yaml"
+    display = f"trueup:checks/{pack}.yaml"
+    uncached = load_pack(path, display, trusted=True)
+    first = load_pack(path, display, trusted=True, cache=tmp_path)
+    [entry] = (tmp_path / "packs").iterdir()
+    monkeypatch.setattr(packs, "load_text", lambda *a, **k: pytest.fail("parsed again"))
+    second = load_pack(path, display, trusted=True, cache=tmp_path)
+    assert _seen(second) == _seen(first) == _seen(uncached)
+    assert all(r.source.startswith(f"{display}:") and r.source.split(":")[-1].isdigit() for r in second)
+    entry.write_bytes(b"not marshal data")  # a damaged entry is parsed again, not trusted
+    monkeypatch.undo()
+    assert _seen(load_pack(path, display, trusted=True, cache=tmp_path)) == _seen(uncached)
+
+
+def test_a_changed_pack_is_not_read_from_an_old_entry(tmp_path: Path) -> None:
+    original = (builtin_dir() / "compose.yaml").read_text(encoding="utf-8")
+    pack = tmp_path / "compose.yaml"
+    pack.write_text(original, encoding="utf-8")
+    before = load_pack(pack, "p", trusted=True, cache=tmp_path / "cache")
+    pack.write_text(original.replace("severity: high", "severity: low", 1), encoding="utf-8")
+    after = load_pack(pack, "p", trusted=True, cache=tmp_path / "cache")
+    assert [r.severity for r in before] != [r.severity for r in after]
+    assert len(list((tmp_path / "cache" / "packs").iterdir())) == 2

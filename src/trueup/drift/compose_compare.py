@@ -26,7 +26,7 @@ from ..model import Document
 from ..pointer import escape_token, join_pointer, split_pointer, value_at
 from .compare import Difference, Rules, Shape, Walker
 from .compose_env import project_name, project_of
-from .compose_syntax import is_host_path
+from ..load.compose_syntax import is_host_path
 from .normalize_compose import Canonical, canonical
 
 

@@ -26,7 +26,7 @@ from typing import Any, Callable
 from ..pointer import escape_token, split_pointer
 from .compose_env import Project, merge_environment, project_name
 from ..load.compose_interpolate import Decoded, Tokens, interpolate
-from .compose_syntax import SplitError, parse_port, parse_ports, parse_volume, port_key, scalar_text, split_words
+from ..load.compose_syntax import SplitError, parse_port, parse_ports, parse_volume, port_key, scalar_text, split_words
 from .compose_units import apply_units
 
 __all__ = ["Canonical", "Project", "canonical", "parse_port"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..drift.compare import Difference
-from ..drift.compose_syntax import parse_ports, port_text
+from ..load.compose_syntax import parse_ports, port_text
 from ..drift.normalize_compose import Canonical
 from ..model import Document
 from ..pointer import resolves, split_pointer, value_at

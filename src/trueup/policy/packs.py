@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError as JsonSchemaError
-
+from .. import installed
 from ..errors import ConfigError, ParseError
-from ..load import load_path
+from ..load import load_path, load_text
 from ..model import Document, Finding, Severity
 from .everywhere import every_value
 from .rules import Rule, rule_from_data
@@ -37,11 +35,15 @@ def _pack_schema() -> dict[str, Any]:
     return json.loads(resources.files("trueup.schemas").joinpath("rule-pack.schema.json").read_text("utf-8"))
 
 
-def load_pack(path: Path, display: str, trusted: bool = False) -> list[Rule]:
+def load_pack(path: Path, display: str, trusted: bool = False, cache: Path | None = None) -> list[Rule]:
     """A pack's rules. ``trusted`` (the built-in packs, checked by the test suite) skips the schema
-    checks that a user's or a plugin's pack gets, which keeps a one-file pre-commit run quick."""
+    checks that a user's or a plugin's pack gets, which keeps a one-file pre-commit run quick; its
+    parsed data and rule lines are kept in ``cache`` (a directory) by the file's content."""
     from ..validate.messages import explain
 
+    if trusted:
+        data, lines = _trusted_pack(path, display, cache)
+        return [rule_from_data(raw, data["pack"], f"{display}:{line}") for raw, line in zip(data["rules"], lines)]
     try:
         loaded = load_path(path, file=display, name=display, fmt="yaml", kind="config")
     except ParseError as exc:
@@ -51,9 +53,9 @@ def load_pack(path: Path, display: str, trusted: bool = False) -> list[Rule]:
     if not loaded.documents:
         raise ConfigError("check pack is empty", display)
     doc = loaded.documents[0]
-    if trusted:
-        return [rule_from_data(raw, doc.data["pack"], f"{display}:{(doc.locate(f'/rules/{i}') or (None,))[0]}")
-                for i, raw in enumerate(doc.data["rules"])]
+    from jsonschema import Draft202012Validator  # a user's or a plugin's pack only
+    from jsonschema.exceptions import SchemaError as JsonSchemaError
+
     problems = explain(Draft202012Validator(_pack_schema()).iter_errors(doc.data))
     if problems:
         pointer, message = problems[0]
@@ -71,6 +73,62 @@ def load_pack(path: Path, display: str, trusted: bool = False) -> list[Rule]:
     return rules
 
 
+_PACK_CACHE = 1  # the format of a cached pack; the key also holds trueup's own code
+
+
+def _trusted_pack(path: Path, display: str, cache: Path | None) -> tuple[dict[str, Any], list[int | None]]:
+    """A built-in pack's data and the line of each rule. Parsing the packs (and composing them again
+    for the lines) is most of a one-file run's own work, so the result is kept by the file's
+    content and trueup's code as ``marshal`` data (plain data: reading it runs no code), written
+    whole or not at all; an entry that cannot be read is parsed again."""
+    import hashlib
+    import marshal
+
+    from ..cache import code_signature
+
+    raw = path.read_bytes()
+    key = hashlib.sha256(b"%d\0%s\0" % (_PACK_CACHE, code_signature().encode()) + raw).hexdigest()
+    entry = cache / "packs" / f"{key}.marshal" if cache is not None else None
+    if entry is not None:
+        try:
+            data, lines = marshal.loads(entry.read_bytes())
+            if isinstance(data, dict) and isinstance(lines, list) and len(lines) == len(data["rules"]):
+                return data, lines
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
+            pass
+    try:
+        loaded = load_text(raw.decode("utf-8-sig"), file=display, name=display, fmt="yaml", kind="config")
+    except (ParseError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"check pack: {exc}", display) from None
+    if not loaded.documents:
+        raise ConfigError("check pack is empty", display)
+    doc = loaded.documents[0]
+    lines = [(doc.locate(f"/rules/{i}") or (None,))[0] for i in range(len(doc.data["rules"]))]
+    if entry is not None:
+        _write_whole(entry, marshal.dumps((doc.data, lines)))
+    return doc.data, lines
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """``data`` at ``path`` by a rename, so a reader sees all of it or nothing; a cache that cannot be
+    written is simply not used."""
+    import os
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".pack-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        pass
+
+
 def _pack_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         raise ConfigError("check pack directory not found", str(directory))
@@ -79,7 +137,7 @@ def _pack_files(directory: Path) -> list[Path]:
 
 def entry_point_dirs() -> Iterator[Path]:
     """Directories (or files) that installed third-party packages register under ``trueup.packs``."""
-    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+    for entry in installed.entry_points(ENTRY_POINT_GROUP):
         try:
             target = entry.load()
             found = target() if callable(target) else target
@@ -100,6 +158,7 @@ class PolicySettings:
     severity: dict[str, str] = field(default_factory=dict)
     entry_points: bool = True
     raw: dict[str, Any] = field(default_factory=dict)
+    cache: Path | None = None  # where the built-in packs' parsed data is kept (None: nowhere)
 
 
 def load_rules(settings: PolicySettings, root: Path) -> list[Rule]:
@@ -116,7 +175,7 @@ def load_rules(settings: PolicySettings, root: Path) -> list[Rule]:
             sources.extend((p, str(p), False) for p in files)
     rules: dict[str, Rule] = {}
     for path, display, trusted in sources:
-        for rule in load_pack(path, display, trusted):
+        for rule in load_pack(path, display, trusted, settings.cache):
             if rule.id in rules:
                 raise ConfigError(f"rule {rule.id} is defined twice (first in {rules[rule.id].source})", display)
             rules[rule.id] = rule

@@ -21,8 +21,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
 from ..globs import match_any
 from ..mask import display_value
@@ -83,6 +81,8 @@ class Rule:
     @property
     def validator(self) -> Any:
         if self._validator is None:
+            from jsonschema import Draft202012Validator  # only for what fastcheck cannot explain
+
             self._validator = Draft202012Validator(self.schema)
         return self._validator
 
@@ -137,6 +137,8 @@ class Rule:
         try:
             path = best_path(self.schema, value)
         except Unsupported:
+            from jsonschema.exceptions import best_match
+
             error = best_match(self.validator.iter_errors(value))
             path = None if error is None else tuple(error.absolute_path)
         if path is None:

@@ -204,10 +204,9 @@ class SchemaValidator:
         self, doc: Document, validator: Any, schema: str, user: bool = False, quick: Quick | None = None,
         partial: bool = False,
     ) -> Iterator[Finding]:
-        from referencing.exceptions import Unresolvable
-
         if quick is not None and quick(doc.data):
             return
+        from referencing.exceptions import Unresolvable  # python-jsonschema explains: it is imported now
         try:
             errors = validator.iter_errors(doc.data)
             if partial:

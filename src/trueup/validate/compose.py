@@ -7,11 +7,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema.protocols import Validator
+
 
 from ..errors import SchemaError
 from .fast import Quick, enabled, quick_validator
-from .registry import compile_schema
+from .registry import Detailed, compile_schema
 
 
 @lru_cache(maxsize=1)
@@ -32,7 +32,7 @@ def _schema() -> Any:
 
 
 @lru_cache(maxsize=1)
-def compose_validator() -> Validator:
+def compose_validator() -> Detailed:
     return compile_schema(_schema(), "compose-spec schema", trusted=True)
 
 

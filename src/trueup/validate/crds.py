@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from jsonschema.protocols import Validator
+
 
 from ..errors import SchemaError
-from .registry import compile_schema
+from .registry import Detailed, compile_schema
 
 DRAFT4 = "http://json-schema.org/draft-04/schema#"
 _META = ("apiVersion", "kind", "metadata")
@@ -140,7 +140,7 @@ class _Served:
     where: str
     schema: Any
     preserve_all: bool
-    validator: Validator | None = field(default=None, repr=False)
+    validator: Detailed | None = field(default=None, repr=False)
 
 
 def _text(value: Any) -> str:
@@ -191,7 +191,7 @@ class CustomSchemas:
         self.kubernetes_version = (kubernetes_version or "master").removeprefix("v")
         self.templates = [self._template(loc) for loc in locations]
         self._served: dict[tuple[str, str], _Served] = {}
-        self._files: dict[tuple[str, str], tuple[Validator, str] | None] = {}
+        self._files: dict[tuple[str, str], tuple[Detailed, str] | None] = {}
 
     @staticmethod
     def _template(location: str) -> str:
@@ -262,7 +262,7 @@ class CustomSchemas:
             self._served[key] = _Served(name, where, schema or {}, preserve_all)
         return "; ".join(problems) or None
 
-    def validator(self, api_version: str, kind: str) -> Validator | None:
+    def validator(self, api_version: str, kind: str) -> Detailed | None:
         """The compiled validator for a custom resource, or None when no schema is known.
 
         Raises SchemaError for a schema that cannot be compiled (a location's file that is not
@@ -298,7 +298,7 @@ class CustomSchemas:
     def known(self, api_version: str, kind: str) -> bool:
         return (api_version, kind) in self._served or self._from_locations(api_version, kind) is not None
 
-    def _from_locations(self, api_version: str, kind: str) -> tuple[Validator, str] | None:
+    def _from_locations(self, api_version: str, kind: str) -> tuple[Detailed, str] | None:
         key = (api_version, kind)
         if key in self._files:
             return self._files[key]

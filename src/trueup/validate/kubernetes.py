@@ -10,14 +10,14 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema.protocols import Validator
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SchemaError
 from .fast import Quick, quick_registry, quick_validator
-from .registry import compile_schema
+from .registry import Detailed, compile_schema
+
+if TYPE_CHECKING:
+    from referencing import Registry
 
 _VERSION_DIR = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-local$")
 
@@ -79,7 +79,7 @@ class KubernetesSchemas:
         self.directory = schema_root() / f"v{major}.{minor}.0-local{'-strict' if strict else ''}"
         self._registry: Registry | None = None
         self._definitions_data: Any = None
-        self._validators: dict[str, Validator | None] = {}
+        self._validators: dict[str, Detailed | None] = {}
         self._quick: dict[str, Quick | None] = {}
         self._quick_registry: Any = False
 
@@ -88,18 +88,22 @@ class KubernetesSchemas:
         return f"Kubernetes {self.version[0]}.{self.version[1]}{' strict' if self.strict else ''}"
 
     def _definitions(self) -> Registry:
+        """The registry the schemas' ``$ref``s resolve in: built when python-jsonschema first
+        explains an invalid document (it imports referencing)."""
         if self._registry is None:
-            with open(self.directory / "_definitions.json", encoding="utf-8") as handle:
-                self._definitions_data = json.load(handle)
-            self._registry = Resource.from_contents(self._definitions_data) @ Registry()
+            from referencing import Registry, Resource
+
+            self._registry = Resource.from_contents(self.definitions()) @ Registry()
         return self._registry
 
     def definitions(self) -> Any:
         """The version's ``_definitions.json``, read once (the validators and the API catalog share it)."""
-        self._definitions()
+        if self._definitions_data is None:
+            with open(self.directory / "_definitions.json", encoding="utf-8") as handle:
+                self._definitions_data = json.load(handle)
         return self._definitions_data
 
-    def validator(self, api_version: str, kind: str) -> Validator | None:
+    def validator(self, api_version: str, kind: str) -> Detailed | None:
         name = schema_file_name(api_version, kind)
         if name is None:
             return None
@@ -110,9 +114,9 @@ class KubernetesSchemas:
         if path.is_file():
             with open(path, encoding="utf-8") as handle:
                 schema = json.load(handle)
-            validator = compile_schema(schema, f"{self.label} schema {name}", self._definitions(), trusted=True)
+            validator = compile_schema(schema, f"{self.label} schema {name}", self._definitions, trusted=True)
             if self._quick_registry is False:
-                definitions = self._definitions_data
+                definitions = self.definitions()
                 self._quick_registry = quick_registry([(definitions.get("$id", ""), definitions)])
             self._quick[name] = quick_validator(schema, self._quick_registry)
         self._validators[name] = validator

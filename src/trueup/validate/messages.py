@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from jsonschema.exceptions import ValidationError, best_match, relevance
+if TYPE_CHECKING:  # errors come from python-jsonschema, imported only when a document is invalid
+    from jsonschema.exceptions import ValidationError
 
 from ..pointer import escape_token, join_pointer
 
@@ -111,6 +112,8 @@ def _relevant(error: ValidationError) -> list[ValidationError]:
         if not any(e.validator == "type" and not e.relative_path for e in errs)
     ]
     if not viable:
+        from jsonschema.exceptions import best_match, relevance
+
         deepest = best_match(error.context, key=relevance)
         return _relevant(deepest) if deepest is not None else [error]
     closest = min(viable, key=len)

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 from urllib.parse import unquote, urlparse
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError as JsonSchemaError
-from jsonschema.protocols import Validator
-from jsonschema.validators import validator_for
-from referencing import Registry, Resource
-from referencing.exceptions import NoSuchResource
-from referencing.jsonschema import DRAFT202012
 
 from ..errors import ParseError, SchemaError
 from ..load import load_path, read_text
 from .fast import meta_valid
+
+if TYPE_CHECKING:
+    from referencing import Registry, Resource
 
 
 def read_schema(path: Path, display: str) -> Any:
@@ -35,21 +31,50 @@ def read_schema(path: Path, display: str) -> Any:
         raise SchemaError(f"schema unreadable: {exc.cause}", exc.file, exc.line, exc.column) from None
 
 
-def compile_schema(schema: Any, display: str, registry: Registry | None = None, *, trusted: bool = False) -> Validator:
-    """A validator for ``schema``; ``trusted`` schemas (shipped in a package and checked by the
-    test suite) skip the metaschema check, which costs more than validating a document."""
+class Detailed:
+    """python-jsonschema's validator for a schema, built (and python-jsonschema imported) on first
+    use. Nearly every document is valid, and jsonschema-rs says so without it (validate/fast.py):
+    a run whose documents are all valid, such as a clean pre-commit hook, never imports it."""
+
+    def __init__(self, schema: Any, registry: Callable[[], Registry] | None = None) -> None:
+        self.schema = schema
+        self._registry = registry
+        self._built: Any = None
+
+    def validator(self) -> Any:
+        if self._built is None:
+            from jsonschema import Draft202012Validator
+            from jsonschema.validators import validator_for
+
+            cls = validator_for(self.schema, default=Draft202012Validator)
+            self._built = cls(self.schema) if self._registry is None else cls(self.schema, registry=self._registry())
+        return self._built
+
+    def iter_errors(self, instance: Any) -> Iterator[Any]:
+        return self.validator().iter_errors(instance)
+
+    def is_valid(self, instance: Any) -> bool:
+        return bool(self.validator().is_valid(instance))
+
+
+def compile_schema(schema: Any, display: str, registry: Callable[[], Registry] | None = None, *,
+                   trusted: bool = False) -> Detailed:
+    """A validator for ``schema`` (its ``$ref``s resolved in the ``registry`` the callable gives);
+    ``trusted`` schemas (shipped in a package and checked by the test suite) skip the metaschema
+    check, which costs more than validating a document, as does one jsonschema-rs vouches for."""
     if not isinstance(schema, (dict, bool)):
         raise SchemaError("a JSON Schema must be an object or a boolean", display)
-    cls = validator_for(schema, default=Draft202012Validator)
-    try:
-        if not trusted and not meta_valid(schema):
-            cls.check_schema(schema)
-    except JsonSchemaError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
-        raise SchemaError(f"invalid JSON Schema at {where}: {exc.message}", display) from None
-    if registry is None:
-        return cls(schema)
-    return cls(schema, registry=registry)
+    if not trusted and not meta_valid(schema):
+        from jsonschema import Draft202012Validator
+        from jsonschema.exceptions import SchemaError as JsonSchemaError
+        from jsonschema.validators import validator_for
+
+        try:
+            validator_for(schema, default=Draft202012Validator).check_schema(schema)
+        except JsonSchemaError as exc:
+            where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
+            raise SchemaError(f"invalid JSON Schema at {where}: {exc.message}", display) from None
+    return Detailed(schema, registry)
 
 
 class LocalSchemas:
@@ -60,13 +85,25 @@ class LocalSchemas:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.roots = [self.root]
-        self._validators: dict[str, Validator] = {}
-        self._registry: Registry = Registry(retrieve=self._retrieve)
+        self._validators: dict[str, Detailed] = {}
+        self._registry: Registry | None = None
+
+    def registry(self) -> Registry:
+        """The registry ``$ref``s resolve in (built on first use: it imports referencing)."""
+        if self._registry is None:
+            from referencing import Registry
+
+            self._registry = Registry(retrieve=self._retrieve)
+        return self._registry
 
     def _inside(self, path: Path) -> Path | None:
         return next((r for r in self.roots if r in path.parents), None)
 
     def _retrieve(self, uri: str) -> Resource:
+        from referencing import Resource
+        from referencing.exceptions import NoSuchResource
+        from referencing.jsonschema import DRAFT202012
+
         parsed = urlparse(uri)
         if parsed.scheme != "file":
             raise NoSuchResource(ref=uri)
@@ -77,7 +114,7 @@ class LocalSchemas:
         contents = read_schema(path, path.relative_to(root).as_posix())
         return Resource.from_contents(contents, default_specification=DRAFT202012)
 
-    def validator(self, schema_path: str) -> Validator:
+    def validator(self, schema_path: str) -> Detailed:
         cached = self._validators.get(schema_path)
         if cached is not None:
             return cached
@@ -91,7 +128,7 @@ class LocalSchemas:
         schema = read_schema(path, self.display(path))
         if isinstance(schema, dict) and "$id" not in schema:
             schema = {**schema, "$id": path.as_uri()}
-        validator = compile_schema(schema, self.display(path), self._registry)
+        validator = compile_schema(schema, self.display(path), self.registry)
         self._validators[schema_path] = validator
         return validator
 

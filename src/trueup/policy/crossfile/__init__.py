@@ -8,9 +8,9 @@ entry point group (a CrossFileRule, or a list of them).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any, Callable, Iterator, Sequence
 
+from ... import installed
 from ...errors import ConfigError
 from ...model import Document, Finding, Severity
 
@@ -65,7 +65,7 @@ def all_rules(entry_points: bool = True) -> list[CrossFileRule]:
 
     rules = dict(REGISTRY)
     if entry_points:
-        for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        for entry in installed.entry_points(ENTRY_POINT_GROUP):
             try:
                 found = entry.load()
                 found = found() if callable(found) and not isinstance(found, CrossFileRule) else found

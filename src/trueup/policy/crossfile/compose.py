@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from typing import Any, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
-from ...drift.normalize_compose import parse_port
+from ...load.compose_syntax import parse_port
 from ...pointer import escape_token
 from . import Check, CrossFileRule, compose_files, register
 

@@ -10,7 +10,7 @@ from ...model import Document, Finding, finding_at
 from ...pointer import escape_token, value_at
 from ..select import expand, select
 from . import WHOLE, CrossFileRule, register
-from ...drift.normalize_compose import parse_port
+from ...load.compose_syntax import parse_port
 from .compose import _listed, _services
 
 
