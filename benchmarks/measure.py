@@ -20,13 +20,14 @@ sys.path.insert(0, str(HERE))
 
 
 PEERS_DIR = HERE / ".peers"
-PEER_PACKAGES = ("checkov", "check-jsonschema", "kubernetes-validate")
+PEER_PACKAGES = ("checkov", "check-jsonschema", "kubernetes-validate", "yamllint", "yaml-rs")
+NODE_PEERS = ("dclint@3.1.0",)  # npm packages, in benchmarks/.peers/node
 NOTES_BEGIN, NOTES_END = "<!-- notes:begin -->", "<!-- notes:end -->"
 DEFAULT_NOTES = "_Nothing noted yet: explain each missed target here (why, and what would close the gap)._"
 SLOW_SECONDS = 45.0  # a command whose warm-up run takes longer is measured once more, not --runs times
 ONE_COMPOSE = "compose/example-voting-app/docker-compose.yml"
 ONE_DEPLOYMENT = "k8s/podinfo/deploy__bases__frontend__deployment.yaml"
-SCALES = (1, 4, 16)
+SCALES = (1, 4, 16, 64)
 SHARDS = (1, 2, 4, 8)
 RUNNER_MIB = 14 * 1024  # what a GitHub-hosted Linux runner (16 GB) leaves a job, roughly
 ESTATE = 500_000  # the estate the page extrapolates to
@@ -49,6 +50,24 @@ for f in files:
     except yaml.YAMLError:
         errors += 1
 print(f"{len(files)} files, {documents} documents, {errors} unparsable", file=sys.stderr)
+"""
+
+
+RUST_FLOOR = """\
+import sys
+from pathlib import Path
+import yaml_rs
+files = []
+for arg in sys.argv[1:]:
+    p = Path(arg)
+    files += sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
+errors = 0
+for f in files:
+    try:
+        yaml_rs.loads(f.read_text(encoding="utf-8"))
+    except Exception:
+        errors += 1
+print(f"{len(files)} files, {errors} unparsable", file=sys.stderr)
 """
 
 
@@ -175,24 +194,40 @@ def floor_command(*paths: Path) -> list[str]:
     return [sys.executable, "-c", FLOOR, *map(str, paths)]
 
 
+def rust_floor_command(*paths: Path) -> list[str]:
+    """The second floor: yaml-rs (a Rust YAML parser, in the peers' environment) on the same files."""
+    return [str(peer_bin("python")), "-c", RUST_FLOOR, *map(str, paths)]
+
+
 def peer_bin(name: str) -> Path:
     return PEERS_DIR / "bin" / name
 
 
+def node_bin(name: str) -> Path:
+    return PEERS_DIR / "node" / "node_modules" / ".bin" / name
+
+
 def ensure_peers(bench: Bench) -> str | None:
-    """Create or reuse benchmarks/.peers; None when ready, else why not."""
-    if all(peer_bin(p).exists() for p in PEER_PACKAGES):
+    """Create or reuse benchmarks/.peers (Python peers with pip, dclint with npm); None when ready,
+    else why not. ``.peers/installed.txt`` lists what a finished install put there."""
+    stamp = PEERS_DIR / "installed.txt"
+    wanted = "\n".join((*PEER_PACKAGES, *NODE_PEERS))
+    if stamp.exists() and stamp.read_text(encoding="utf-8") == wanted:
         bench.log(f"peers: reusing {PEERS_DIR}")
         return None
-    bench.log(f"peers: creating {PEERS_DIR} and installing {', '.join(PEER_PACKAGES)}")
+    bench.log(f"peers: installing {', '.join((*PEER_PACKAGES, *NODE_PEERS))} into {PEERS_DIR}")
     start = time.perf_counter()
     try:
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(PEERS_DIR)], check=True, capture_output=True)
+        if not peer_bin("python").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(PEERS_DIR)], check=True, capture_output=True)
         subprocess.run([str(peer_bin("python")), "-m", "pip", "install", "-q", *PEER_PACKAGES], check=True,
                        capture_output=True, env=child_env())
-    except subprocess.CalledProcessError as e:
-        tail = (e.stderr or b"").decode(errors="replace").strip().splitlines()[-1:] or ["(no output)"]
-        return f"installing the peers failed: {tail[0]}"
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(PEERS_DIR / "node"), *NODE_PEERS],
+                       check=True, capture_output=True, env=child_env())
+    except (subprocess.CalledProcessError, OSError) as e:
+        tail = (getattr(e, "stderr", b"") or str(e).encode()).decode(errors="replace").strip().splitlines()[-1:]
+        return f"installing the peers failed: {(tail or ['(no output)'])[0]}"
+    stamp.write_text(wanted, encoding="utf-8")
     bench.log(f"peers: installed in {time.perf_counter() - start:.0f} s")
     return None
 

@@ -15,7 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate  # noqa: E402
 from measure import (  # noqa: E402
-    Bench, ONE_COMPOSE, ONE_DEPLOYMENT, SCALES, SHARDS, crash_note, files_under, findings_of, floor_command,
+    Bench, ONE_COMPOSE, ONE_DEPLOYMENT, SCALES, SHARDS, crash_note, files_under, findings_of, floor_command, node_bin,
+    rust_floor_command,
     peer_bin, plural, sorted_findings, trueup_command, validate_has,
 )
 import corpus  # noqa: E402
@@ -90,6 +91,22 @@ def k8s_section(bench: Bench, data: Data, root: Path, files: int, documents: int
         ck.note = crash_note(ck) or checkov_summary(bench.work / "checkov.json")
         rows.append(ck)
         data.k8s["checkov"] = ck
+        yl = bench.measure("k8s yamllint", [str(peer_bin("yamllint")), "-f", "parsable", str(root)], cwd=empty,
+                           runs=data.args.peer_runs, warmup=False, stdout=bench.work / "yamllint-k8s.out")
+        yl.note = crash_note(yl) or _lines(bench.work / "yamllint-k8s.out", "problem")
+        rows.append(yl)
+        data.k8s["yamllint"] = yl
+        rows.insert(1, bench.measure("k8s rust floor", rust_floor_command(root)))
+        data.k8s["rust"] = rows[1]
+
+
+def _lines(path: Path, word: str) -> str:
+    """How many lines a peer wrote (each one finding), as a note."""
+    try:
+        count = sum(1 for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip())
+    except OSError:
+        return ""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def checkov_summary(path: Path) -> str:
@@ -119,6 +136,13 @@ def compose_section(bench: Bench, data: Data, root: Path) -> None:
         cj.note = crash_note(cj)
         rows.append(cj)
         data.compose["cj"] = cj
+        dc = bench.measure("compose dclint", [str(node_bin("dclint")), "-r", str(root)], cwd=empty,
+                           runs=data.args.peer_runs, warmup=False, stdout=bench.work / "dclint.out")
+        dc.note = crash_note(dc)
+        rows.append(dc)
+        data.compose["dclint"] = dc
+        rows.insert(1, bench.measure("compose rust floor", rust_floor_command(root)))
+        data.compose["rust"] = rows[1]
 
 
 def drift_section(bench: Bench, data: Data, estate: Path, drifted: int, objects: int) -> None:
@@ -163,6 +187,9 @@ def one_file_section(bench: Bench, data: Data, source: Path) -> None:
                                   [str(peer_bin("check-jsonschema")), "--builtin-schema", "vendor.compose-spec",
                                    compose_file.name], cwd=one, runs=runs))
         data.one["cj"] = rows[-1]
+        rows.append(bench.measure("one compose file: yamllint", [str(peer_bin("yamllint")), compose_file.name],
+                                  cwd=one, runs=runs))
+        data.one["yamllint"] = rows[-1]
     if validate_has("--no-cache"):
         rows.append(bench.measure("one compose file: trueup validate (warm cache)",
                                   [*trueup_command(), "validate", compose_file.name], cwd=one, runs=runs,
