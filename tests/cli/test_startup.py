@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ["deepdiff", "git", "jinja2", "jsonschema", "yaml"]
+HEAVY = ["git", "jinja2", "jsonschema", "yaml"]
 
 PROBE = """
 import io, json, sys
