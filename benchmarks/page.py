@@ -50,6 +50,10 @@ def ratio(a: Result | None, b: Result | None) -> float | None:
     return a.wall / b.wall if a and b and b.wall > 0 else None
 
 
+def _wall(result: Result | None) -> float | None:
+    return result.wall if result else None
+
+
 def cpu_ratio(a: Result | None, b: Result | None) -> float | None:
     return a.cpu / b.cpu if a and b and b.cpu > 0 else None
 
@@ -72,10 +76,11 @@ def targets(data: Data) -> list[Target]:
                 1.0, "x", "≤ 1.0x"),
         at_most("Compose corpus: `trueup validate` CPU vs the PyYAML floor's CPU", cpu_ratio(c.get("trueup"), c["rows"][0]),
                 1.5, "x", "≤ 1.5x"),
-        at_most("One compose file as pre-commit runs it: wall time", o["trueup_compose"].wall if o.get("trueup_compose") else None,
-                0.10, " s", "≤ 0.10 s"),
-        at_most("One compose file: time vs yamllint on the same file", ratio(o.get("trueup_compose"), o.get("yamllint")),
-                1.0, "x", "≤ 1x (no slower)", nope),
+        at_most("One compose file as pre-commit runs it (a changed file): wall time",
+                _wall(o.get("trueup_precommit") or o.get("trueup_compose")), 0.10, " s", "≤ 0.10 s"),
+        at_most("One compose file as pre-commit runs it: time vs yamllint on the same file",
+                ratio(o.get("trueup_precommit") or o.get("trueup_compose"), o.get("yamllint")), 1.0, "x",
+                "≤ 1x (no slower)", nope),
         at_most(f"Drift of {d['objects']:,} pairs vs the floor of parsing both sides (CPU)", cpu_ratio(d["trueup"], d["floor"]),
                 0.6, "x", "≤ 0.6x"),
         at_most("Drift memory held per object", held_kib(d.get("trueup"), base, d["objects"]), 10.0, " KiB",
@@ -126,6 +131,8 @@ LABELS = {
     "compose rust floor": "second floor: yaml-rs (Rust) parses every file",
     "compose dclint": "`dclint -r DIR` (docker-compose linter, npm)",
     "one compose file: yamllint": "`yamllint ONE.yml`",
+    "one compose file: trueup validate (pre-commit: a changed file)":
+        "`trueup validate --no-cache ONE.yml` with the parsed packs of earlier runs (as pre-commit runs a changed file)",
     "k8s trueup validate": "`trueup validate --format json --output F DIR` (schema + every built-in rule)",
     "k8s trueup validate (warm cache)": "the same, its result cache filled by an earlier run (nothing changed)",
     "k8s trueup validate --no-cache": "`trueup validate --no-cache` (as where CI is set: no result cache to write)",

@@ -199,14 +199,23 @@ def audit_run(args: argparse.Namespace, config: Any, environments: Sequence[str]
 
 
 def _cache_dir(args: argparse.Namespace) -> Path | None:
-    """Where the run keeps what it may reuse (results, parsed packs): ``--cache``, else nowhere where
-    ``--no-cache`` or ``CI`` is set (nothing to reuse on a fresh runner)."""
+    """Where the run keeps its results: ``--cache``, else nowhere where ``--no-cache`` or ``CI`` is set
+    (nothing to reuse on a fresh runner)."""
     cache = getattr(args, "cache", None)
     if cache or (cache is None and not os.environ.get("CI")):
         from .cache import default_dir
 
         return default_dir()
     return None
+
+
+def _packs_dir() -> Path:
+    """Where the built-in packs' parsed form is kept: like Python's bytecode, derived from trueup's own
+    files and keyed by their content, so kept whatever ``--no-cache`` or ``CI`` say (a fresh runner
+    writes three small files once; a directory that cannot be written is simply not used)."""
+    from .cache import default_dir
+
+    return default_dir()
 
 
 def _checker(args: argparse.Namespace, config: Any) -> Any:
@@ -223,7 +232,7 @@ def _checker(args: argparse.Namespace, config: Any) -> Any:
         settings = settings_from_config(config.raw.get("policy"))
         settings = replace(settings, profile=getattr(args, "profile", None) or settings.profile,
                            only=tuple(getattr(args, "rule", ())), skip=tuple(getattr(args, "skip_rule", ())),
-                           cache=_cache_dir(args))
+                           cache=_packs_dir())
         policy = load_policy(settings, config.root)
     return Checker(validator, policy)
 

@@ -88,7 +88,7 @@ def test_tiny_run_writes_the_page(tmp_path: Path) -> None:
     target = _row(page, "Kubernetes corpus: `trueup validate` CPU vs the PyYAML floor's CPU")
     assert abs(float(target[1].removesuffix("x")) - cpu_ratio) <= 0.01 * cpu_ratio + 0.01
     assert re.search(r"\*\*(met|missed)\*\*", target[3])
-    for what in ("One compose file as pre-commit runs it: wall time", "Drift memory held per object",
+    for what in ("One compose file as pre-commit runs it (a changed file): wall time", "Drift memory held per object",
                  "Validate memory held per file", "Linear in files: CPU per file at 64x vs at 16x"):
         assert re.search(r"\*\*(met|missed)\*\*", _row(page, what)[3]), what
 
