@@ -16,7 +16,11 @@ from ..errors import TrueupError, UsageError
 from ..model import Finding, Summary
 from ..runmeta import RunMeta
 
-FORMATS = ("text", "json", "sarif", "junit", "markdown", "github", "html")
+# Each output format's module, imported only when chosen (a text run never loads the HTML reporter);
+# each exposes ``make(stream, info) -> Reporter``.
+REPORTERS = {"text": "text", "json": "json_", "sarif": "sarif", "junit": "junit", "markdown": "markdown",
+             "github": "github", "html": "html"}
+FORMATS = tuple(REPORTERS)
 # The formats that are a record of the run (read later, elsewhere): they say when and on what it ran.
 RECORD_FORMATS = frozenset({"json", "sarif", "junit", "markdown", "html"})
 
@@ -111,7 +115,9 @@ class Tee:
 
 
 def make_reporter(fmt: str, stream: IO[str], info: RunInfo) -> Reporter:
-    module = importlib.import_module(f".{'json_' if fmt == 'json' else fmt}", __name__)
+    if fmt not in REPORTERS:
+        raise UsageError(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
+    module = importlib.import_module(f".{REPORTERS[fmt]}", __name__)
     from ._safe import safe_stream  # lone surrogates (which loaders accept) escaped, never UnicodeEncodeError
     return module.make(safe_stream(stream), info)
 
