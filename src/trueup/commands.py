@@ -282,8 +282,9 @@ def _with_patches(args: argparse.Namespace, findings: Iterable[Any], changes: li
         print(f"trueup: no patches written: {unread.file or unread.target} could not be read", file=stderr)
     elif args.patches:
         from .patch import write_patches
+        from .patch.changes import changes_of
 
-        written = write_patches(changes, Path(args.patches), prune=args.prune, creations=creations or [],
+        written = write_patches(changes_of(changes), Path(args.patches), prune=args.prune, creations=creations or [],
                                 direction=args.direction)
         args.patches_written = written.files
         if not args.quiet:

@@ -18,6 +18,7 @@ def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     """Dry run by default: what fixing the live files would change; ``--apply`` writes it, safely."""
     from .model import UNREAD_RULES, Summary
     from .patch import deletions, plan_file_edits
+    from .patch.changes import changes_of
     from .patch.apply import apply_edit
     from .patch.create import create_file, plan_creations
 
@@ -32,6 +33,7 @@ def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         print(f"trueup: {finding.file}:{finding.line or ''}: {finding.message}", file=stderr)
     if broken:
         return 2
+    changes = changes_of(changes)
     edits, notes = plan_file_edits(changes, args.prune, deletions(creations))
     new_files, missing = plan_creations(creations, _live_roots(config, envs))
     failed = 0

@@ -17,7 +17,7 @@ from trueup.load import jsonc
 from trueup.load.jsonc import Locator, blank, parse
 from trueup.patch.ops import Op
 from trueup.patch.plan import edited_text
-from trueup.patch.yaml_edit import NotSurgical
+from trueup.patch.ops import NotSurgical
 
 TEXT = """// tsconfig with everything JSONC allows
 /* a block

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from trueup.patch.changes import changes_of
 from trueup.config import load_config
 from trueup.drift import Context, drift
 from trueup.patch import plan_file_edits
@@ -79,7 +80,7 @@ def _plan(repo: Path):
     live = load_tree(repo / "live", "live", config)
     changes: list = []
     list(drift(desired.live, live.live, Context(changes=changes)))
-    edits, _ = plan_file_edits(changes)
+    edits, _ = plan_file_edits(changes_of(changes))
     return {e.name: e for e in edits}
 
 

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strategies import CONFIG_VALUES, NAME, TEXT, changed, deployments, leaves, set_at, with_noise
+from trueup.patch.changes import changes_of
 from trueup.drift import Context, Side, drift
 from trueup.load import load_text
 from trueup.patch import plan_file_edits, write_patches
@@ -55,13 +56,13 @@ def check_invariant(desired: Any, live: Any, name: str, indented: bool, flow: bo
     text = dump(live, indented, flow)
     assert loaded(text, name)[0].data == live
     findings, changes = drift_and_changes(desired, text, name)
-    edits, notes = plan_file_edits(changes, prune=True)
+    edits, notes = plan_file_edits(changes_of(changes), prune=True)
     assert notes == []
     patched = git_apply(text, edits[0].diff, name) if edits else text
     left, again = drift_and_changes(desired, patched, name)
     assert [(f.rule, f.path) for f in left] == []
-    assert plan_file_edits(again, prune=True) == ([], [])
-    kept, _ = plan_file_edits(changes, prune=False)
+    assert plan_file_edits(changes_of(again), prune=True) == ([], [])
+    kept, _ = plan_file_edits(changes_of(changes), prune=False)
     unpruned = kept[0].text if kept else text
     remaining, _ = drift_and_changes(desired, unpruned, name)
     # Only extras are left (fewer, where fixing a value makes a live-only default a default again).
@@ -148,7 +149,7 @@ def test_kubernetes_json_patch_leaves_no_drift(pair: tuple[dict, dict]) -> None:
     text = dump(live, True)
     _, changes = drift_and_changes(desired, text, "live/deploy.yaml")
     with tempfile.TemporaryDirectory() as out:
-        write_patches(changes, Path(out), prune=True)
+        write_patches(changes_of(changes), Path(out), prune=True)
         found = list(Path(out).rglob("*.jsonpatch.json"))
         ops = json.loads(found[0].read_text()) if found else []
     patched = apply_json_patch(live, ops)
@@ -281,7 +282,7 @@ def test_a_patch_fails_on_an_object_whose_list_moved_instead_of_editing_another_
     live["spec"]["template"]["spec"]["containers"][0]["image"] = "web:1.9"
     _, changes = drift_and_changes(desired, dump(live, True), "live/deploy.yaml")
     with tempfile.TemporaryDirectory() as out:
-        write_patches(changes, Path(out), prune=True)
+        write_patches(changes_of(changes), Path(out), prune=True)
         ops = json.loads(next(Path(out).rglob("*.jsonpatch.json")).read_text())
     assert ops == [{"op": "test", "path": "/spec/template/spec/containers/0/name", "value": "app"},
                    {"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": "web:2.0"}]

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from trueup.load import load_text
 from trueup.patch.line_edit import edit_text
 from trueup.patch.ops import Op, apply_ops
-from trueup.patch.yaml_edit import NotSurgical
+from trueup.patch.ops import NotSurgical
 from trueup.pointer import escape_token
 
 def replace_values(text: str, fmt: str, edits: list) -> str:

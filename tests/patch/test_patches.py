@@ -14,10 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, REPO
+from trueup.patch.changes import changes_of
 from trueup.load import load_text
 from trueup.load.yaml_ import plain_scalar as yaml_plain_scalar
 from trueup.patch.ops import Op, apply_ops
-from trueup.patch.yaml_edit import NotSurgical, edit_document
+from trueup.patch.ops import NotSurgical
+from trueup.patch.yaml_edit import edit_document
 
 LIVE = """\
 # live settings, hand-edited on the host
@@ -158,7 +160,7 @@ def test_patch_restores_missing_keys_and_changed_values(desired: dict, data: st.
     live_doc = load_text(live_text, file="l/app.yaml", name="app.yaml", fmt="yaml")
     changes: list = []
     list(drift([Side("app.yaml", desired_doc.documents)], [Side("app.yaml", live_doc.documents)], Context(changes=changes)))
-    edits, notes = plan_file_edits(changes)
+    edits, notes = plan_file_edits(changes_of(changes))
     assert notes == []
     patched = edits[0].text if edits else live_text
     assert load_text(patched, file="p", name="app.yaml", fmt="yaml").documents[0].data == desired
@@ -186,8 +188,8 @@ def test_prune_removes_keys_only_live_has(desired: dict, extra: dict, data: st.D
     live_doc = load_text(live_text, file="l/app.yaml", name="app.yaml", fmt="yaml")
     changes: list = []
     list(drift([Side("app.yaml", desired_doc.documents)], [Side("app.yaml", live_doc.documents)], Context(changes=changes)))
-    assert plan_file_edits(changes) == ([], [])
-    edits, notes = plan_file_edits(changes, prune=True)
+    assert plan_file_edits(changes_of(changes)) == ([], [])
+    edits, notes = plan_file_edits(changes_of(changes), prune=True)
     assert notes == []
     assert load_text(edits[0].text, file="p", name="app.yaml", fmt="yaml").documents[0].data == desired
 

@@ -25,7 +25,7 @@ from .managed_fields import DEFAULT_APPLIERS, Manual, Unapplied, by_ownership
 from .normalize_k8s import kubernetes_differences
 from .pair import Side, by_index, pair
 
-__all__ = ["IgnoreRule", "Side", "drift"]
+__all__ = ["Delta", "IgnoreRule", "Side", "drift"]
 
 SEVERITY = Severity.HIGH
 
@@ -55,7 +55,7 @@ class Context:
     environment: str | None = None
     verbose: bool = False
     ignored: list[Finding] = field(default_factory=list)
-    # When a list, every (not ignored) difference is also collected here with its real values, for patches.
+    # When a list, every (not ignored) difference is also collected here as a Delta, for patches.
     changes: list[Any] | None = None
     # Desired files and objects that are missing live, for creation patches; and where live files live.
     creations: list[Any] | None = None
@@ -192,7 +192,7 @@ def _documents(d: Document | None, l: Document | None, ctx: Context, asks: list[
             continue
         ignored = any(rule.applies(d, finding.path) for rule in ctx.ignore)
         if ctx.changes is not None and not ignored:
-            ctx.changes.append(_change(diff, d, l, desired_path, live_path, canon, ctx))
+            ctx.changes.append(Delta(diff, d, l, desired_path, live_path, canon, ctx.namespace))
         if ignored:
             if ctx.verbose:
                 reason = next(r.reason for r in ctx.ignore if r.applies(d, finding.path))
@@ -204,6 +204,21 @@ def _documents(d: Document | None, l: Document | None, ctx: Context, asks: list[
 
 
 Canon = Optional[tuple[Canonical, Canonical]]
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A difference drift reports, with what an edit needs to remove it: both documents, the
+    pointers into each, compose's two canonical forms, the namespace. ``patch.changes`` turns it
+    into an edit; drift knows nothing of edits."""
+
+    difference: Difference
+    desired: Document
+    live: Document
+    desired_path: str
+    live_path: str
+    canon: Canon
+    namespace: str
 
 
 def _differences(d: Document, l: Document, ctx: Context) -> Iterator[tuple[Difference, str, str, Canon]]:
@@ -225,46 +240,6 @@ def _differences(d: Document, l: Document, ctx: Context) -> Iterator[tuple[Diffe
     rules = ConfigRules(d.source.format) if d.source.format == l.source.format else Rules()
     for diff in Walker(rules).run(d.data, l.data):
         yield diff, diff.desired_path, diff.live_path, None
-
-
-def _change(diff: Difference, d: Document, l: Document, desired_path: str, live_path: str, canon: Canon,
-            ctx: Context) -> Any:
-    """The difference with real values, as an edit of the live file (a Secret's payload as the
-    base64 its ``data`` holds; compose in the live file's own syntax). ``change.reverse()`` is
-    the edit of the desired file that makes it say what live says, for ``--direction adopt``."""
-    from ..patch import Change
-
-    if canon is not None:
-        from ..patch.compose_ops import compose_change
-
-        cd, cl = canon
-        flipped = Difference(_FLIP[diff.kind], diff.live_path, diff.desired_path, diff.live, diff.desired)
-        change = compose_change(diff, cd, cl, d, l)
-        change.reverse = lambda: compose_change(flipped, cl, cd, l, d)
-    else:
-        forward_path, forward = _payload(live_path, diff.desired)
-        back_path, back = _payload(desired_path, diff.live)
-        change = Change(diff.kind, d, l, desired_path, forward_path, forward, _payload(live_path, diff.live)[1])
-        change.reverse = lambda: Change(_FLIP[diff.kind], l, d, live_path, back_path, back,
-                                        _payload(desired_path, diff.desired)[1], namespace=ctx.namespace)
-    change.namespace = ctx.namespace
-    return change
-
-
-_FLIP = {"changed": "changed", "missing": "extra", "extra": "missing"}
-
-
-def _payload(pointer: str, value: Any) -> tuple[str, Any]:
-    """A Secret payload value as the file at ``pointer`` writes it: plain text under ``stringData``
-    when it is text, else base64 under ``data``; other values as they are."""
-    if not isinstance(value, bytes):
-        return pointer, value
-    if pointer.startswith("/stringData/"):
-        try:
-            return pointer, value.decode("utf-8")
-        except UnicodeDecodeError:
-            pointer = "/data/" + pointer[len("/stringData/"):]
-    return pointer, base64.b64encode(value).decode()
 
 
 def _secret_payload(d: dict, l: dict) -> Iterator[tuple[Difference, str, str]]:

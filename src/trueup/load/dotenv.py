@@ -21,11 +21,11 @@ from ..pointer import escape_token
 from . import Duplicate, Limits, Parsed
 from .positions import LineIndex, TableLocator, read_positions
 
-_SKIP = re.compile(r"[ \t\f\v]*(?:#[^\n]*)?(?:\n|\Z)")
-_ASSIGN = re.compile(r"[ \t]*(?:export[ \t]+)?(?P<key>[\w.\-\[\]]+)[ \t]*(?:(?P<sep>[=:])[ \t]*|(?=#|\n|\Z))")
-_QUOTED = {'"': re.compile(r'"((?:[^"\\]|\\.)*)"', re.S), "'": re.compile(r"'((?:[^'\\]|\\.)*)'", re.S)}
+SKIP = re.compile(r"[ \t\f\v]*(?:#[^\n]*)?(?:\n|\Z)")
+ASSIGN = re.compile(r"[ \t]*(?:export[ \t]+)?(?P<key>[\w.\-\[\]]+)[ \t]*(?:(?P<sep>[=:])[ \t]*|(?=#|\n|\Z))")
+QUOTED = {'"': re.compile(r'"((?:[^"\\]|\\.)*)"', re.S), "'": re.compile(r"'((?:[^'\\]|\\.)*)'", re.S)}
 _QUOTE_NAMES = {'"': "double", "'": "single"}
-_COMMENT = re.compile(r"[ \t]#")
+COMMENT = re.compile(r"[ \t]#")
 _ESCAPE = re.compile(r"\\(.)", re.S)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 
@@ -50,11 +50,11 @@ class _Reader:
     def read(self) -> dict[str, str | None]:
         text, pos = self.text, 0
         while pos < len(text):
-            skip = _SKIP.match(text, pos)
+            skip = SKIP.match(text, pos)
             if skip:
                 pos = skip.end()
                 continue
-            match = _ASSIGN.match(text, pos)
+            match = ASSIGN.match(text, pos)
             if match is None:
                 start = len(text) - len(text[pos:].lstrip(" \t"))
                 raise self._fail("expected KEY=VALUE", start)
@@ -63,7 +63,7 @@ class _Reader:
             if match.group("sep"):
                 value, pos = self._value(match.end())
             else:
-                value, pos = None, _SKIP.match(text, match.end()).end()
+                value, pos = None, SKIP.match(text, match.end()).end()
             pointer = "/" + escape_token(key)
             if key in self.data:
                 self.duplicates.append(Duplicate(0, pointer, key, *where))
@@ -74,11 +74,11 @@ class _Reader:
     def _value(self, pos: int) -> tuple[str | None, int]:
         text = self.text
         quote = text[pos : pos + 1]
-        if quote and quote in _QUOTED:
-            match = _QUOTED[quote].match(text, pos)
+        if quote and quote in QUOTED:
+            match = QUOTED[quote].match(text, pos)
             if match is None:
                 raise self._fail(f"unterminated {_QUOTE_NAMES[quote]}-quoted value", pos)
-            after = _SKIP.match(text, match.end())
+            after = SKIP.match(text, match.end())
             if after is None:
                 raise self._fail("unexpected text after the closing quote", match.end())
             body = match.group(1)
@@ -89,7 +89,7 @@ class _Reader:
             return body, after.end()
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end
-        return _COMMENT.split(text[pos:end], 1)[0].strip(), end + 1
+        return COMMENT.split(text[pos:end], 1)[0].strip(), end + 1
 
 
 def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:

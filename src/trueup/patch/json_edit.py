@@ -15,7 +15,7 @@ from typing import Any, Sequence
 from ..load.json_ import _TOKEN
 from ..pointer import split_pointer
 from .ops import Op, ordered
-from .yaml_edit import NotSurgical
+from .ops import NotSurgical
 
 
 class _Node:

@@ -13,6 +13,11 @@ from typing import Any, Callable, Sequence
 from ..pointer import split_pointer
 
 
+
+class NotSurgical(Exception):
+    """The edit cannot be made without touching more of the file than it should."""
+
+
 @dataclass(frozen=True)
 class Op:
     """``set`` a value (replacing or adding), ``add`` a key or, with a pointer ending ``/-``,

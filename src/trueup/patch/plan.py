@@ -16,7 +16,8 @@ from ..errors import TrueupError
 from ..load import load_text
 from ..pointer import resolves, value_at
 from .ops import Op, apply_ops, outermost, same_data
-from .yaml_edit import NotSurgical, edit_document
+from .ops import NotSurgical
+from .yaml_edit import edit_document
 
 if TYPE_CHECKING:
     from ..model import Document, Source

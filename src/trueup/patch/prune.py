@@ -16,7 +16,8 @@ from ..load import format_module
 from ..load.yaml_ import iter_nodes
 from ..model import Document
 from .ops import Op, apply_ops
-from .yaml_edit import NotSurgical, edit_document
+from .ops import NotSurgical
+from .yaml_edit import edit_document
 
 _MARKER = re.compile(r"---(?:[ \t]|\r?$)")
 _CONTENT = re.compile(r"^[ \t]*[^\s#%]", re.M)

@@ -22,7 +22,7 @@ from ..load.toml_ import Locator, _plain
 from ..load.toml_ import parse as parse_toml
 from ..pointer import split_pointer, value_at
 from .ops import Op, apply_ops, make, ordered, same_data
-from .yaml_edit import NotSurgical
+from .ops import NotSurgical
 
 _BARE_LF = re.compile(r"(?<!\r)\n")
 _ASSIGN = re.compile(r"^(?P<head>\s*[^=\s][^=]*?\s*=\s*)(?P<value>.*?)(?P<tail>\s*(?:#.*)?)$")

@@ -20,7 +20,8 @@ from ..load.positions import LineIndex
 from ..load.yaml_ import MERGE, iter_nodes
 from ..pointer import escape_token, split_pointer
 from .ops import Op
-from .yaml_emit import (NotSurgical, after_dash, after_key, flow_text, key_text, scalar_text, sequences_indented,
+from .ops import NotSurgical
+from .yaml_emit import (after_dash, after_key, flow_text, key_text, scalar_text, sequences_indented,
                         top_level)
 
 __all__ = ["NotSurgical", "edit_document"]

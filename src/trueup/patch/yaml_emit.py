@@ -15,10 +15,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from ..load.yaml_ import YAML11_BOOLS, plain_scalar
-
-
-class NotSurgical(Exception):
-    """The edit cannot be made without touching more of the file than it should."""
+from .ops import NotSurgical
 
 
 def _needs_quotes(value: str) -> bool:

@@ -1,0 +1,110 @@
+""".env files edited in place: flat ``KEY=value`` lines with compose's quoting, read with the
+loader's own grammar (``load/dotenv.py``), so an edit reads back as the loader reads it."""
+from __future__ import annotations
+
+import re
+from typing import Any, Sequence
+
+from ..load.dotenv import ASSIGN, COMMENT, QUOTED, SKIP
+from ..load.positions import LineIndex
+from ..pointer import split_pointer
+from .lines import drop, insert, line_ending, newline, scalar_text, split_lines
+from .ops import NotSurgical, Op, ordered
+
+_PLAIN_ENV = re.compile(r"[^\s'\"#\\$]*")
+_ENV_KEY = re.compile(r"[\w.\-\[\]]+")
+_EOL = re.compile(r"\n?")
+
+
+class _EnvEntry:
+    """A ``KEY=value`` entry: its lines and the (line, column) of the key's end and the value's span."""
+
+    def __init__(self, key: str, first: int, last: int, key_end: tuple[int, int],
+                 value: tuple[tuple[int, int], tuple[int, int]], quote: str | None) -> None:
+        self.key, self.first, self.last, self.key_end = key, first, last, key_end
+        self.start, self.end = value
+        self.quote = quote  # None: a bare KEY; "": unquoted
+
+
+def _env_entries(text: str) -> list[_EnvEntry]:
+    norm = text.replace("\r\n", "\n")  # as the reader sees it: the same lines, the same columns
+    index = LineIndex(norm)
+
+    def at(offset: int) -> tuple[int, int]:
+        line, column = index.position(offset)
+        return line - 1, column - 1
+
+    out, pos = [], 0
+    while pos < len(norm):
+        skip = SKIP.match(norm, pos)
+        if skip:
+            pos = skip.end()
+            continue
+        match = ASSIGN.match(norm, pos)
+        if match is None:
+            raise NotSurgical("the .env file does not parse")
+        start = end = match.end()
+        quote = norm[start:start + 1] if match.group("sep") else None
+        if quote is None:
+            start = end = match.end("key")
+            after = SKIP.match(norm, match.end())
+        elif quote in QUOTED:
+            closed = QUOTED[quote].match(norm, start)
+            end = closed.end() if closed else len(norm)
+            after = SKIP.match(norm, end) if closed else None
+        else:
+            quote, eol = "", (norm.find("\n", start) + 1 or len(norm) + 1) - 1
+            end = start + len(COMMENT.split(norm[start:eol], 1)[0].rstrip())
+            after = _EOL.match(norm, eol)
+        if after is None:
+            raise NotSurgical("the .env file does not parse")
+        out.append(_EnvEntry(match.group("key"), at(pos)[0], at(max(after.end() - 1, pos))[0],
+                             at(match.end("key")), (at(start), at(end)), quote))
+        pos = after.end()
+    return out
+
+
+def _env_value(value: Any, quote: str) -> str:
+    """Plain when that reads back the same, single-quoted if it was and can stay, else double-quoted."""
+    text = scalar_text(value)
+    if quote == "'" and not re.search(r"['\\\n\r]", text):
+        return f"'{text}'"
+    if quote == '"' or not _PLAIN_ENV.fullmatch(text):
+        for char, escape in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\t", "\\t"), ("\r", "\\r")):
+            text = text.replace(char, escape)
+        return f'"{text}"'
+    return text
+
+
+def edit_dotenv(text: str, ops: Sequence[Op]) -> str:
+    nl = newline(text)
+    for op in ordered(ops):
+        tokens = split_pointer(op.pointer)
+        if len(tokens) != 1:
+            raise NotSurgical(f"{op.pointer}: a .env file holds only top-level keys")
+        lines, key = split_lines(text), tokens[0]
+        mine = [entry for entry in _env_entries(text) if entry.key == key]
+        if op.op == "remove":
+            if not mine:
+                raise NotSurgical(f"{op.pointer}: not in the file")
+            text = drop(lines, {n for entry in mine for n in range(entry.first, entry.last + 1)})
+            continue
+        if isinstance(op.value, (dict, list)):
+            raise NotSurgical(f"{op.pointer}: a .env value is a string")
+        if not mine:
+            if not _ENV_KEY.fullmatch(key):
+                raise NotSurgical(f"{op.pointer}: not a .env key name")
+            line = key if op.value is None else f"{key}={_env_value(op.value, '')}"
+            text = insert(lines, len(lines) - 1, [line], line_ending(lines, len(lines) - 1, nl))
+            continue
+        entry = mine[-1]  # a repeated key: the last one wins
+        if op.value is None:
+            (first, column), new = entry.key_end, ""
+        elif entry.quote is None:
+            (first, column), new = entry.key_end, "=" + _env_value(op.value, "")
+        else:
+            (first, column), new = entry.start, _env_value(op.value, entry.quote)
+        last, end = entry.end
+        lines[first:last + 1] = [lines[first][:column] + new + lines[last][end:]]
+        text = "".join(lines)
+    return text
