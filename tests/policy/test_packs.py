@@ -125,3 +125,18 @@ def test_a_changed_pack_is_not_read_from_an_old_entry(tmp_path: Path) -> None:
     after = load_pack(pack, "p", trusted=True, cache=tmp_path / "cache")
     assert [r.severity for r in before] != [r.severity for r in after]
     assert len(list((tmp_path / "cache" / "packs").iterdir())) == 2
+
+
+@pytest.mark.parametrize("text, message", [
+    ("pack: p\npack: q\nrules: []\n", "duplicate"),
+    ("pack: [\n", "invalid YAML"),
+    ("", "check pack is empty"),
+])
+def test_a_broken_built_in_pack_is_a_config_error_cache_or_not(text: str, message: str, tmp_path: Path) -> None:
+    from trueup.errors import ConfigError
+
+    pack = tmp_path / "broken.yaml"
+    pack.write_text(text, encoding="utf-8")
+    for cache in (None, tmp_path / "cache"):
+        with pytest.raises(ConfigError, match=message):
+            load_pack(pack, "broken.yaml", trusted=True, cache=cache)

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from .. import installed
 from ..errors import ConfigError, ParseError
-from ..load import load_path, load_text
+from ..load import decode, load_text, read_bytes
 from ..model import Document, Finding, Severity
 from .everywhere import every_value
 from .rules import Rule, rule_from_data
@@ -44,15 +44,7 @@ def load_pack(path: Path, display: str, trusted: bool = False, cache: Path | Non
     if trusted:
         data, lines = _trusted_pack(path, display, cache)
         return [rule_from_data(raw, data["pack"], f"{display}:{line}") for raw, line in zip(data["rules"], lines)]
-    try:
-        loaded = load_path(path, file=display, name=display, fmt="yaml", kind="config")
-    except ParseError as exc:
-        raise ConfigError(f"check pack: {exc.cause}", exc.file, exc.line, exc.column) from None
-    for finding in loaded.findings:
-        raise ConfigError(f"check pack: {finding.message}", display, finding.line, finding.column)
-    if not loaded.documents:
-        raise ConfigError("check pack is empty", display)
-    doc = loaded.documents[0]
+    doc = _pack_document(_pack_bytes(path, display), display)
     from jsonschema import Draft202012Validator  # a user's or a plugin's pack only
     from jsonschema.exceptions import SchemaError as JsonSchemaError
 
@@ -73,6 +65,27 @@ def load_pack(path: Path, display: str, trusted: bool = False, cache: Path | Non
     return rules
 
 
+def _pack_bytes(path: Path, display: str) -> bytes:
+    try:
+        return read_bytes(path, display)
+    except ParseError as exc:
+        raise ConfigError(f"check pack: {exc.cause}", exc.file, exc.line, exc.column) from None
+
+
+def _pack_document(raw: bytes, display: str) -> Document:
+    """A pack file's one document; what does not read (a syntax error, a duplicate key, nothing) is a
+    config error at its line."""
+    try:
+        loaded = load_text(decode(raw, display), file=display, name=display, fmt="yaml", kind="config")
+    except ParseError as exc:
+        raise ConfigError(f"check pack: {exc.cause}", exc.file, exc.line, exc.column) from None
+    for finding in loaded.findings:
+        raise ConfigError(f"check pack: {finding.message}", display, finding.line, finding.column)
+    if not loaded.documents:
+        raise ConfigError("check pack is empty", display)
+    return loaded.documents[0]
+
+
 _PACK_CACHE = 1  # the format of a cached pack; the key also holds trueup's own code
 
 
@@ -80,15 +93,16 @@ def _trusted_pack(path: Path, display: str, cache: Path | None) -> tuple[dict[st
     """A built-in pack's data and the line of each rule. Parsing the packs (and composing them again
     for the lines) is most of a one-file run's own work, so the result is kept by the file's
     content and trueup's code as ``marshal`` data (plain data: reading it runs no code), written
-    whole or not at all; an entry that cannot be read is parsed again."""
+    whole or not at all (``safefs.write_atomic``); an entry that cannot be read is parsed again."""
     import hashlib
     import marshal
 
     from ..cache import code_signature
 
-    raw = path.read_bytes()
+    raw = _pack_bytes(path, display)
     key = hashlib.sha256(b"%d\0%s\0" % (_PACK_CACHE, code_signature().encode()) + raw).hexdigest()
-    entry = cache / "packs" / f"{key}.marshal" if cache is not None else None
+    name = f"{key}.marshal"
+    entry = cache / "packs" / name if cache is not None else None
     if entry is not None:
         try:
             data, lines = marshal.loads(entry.read_bytes())
@@ -96,37 +110,16 @@ def _trusted_pack(path: Path, display: str, cache: Path | None) -> tuple[dict[st
                 return data, lines
         except (OSError, EOFError, ValueError, TypeError, KeyError):
             pass
-    try:
-        loaded = load_text(raw.decode("utf-8-sig"), file=display, name=display, fmt="yaml", kind="config")
-    except (ParseError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"check pack: {exc}", display) from None
-    if not loaded.documents:
-        raise ConfigError("check pack is empty", display)
-    doc = loaded.documents[0]
+    doc = _pack_document(raw, display)
     lines = [(doc.locate(f"/rules/{i}") or (None,))[0] for i in range(len(doc.data["rules"]))]
-    if entry is not None:
-        _write_whole(entry, marshal.dumps((doc.data, lines)))
+    if cache is not None:
+        from .. import safefs
+
+        try:  # written whole or not at all; a cache that cannot be written is simply not used
+            safefs.write_atomic(cache, ("packs", name), marshal.dumps((doc.data, lines)))
+        except (OSError, safefs.Unsafe):
+            pass
     return doc.data, lines
-
-
-def _write_whole(path: Path, data: bytes) -> None:
-    """``data`` at ``path`` by a rename, so a reader sees all of it or nothing; a cache that cannot be
-    written is simply not used."""
-    import os
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".pack-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except OSError:
-        pass
 
 
 def _pack_files(directory: Path) -> list[Path]:
