@@ -244,7 +244,7 @@ def drift_targets(
                              shard.part(target.name, namespace, reported=target.name) if shard else None)
         yield from (f for f in trees.findings if shard is None or shard.counts(f"{target.name}\0{f.file}"))
         if shard is not None:
-            from .shards import left_secrets
+            from .load.kept import left_secrets
 
             every = trees.desired
             trees.desired = shard.sides(every, target.name, namespace)

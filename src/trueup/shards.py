@@ -12,18 +12,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Sequence
 
 from .drift.pair import Side, identity
-from .mask import secret_values
 from .model import Document, Part
-
-
-def left_secrets(documents: Iterable[Document], kept: Iterable[Document]) -> list[Any]:
-    """Secret values of the ``documents`` a shard did not keep (another shard's): it masks them where
-    they turn up in its own, as the unsharded run does."""
-    held = {id(doc) for doc in kept}
-    return [v for doc in documents if id(doc) not in held for v in secret_values(doc.data, kind=doc.kind)]
 
 
 @dataclass(frozen=True)

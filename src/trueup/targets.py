@@ -16,7 +16,6 @@ from .errors import InputError, ParseError, TrueupError
 from .globs import match_any
 from .load import bind_source, decode, detect_format, known_files, load_path, read_bytes
 from .load.kept import Kept, load_kept
-from .shards import left_secrets
 from .model import Finding, Part, Severity
 
 
@@ -74,10 +73,9 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
     for path, rel in entries:
         file = f"{display}/{rel}" if root.is_dir() else display
         try:
-            if part is None or part.reports(file):
+            if part is None:
                 loaded = load_path(path, file=file, name=rel, limits=config.limits)
-                documents = loaded.documents if part is None else [d for d in loaded.documents if part.keeps(d, rel)]
-                total, left = len(loaded.documents), (left_secrets(loaded.documents, documents) if part else [])
+                documents, total, left = loaded.documents, len(loaded.documents), []
             else:
                 kept = _load_kept(path, file, rel, config, part)
                 loaded, documents, total, left = kept.loaded, kept.loaded.documents, kept.total, kept.left
@@ -96,9 +94,11 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
 
 
 def _load_kept(path: Path, file: str, rel: str, config: Config, part: Part) -> Kept:
+    """A shard's read of a live file: its own documents, the file read whole where the shard reports
+    the file's own findings."""
     data = read_bytes(path, file, config.limits)
     kept = load_kept(decode(data, file), file=file, name=rel, fmt=detect_format(rel) or "yaml",
-                     keep=lambda doc: part.keeps(doc, rel), limits=config.limits)
+                     keep=lambda doc: part.keeps(doc, rel), limits=config.limits, whole=part.reports(file))
     bind_source(kept.loaded.source, data, path)
     return kept
 

@@ -9,12 +9,12 @@ Everything the scan is unsure of is built and judged as a full read would: the d
 their values and lines are those of :func:`load_text`.
 
 The file's own findings (duplicate keys) come from a full read only: a caller that reports them
-reads the file with :func:`load_text`.
+asks for one (``whole``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from ..mask import may_hold_secrets, secret_values
 from ..model import Document, Source
@@ -33,10 +33,18 @@ class Kept:
     left: list[Any] = field(default_factory=list)  # secret values of the documents left out
 
 
+def left_secrets(documents: Iterable[Document], kept: Iterable[Document]) -> list[Any]:
+    """Secret values of the ``documents`` not ``kept`` (another shard's): a shard masks them where they
+    turn up in its own, as the unsharded run does."""
+    held = {id(doc) for doc in kept}
+    return [v for doc in documents if id(doc) not in held for v in secret_values(doc.data, kind=doc.kind)]
+
+
 def load_kept(text: str, *, file: str, name: str, fmt: str, keep: Callable[[Document], bool],
-              limits: Limits = Limits(), kind: str | None = None, line_map: Any = None) -> Kept:
-    """The documents of ``text`` that ``keep`` keeps; raises ParseError as :func:`load_text` does."""
-    scanned = scan(text, limits.max_depth) if fmt == "yaml" else None
+              limits: Limits = Limits(), kind: str | None = None, line_map: Any = None, whole: bool = False) -> Kept:
+    """The documents of ``text`` that ``keep`` keeps; raises ParseError as :func:`load_text` does.
+    ``whole``: read the file whole, for its own findings too (duplicate keys)."""
+    scanned = scan(text, limits.max_depth) if fmt == "yaml" and not whole else None
     if scanned is not None:
         source = Source(file=file, name=name, text=text, format=fmt, locator_factory=Locator, line_map=line_map)
         out = Kept(Loaded(source, [], []))
@@ -49,9 +57,8 @@ def load_kept(text: str, *, file: str, name: str, fmt: str, keep: Callable[[Docu
             pass  # a span that does not read alone as it reads in its file: read the file whole
     loaded = load_text(text, file=file, name=name, fmt=fmt, limits=limits, line_map=line_map, kind=kind)
     kept = [doc for doc in loaded.documents if keep(doc)]
-    held = {id(doc) for doc in kept}
-    left = [v for doc in loaded.documents if id(doc) not in held for v in secret_values(doc.data, kind=doc.kind)]
-    return Kept(Loaded(loaded.source, kept, loaded.findings), len(loaded.documents), left)
+    return Kept(Loaded(loaded.source, kept, loaded.findings), len(loaded.documents),
+                left_secrets(loaded.documents, kept))
 
 
 @dataclass
@@ -71,14 +78,8 @@ class _Reader:
             self.built(index, unit.span)
             return
         top = _values(unit.names.top)
-        if top is None:
-            self.built(index, unit.span)
-            return
-        if self.kind is None and not (isinstance(top.get("apiVersion"), str) and isinstance(top.get("kind"), str)):
-            self.built(index, unit.span)  # not a Kubernetes object: its content and name say what it is
-            return
-        if (self.kind or KUBERNETES) != KUBERNETES:
-            self.built(index, unit.span)
+        if top is None or (self.kind or _detected(top)) != KUBERNETES:
+            self.built(index, unit.span)  # not a Kubernetes object, or unsure: built, as a full read does
             return
         if str(_yaml11(unit.names.top.get("kind"), top.get("kind", ""))).endswith("List") \
                 and scanned.items is not None:
@@ -96,20 +97,17 @@ class _Reader:
             return
         self.out.total += 1
         if self.keep(Document(stand_in, self.source, index, base, KUBERNETES)):
-            self.out.loaded.documents.append(Document(self.data(unit.span, True), self.source, index, base,
+            self.out.loaded.documents.append(Document(self.object_data(unit.span), self.source, index, base,
                                                       KUBERNETES, span=(unit.span, "")))
         elif may_hold_secrets(self.text[unit.span.start:unit.span.end]):
-            self.out.left.extend(secret_values(self.data(unit.span, True), kind=KUBERNETES))
+            self.out.left.extend(secret_values(self.object_data(unit.span), kind=KUBERNETES))
 
     def built(self, index: int, span: Span, base: str = "") -> None:
         """A document (or List item) the names cannot judge: built, and judged as a full read does."""
-        parsed = parse(span.text(self.text), self.source.file, self.limits)
-        data = parsed.documents[0] if parsed.documents else None
         if base:  # a List item: an object whatever it says
-            as_yaml11_booleans(data, parsed.yaml11.get(0) or [])
-            documents = [Document(data, self.source, index, base, KUBERNETES)]
+            documents = [Document(self.object_data(span), self.source, index, base, KUBERNETES)]
         else:
-            documents = documents_of(self.source, index, data, parsed.yaml11.get(0), self.kind)
+            documents = documents_of(self.source, index, *self.parsed(span), self.kind)
         for doc in documents:
             self.out.total += 1
             doc.span = (span, "" if base else doc.base)
@@ -118,12 +116,22 @@ class _Reader:
             else:
                 self.out.left.extend(secret_values(doc.data, kind=doc.kind))
 
-    def data(self, span: Span, kubernetes: bool) -> Any:
+    def parsed(self, span: Span) -> tuple[Any, list[tuple[tuple[str, ...], bool]]]:
+        """The span's value, read alone, and its go-yaml v2 boolean notes."""
         parsed = parse(span.text(self.text), self.source.file, self.limits)
-        data = parsed.documents[0]
-        if kubernetes:
-            as_yaml11_booleans(data, parsed.yaml11.get(0) or [])
+        return (parsed.documents[0] if parsed.documents else None), parsed.yaml11.get(0) or []
+
+    def object_data(self, span: Span) -> Any:
+        """A Kubernetes object's value: its plain ``yes``/``off`` read as go-yaml v2 reads them."""
+        data, notes = self.parsed(span)
+        as_yaml11_booleans(data, notes)
         return data
+
+
+def _detected(top: dict[str, Any]) -> str | None:
+    """What the content says a document is, as far as its names tell: a Kubernetes object when its
+    ``apiVersion`` and ``kind`` are strings (``load.kinds.detect_kind``), else unknown here."""
+    return KUBERNETES if isinstance(top.get("apiVersion"), str) and isinstance(top.get("kind"), str) else None
 
 
 def _value(scalar: tuple[str, bool]) -> Any:
