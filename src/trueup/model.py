@@ -91,28 +91,29 @@ class Source:
             return None
         return data.decode("utf-8-sig", errors="replace")
 
+    def _located(self, span: Any) -> Locator | None:
+        """The locator of the whole text, or of ``span`` alone, built on first use (None: no locator,
+        or the text is gone: released, and changed on disk since)."""
+        found = self._locator if span is None else (self._spans or {}).get(span)
+        if found is None and self.locator_factory is not None:
+            text = self.text if self.text is not None else self._reread()
+            if text is None:
+                return None
+            found = self.locator_factory(text if span is None else span.text(text))
+            if span is None:
+                self._locator = found
+            else:
+                self._spans = {**(self._spans or {}), span: found}
+        return found
+
     def position(self, doc_index: int, pointer: str, span: Any = None) -> tuple[int, int] | None:
         """The line and column of ``pointer`` in document ``doc_index``, or in the text ``span``
         (a ``Span`` of :mod:`trueup.load.yaml_units`) holds when given: a node read alone, whose
         lines are found by composing that node alone."""
-        if self.locator_factory is None:
+        locator = self._located(span)
+        if locator is None:
             return None
-        if span is not None:
-            locator = self._spans.get(span) if self._spans else None
-            if locator is None:
-                text = self.text if self.text is not None else self._reread()
-                if text is None:
-                    return None
-                locator = self.locator_factory(span.text(text))
-                self._spans = {**(self._spans or {}), span: locator}
-            pos = locator.position(0, pointer)
-        else:
-            if self._locator is None:
-                text = self.text if self.text is not None else self._reread()
-                if text is None:
-                    return None
-                self._locator = self.locator_factory(text)
-            pos = self._locator.position(doc_index, pointer)
+        pos = locator.position(doc_index if span is None else 0, pointer)
         if pos is None or self.line_map is None:
             return pos
         line, column = pos
