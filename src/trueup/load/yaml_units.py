@@ -133,23 +133,7 @@ class _Scan:
             return ScannedDocument(Unit(_span(event, end), None), None)
         if kind is not MappingStartEvent:
             raise _Unsure
-        self.check_collection(event, 1)
-        names = Names()
-        items: list[tuple[int, Unit]] | None = None
-        while True:
-            key = self.next()
-            if type(key) is MappingEndEvent:
-                return ScannedDocument(Unit(_span(event, key), names), items)
-            name = self.key(key)
-            value = self.next()
-            if name in _TOP:
-                names.top[name] = self.value(value, 2)
-            elif name == "metadata":
-                names.meta = self.metadata(value, 2)
-            elif name == "items":
-                items = self.items(value, 2)
-            else:
-                self.any(value, 2)
+        return self.object(event, 1, items=True)
 
     def items(self, event: Any, depth: int) -> list[tuple[int, Unit]] | None:
         if type(event) is not SequenceStartEvent:
@@ -163,25 +147,29 @@ class _Scan:
             if type(item) is SequenceEndEvent:
                 return out
             if type(item) is MappingStartEvent:
-                out.append((place, self.object(item, depth + 1)))
+                out.append((place, self.object(item, depth + 1).unit))
             else:
                 self.any(item, depth + 1)
             place += 1
 
-    def object(self, start: Any, depth: int) -> Unit:
-        """A List item mapping: its names and span."""
+    def object(self, start: Any, depth: int, items: bool = False) -> ScannedDocument:
+        """A mapping at ``depth`` (a document's, or a List item's): its names and span, and (for a
+        document, ``items``) the last top-level ``items`` list's objects."""
         self.check_collection(start, depth)
         names = Names()
+        found: list[tuple[int, Unit]] | None = None
         while True:
             key = self.next()
             if type(key) is MappingEndEvent:
-                return Unit(_span(start, key), names)
+                return ScannedDocument(Unit(_span(start, key), names), found)
             name = self.key(key)
             value = self.next()
             if name in _TOP:
                 names.top[name] = self.value(value, depth + 1)
             elif name == "metadata":
                 names.meta = self.metadata(value, depth + 1)
+            elif name == "items" and items:
+                found = self.items(value, depth + 1)
             else:
                 self.any(value, depth + 1)
 
