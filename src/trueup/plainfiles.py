@@ -112,7 +112,8 @@ def _read_crds(files: Sequence[PlainFile], checker: Checker, config: Config,
         if _CRD_MARK not in data:
             continue
         try:
-            loaded = load_bytes(data, item.path, file=item.name, name=item.name, fmt=item.fmt, limits=config.limits)
+            loaded = load_bytes(data, item.path, file=item.name, name=item.name, fmt=item.fmt,
+                                limits=config.limits, positions=True)
         except ParseError:
             continue  # reported when the file itself is checked
         read[item.path] = (data, loaded)
@@ -204,7 +205,8 @@ def check_files(
             if early is not None and early[0] == data:
                 loaded = early[1]
             else:
-                loaded = load_bytes(data, item.path, file=item.name, name=item.name, fmt=item.fmt, limits=config.limits)
+                loaded = load_bytes(data, item.path, file=item.name, name=item.name, fmt=item.fmt,
+                                limits=config.limits, positions=True)
         except ParseError as exc:
             return ([], [], nothing, None) if context_only else ([_parse_failure(exc, item, data)], [], nothing, None)
         if item.namespace is not None:

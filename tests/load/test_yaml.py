@@ -215,3 +215,36 @@ def test_a_kubernetes_file_of_any_shape_loads(text: str) -> None:
     loaded = load_text(text, file="k.yaml", name="k.yaml", fmt="yaml", kind="kubernetes")
     assert [doc.base for doc in loaded.documents] == [""]
     assert [f.target for f in loaded.findings] == ([] if text.startswith("-") else ["['a', 'b']/default/shop"])
+
+
+def _pointers(value, pointer: str = ""):
+    yield pointer
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _pointers(child, pointer + "/" + str(key).replace("~", "~0").replace("/", "~1"))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _pointers(child, f"{pointer}/{index}")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(json_data, min_size=1, max_size=3), st.sampled_from(["block", "flow", "anchors"]))
+def test_positions_from_the_first_parse_are_those_a_second_composition_finds(docs: list, style: str) -> None:
+    """``load_text(positions=True)`` keeps the node graphs its parse composed for line look-ups; every
+    pointer of every document must then be where the lazy locator (a second composition) puts it."""
+    import yaml
+
+    if style == "anchors":  # the same mapping twice through an alias, and a merge key
+        text = "base: &b {x: 1, y: [2]}\nuse: *b\nmerged: {<<: *b, y: 3}\n---\n" + yaml.safe_dump_all(docs)
+    else:
+        text = yaml.safe_dump_all(docs, default_flow_style=style == "flow", allow_unicode=True)
+    seeded = load_text(text, file="t.yaml", name="t.yaml", fmt="yaml", kind="config", positions=True)
+    lazy = load_text(text, file="t.yaml", name="t.yaml", fmt="yaml", kind="config")
+    assert seeded.source._locator is not None and lazy.source._locator is None
+    for one, other in zip(seeded.documents, lazy.documents, strict=True):
+        for pointer in [*_pointers(one.data), "/missing", "/0/9"]:
+            assert one.locate(pointer) == other.locate(pointer), pointer
+    seeded.source.forget_positions()
+    assert seeded.source._locator is None
+    if seeded.documents:  # forgotten, the positions come back from a second composition
+        assert seeded.documents[-1].locate("") == lazy.documents[-1].locate("")

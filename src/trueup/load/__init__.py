@@ -214,16 +214,25 @@ def load_text(
     limits: Limits = Limits(),
     line_map: list[int] | None = None,
     kind: str | None = None,
+    positions: bool = False,
 ) -> Loaded:
-    """Parse ``text`` as ``fmt`` into Documents and duplicate-key findings; raises ParseError."""
+    """Parse ``text`` as ``fmt`` into Documents and duplicate-key findings; raises ParseError.
+    ``positions``: lines will be looked up soon (a file checked on its own), so a format that can
+    keep what its parse composed for that does (YAML's node graphs), until the caller calls
+    ``Source.forget_positions``; otherwise lines are found by reading the text again, on demand."""
     module = format_module(fmt)
+    locator = None
     try:
-        parsed: Parsed = module.parse(text, file, limits)
+        if positions and hasattr(module, "parse_with_positions"):
+            parsed, locator = module.parse_with_positions(text, file, limits)
+        else:
+            parsed = module.parse(text, file, limits)
     except UnicodeEncodeError as exc:  # a lone surrogate (a template can render one): no file holds it
         line = text.count("\n", 0, exc.start) + 1
         raise ParseError("not Unicode text (a lone surrogate)", file, line) from None
     source = Source(
-        file=file, name=name, text=text, format=fmt, locator_factory=module.Locator, line_map=line_map
+        file=file, name=name, text=text, format=fmt, locator_factory=module.Locator, line_map=line_map,
+        _locator=locator,
     )
     documents: list[Document] = []
     for index, data in enumerate(parsed.documents):
@@ -254,9 +263,11 @@ def load_path(
 
 def load_bytes(
     data: bytes, path: Path, *, file: str, name: str, fmt: str, limits: Limits = Limits(), kind: str | None = None,
+    positions: bool = False,
 ) -> Loaded:
-    """Parse a file's bytes, read from ``path``."""
-    loaded = load_text(decode(data, file), file=file, name=name, fmt=fmt, limits=limits, kind=kind)
+    """Parse a file's bytes, read from ``path`` (``positions``: as :func:`load_text`)."""
+    loaded = load_text(decode(data, file), file=file, name=name, fmt=fmt, limits=limits, kind=kind,
+                       positions=positions)
     bind_source(loaded.source, data, path)
     return loaded
 

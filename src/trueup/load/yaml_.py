@@ -317,10 +317,25 @@ def iter_nodes(text: str, file: str, composer_class: type = _Composer) -> Iterat
 
 
 def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
+    return _parse(text, file, limits, None)
+
+
+def parse_with_positions(text: str, file: str, limits: Limits = Limits()) -> tuple[Parsed, "Locator"]:
+    """The file parsed, and a Locator over the node graphs that parse composed: positions come from
+    the first parse instead of a second composition, for a caller that will look lines up soon and
+    then drop them (they hold the file's whole node graph)."""
+    nodes: list[Node | None] = []
+    parsed = _parse(text, file, limits, nodes)
+    return parsed, Locator.of_nodes(nodes)
+
+
+def _parse(text: str, file: str, limits: Limits, nodes: list[Node | None] | None) -> Parsed:
     documents: list[Any] = []
     duplicates: list[Duplicate] = []
     yaml11: dict[int, list[tuple[tuple[str, ...], bool]]] = {}
     for index, node in enumerate(iter_nodes(text, file)):
+        if nodes is not None:
+            nodes.append(node)
         if node is None:
             documents.append(None)
             continue
@@ -340,6 +355,13 @@ class Locator:
         self._more: Iterator[Node | None] | None = iter_nodes(text, "", _PositionComposer)
         # Each mapping's keys indexed once, so that n look-ups in one mapping cost O(n), not O(n^2).
         self._keys: dict[int, tuple[dict[str, tuple[Any, Node]], list[Node]]] = {}
+
+    @classmethod
+    def of_nodes(cls, nodes: list[Node | None]) -> "Locator":
+        """A Locator over every document's node graph, composed already (by :func:`parse_with_positions`)."""
+        locator = cls.__new__(cls)
+        locator.nodes, locator._more, locator._keys = nodes, None, {}
+        return locator
 
     def _document(self, doc_index: int) -> Node | None:
         """Documents are composed up to the one asked for, not beyond."""
