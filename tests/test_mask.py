@@ -82,3 +82,50 @@ def test_secret_values_are_those_mask_hides_by_place_and_a_secrets_decoded_data(
     config = {"db": {"password": "pw-123456", "host": "db"}, "env": [{"name": "API_TOKEN", "value": "tok-7890"}],
               "args": ["--token", "arg-secret", "--port", "80"]}
     assert set(known.secret_values(config)) == {"pw-123456", "tok-7890", "arg-secret"}
+
+
+# Keys and values near the edges of what masks: secret words inside longer names, credential shapes,
+# flags, text that only resembles them; written as YAML (plain, quoted, folded) and JSON.
+_KEYS = st.sampled_from(["name", "value", "image", "args", "env", "DB_PASSWORD", "apiKey", "x-auth", "monkey",
+                         "Signature", "connectionString", "path", "url", "cmd", "ÄPASS", "ﬀ"])
+_TEXTS = st.sampled_from(["plain", "redis://:s3@h", "https://u:p@x/y", "http://h:80/@s", "AKIA" + "A" * 16,
+                          "ghp_" + "a" * 36, "xoxb-1234567890", "-----BEGIN EC PRIVATE KEY-----", "A=B",
+                          "X_TOKEN=1", "--password", "-p", "5432", "tok en", "it's", "line\nbreak"])
+_WRITTEN = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), _TEXTS,
+              st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=4)),
+    max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_WRITTEN, st.sampled_from(["plain", "'", '"', "|", ">", "json"]), st.booleans())
+def test_a_text_may_mask_says_no_only_where_no_document_it_holds_masks(value: Any, style: str, k8s: bool) -> None:
+    """The result cache skips the walk for a text ``may_mask`` rules out: the walk must then find nothing."""
+    import json
+
+    import yaml
+
+    from trueup.load.yaml_ import parse
+    from trueup.mask import holds_secret, may_mask
+
+    text = json.dumps(value, ensure_ascii=False) if style == "json" else yaml.safe_dump(
+        value, default_style=None if style == "plain" else style, allow_unicode=True, width=20)
+    data = parse(text, "t.yaml").documents[0]
+    if holds_secret(data, "kubernetes" if k8s else "config"):
+        assert may_mask(text), text
+
+
+@pytest.mark.parametrize("text, may", [
+    ("image: nginx\nports: [80]\n", False),
+    ("command: [server, --port, '80']\n", False),
+    ("url: https://u:p@x/y\n", True),           # a credential URL under a plain key
+    ("id: AKIA" + "A" * 16 + "\n", True),
+    ("kind: Secret\ndata: {}\n", True),
+    ("args: [mysql, -p, x]\n", True),
+    ('note: "\\x41KIA"\n', True),               # an escape could spell anything
+])
+def test_may_mask_on_texts(text: str, may: bool) -> None:
+    from trueup.mask import may_mask
+
+    assert may_mask(text) is may

@@ -179,7 +179,7 @@ class ResultCache:
 
     def key(self, name: str, fmt: str, path: Path, data: bytes) -> str:
         digest = hashlib.sha256()
-        for part in (self.fingerprint, name, fmt, str(path.resolve())):
+        for part in (self.fingerprint, name, fmt, os.path.abspath(path)):
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(data)
         return digest.hexdigest()
@@ -211,9 +211,11 @@ class ResultCache:
     def entry(self, findings: Sequence[Finding], documents: Sequence[Document], count: Any) -> bytes | None:
         """A result as an entry to store, or None for one that is not stored: a file holding anything
         trueup would mask (no secret is copied out of the repository), or data marshal cannot hold."""
-        from .mask import holds_secret
+        from .mask import holds_secret, may_mask
 
-        if any(holds_secret(doc.data, doc.kind) for doc in documents):
+        texts = {id(doc.source): doc.source.text for doc in documents}
+        if any(text is None or may_mask(text) for text in texts.values()) and any(
+                holds_secret(doc.data, doc.kind) for doc in documents):
             return None
         try:
             return marshal.dumps((

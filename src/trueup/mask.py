@@ -172,6 +172,7 @@ def secret_values(value: Any, secret: bool = False, kind: str = "config") -> Ite
 # secret_values yields, for every key, name, flag and ``KEY=value`` it holds is written in it.
 _WORDS_IN_KEYS = ("pass", "secret", "token", "key", "credential", "auth", "pwd", "dsn", "connection", "cookie",
                   "salt", "signature")
+_SHORT_FLAGS = re.compile("|".join(re.escape(flag) + r"(?!\w)" for flag in sorted(_SHORT_SECRET_FLAGS)))
 _SECRET_WORDS = re.compile(
     "|".join(_WORDS_IN_KEYS) + "|"
     + "|".join(re.escape(flag) + r"(?!\w)" for flag in sorted(_SHORT_SECRET_FLAGS)),
@@ -187,8 +188,37 @@ def may_hold_secrets(text: str) -> bool:
     if text.isascii():  # the common case, without the regex: ASCII has no other case folds
         lowered = text.lower()
         return any(word in lowered for word in _WORDS_IN_KEYS) or (
-            any(flag in text for flag in _SHORT_SECRET_FLAGS) and _SECRET_WORDS.search(text) is not None)
+            any(flag in lowered for flag in _SHORT_SECRET_FLAGS) and _SHORT_FLAGS.search(lowered) is not None)
     return _SECRET_WORDS.search(text) is not None
+
+
+def may_mask(text: str) -> bool:
+    """False only when no document written as ``text`` holds anything :func:`mask` would hide (so
+    :func:`holds_secret` need not walk it); True when unsure. Beyond :func:`may_hold_secrets`'s words,
+    a value's shape (:data:`SECRET_TEXT`) is written in the text as it is in the value: an escape
+    could spell it otherwise, but escapes need a backslash, which that test already treats as
+    unsure; folding a line only ever adds a space. Registered values could be written with YAML's
+    quote escapes (``''``), so while any are registered the answer is True."""
+    return _known is not None or may_hold_secrets(text) or _secret_shape_in(text)
+
+
+# Each of SECRET_TEXT's shapes holds one of these literally, on one line (no shape spans a line
+# break): only the lines holding one need the regex, which is slow over a whole text.
+_SECRET_TEXT_MARKS = ("://", "-----BEGIN", "AKIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xoxa-", "xoxb-",
+                      "xoxp-", "xoxr-")
+
+
+def _secret_shape_in(text: str) -> bool:
+    for mark in _SECRET_TEXT_MARKS:
+        at = text.find(mark)
+        while at != -1:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end == -1 else end
+            if SECRET_TEXT.search(text, start, end) is not None:
+                return True
+            at = text.find(mark, end)
+    return False
 
 
 def is_secret_key(key: str) -> bool:
