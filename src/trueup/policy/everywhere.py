@@ -14,6 +14,7 @@ from typing import Any, Sequence
 
 from ..model import Document, Finding
 from ..pointer import join_pointer
+from .literals import Needs, required_literals
 from .rules import Rule
 
 # A place in the tree as a chain (parent chain, token): cheaper to make per value than a string.
@@ -29,10 +30,11 @@ def _pointer(where: Where) -> str:
 
 
 @lru_cache(maxsize=16)
-def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One regex that finds a match wherever any of ``patterns`` would (None if they do not combine)."""
+def _any_of(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], Needs | None] | None:
+    """One regex that finds a match wherever any of ``patterns`` would (None if they do not combine),
+    and the literals one of which a string needs for it to find one."""
     try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns))
+        return re.compile("|".join(f"(?:{p})" for p in patterns)), required_literals(patterns)
     except re.error:
         return None
 
@@ -45,7 +47,8 @@ def every_value(doc: Document, rules: Sequence[Rule]) -> dict[str, list[Finding]
         forbidding = []
     checks = [(rule, rule.fast) for rule in rules if rule not in forbidding]
     strings = [(rule, rule.fast) for rule in forbidding]
-    search = combined.search if combined is not None else None
+    search = combined[0].search if combined is not None else None
+    needs = combined[1] if combined is not None else None
     failed: list[tuple[Rule, Where, Any]] = []
     stack: list[tuple[Any, Where]] = [(doc.data, None)]
     pop, push = stack.pop, stack.append
@@ -55,7 +58,8 @@ def every_value(doc: Document, rules: Sequence[Rule]) -> dict[str, list[Finding]
             if not fast(value):
                 failed.append((rule, where, value))
         if isinstance(value, str):
-            if search is not None and search(value) is not None:
+            if search is not None and (needs is None or any(text in value for text in needs)) \
+                    and search(value) is not None:
                 failed.extend((rule, where, value) for rule, fast in strings if not fast(value))
         elif isinstance(value, dict):
             for key, child in reversed(list(value.items())):
