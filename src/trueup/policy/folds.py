@@ -37,6 +37,24 @@ def without_nulls(value: Any) -> Any:
     return value
 
 
+class CleanedValues:
+    """:func:`without_nulls` of the values one document's rules select, each worked out once: a
+    dozen rules select the same container, and each would otherwise walk it again. Keyed by the
+    value's identity, which is safe while the document (which holds every key) is alive and unchanged:
+    one instance serves one document's checks."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[Any, Any]] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if not isinstance(value, (dict, list)):
+            return value
+        found = self._seen.get(id(value))
+        if found is None:
+            found = self._seen[id(value)] = (value, without_nulls(value))  # the value kept: its id stays its own
+        return found[1]
+
+
 def capability(name: str) -> str:
     upper = name.strip().upper()
     return upper[4:] if upper.startswith("CAP_") else upper

@@ -18,6 +18,7 @@ from ..errors import ConfigError, ParseError
 from ..load import decode, load_text, read_bytes
 from ..model import Document, Finding, Severity
 from .everywhere import every_value
+from .folds import CleanedValues
 from .rules import Rule, rule_from_data
 
 ENTRY_POINT_GROUP = "trueup.packs"
@@ -223,11 +224,12 @@ class Policy:
                  and not (values_only and (rule.kinds or rule.object_kinds))]
         walked = [rule for rule in rules if rule.everywhere]
         found = every_value(doc, walked) if walked else {}
+        cleaned = CleanedValues()
         for rule in rules:
             if rule.everywhere:
                 yield from found.get(rule.id, ())
             else:
-                yield from rule.check(doc)
+                yield from rule.check(doc, cleaned)
 
     def kept(self, doc: Document, partial: bool = False) -> Document | None:
         """What of ``doc`` the cross-file rules that will run read (None: nothing)."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 
 from ..globs import match_any
@@ -117,13 +117,15 @@ class Rule:
         each document once for all such rules instead of once per rule."""
         return self.selects == ("/**",) and self.fast is not None
 
-    def check(self, doc: Document) -> Iterator[Finding]:
+    def check(self, doc: Document, cleaned: Callable[[Any], Any] = without_nulls) -> Iterator[Finding]:
+        """``cleaned``: :func:`without_nulls`, or one document's :class:`~.folds.CleanedValues`, which
+        remembers it for the values the document's other rules select too."""
         kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
         fast = self.fast
         for pattern in self.selects:
             for concrete in expand(pattern, kind):
                 for pointer, value in select(doc.data, concrete):
-                    value = without_nulls(value)
+                    value = cleaned(value)
                     for name in self.fold:
                         value = FOLDS[name](value, pointer, doc)
                     if fast is not None and fast(value):
@@ -184,8 +186,17 @@ def _message(template: str, shown: Any, at: str, data: Any, pointer: str, resolv
     """The rule's message with ``{value}``, ``{key}``, ``{name}``, ``{container}`` and ``{service}`` filled in."""
     tokens, own = split_pointer(at), split_pointer(pointer)
     container = service = name = None
+    chain = [data]  # chain[n]: the value at own[:n], as value_at finds it (None where it does not resolve)
+    for token in own:
+        node = chain[-1]
+        if isinstance(node, dict):
+            chain.append(node.get(token))
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            chain.append(node[int(token)])
+        else:
+            chain.append(None)
     for end in range(len(own), 0, -1):
-        here = value_at(data, join_pointer(own[:end]))
+        here = chain[end]
         named = here.get("name") if isinstance(here, dict) else None
         if name is None and isinstance(named, str):
             name = named

@@ -54,9 +54,36 @@ def _expanded(pattern: str, kind: Any) -> list[str]:
     return [pattern]
 
 
-def select(data: Any, pattern: str) -> Iterator[tuple[str, Any]]:
+def select(data: Any, pattern: str) -> Iterator[tuple[str, Any]] | list[tuple[str, Any]]:
     """(pointer, value) of every value the glob names, in document order."""
-    yield from _walk(data, _tokens(pattern), "")
+    tokens = _tokens(pattern)
+    if "**" in tokens:
+        return _walk(data, tokens, "")
+    # No "**": one level at a time, each level's places in document order (every rule runs this on
+    # every document, so it is a loop over lists rather than a recursion of generators).
+    level = [("", data)]
+    for token, escaped in _escaped(tokens):
+        deeper: list[tuple[str, Any]] = []
+        for pointer, value in level:
+            if token == "*":
+                if isinstance(value, dict):
+                    deeper.extend((f"{pointer}/{escape_token(str(key))}", child) for key, child in value.items())
+                elif isinstance(value, list):
+                    deeper.extend((f"{pointer}/{index}", child) for index, child in enumerate(value))
+            elif isinstance(value, dict):
+                if token in value:
+                    deeper.append((f"{pointer}/{escaped}", value[token]))
+            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                deeper.append((f"{pointer}/{token}", value[int(token)]))
+        if not deeper:
+            return deeper
+        level = deeper
+    return level
+
+
+@lru_cache(maxsize=1024)
+def _escaped(tokens: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((token, escape_token(token)) for token in tokens)
 
 
 @lru_cache(maxsize=1024)
