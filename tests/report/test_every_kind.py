@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from test_sarif import valid_sarif
+from .test_sarif import valid_sarif
 from trueup.report import FORMATS
 
 DESIRED_PASSWORD, LIVE_PASSWORD = "Hunter2-SuperSecret!", "Live-Other-Secret-99"

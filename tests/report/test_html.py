@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, REPO
-from test_reporters import FINDINGS, _golden, _render
+from .test_reporters import FINDINGS, _golden, _render
 from trueup.model import Finding, Severity, Summary
 from trueup.policy.baseline import fingerprint
 from trueup.report import RunInfo, make_reporter

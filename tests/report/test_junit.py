@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, REPO
-from test_reporters import FINDINGS, _golden, _render
+from .test_reporters import FINDINGS, _golden, _render
 from trueup.errors import ConfigError
 from trueup.model import NEVER, Finding, Severity, Summary
 from trueup.report import RunInfo, make_reporter

@@ -1,7 +1,7 @@
 """The Markdown reporter's verdict and counts: what a pull-request comment or job summary says first."""
 from __future__ import annotations
 
-from test_reporters import FINDINGS, _render
+from .test_reporters import FINDINGS, _render
 from trueup.model import Finding, Severity
 
 PARSE = Finding("input.render", Severity.CRITICAL, "'replicas' is undefined", "app.yaml", "",

@@ -19,7 +19,7 @@ import pytest
 from jsonschema.validators import validator_for
 
 from conftest import EXAMPLES, REPO
-from test_reporters import FINDINGS, _golden, _render
+from .test_reporters import FINDINGS, _golden, _render
 from trueup.errors import ConfigError
 from trueup.model import Finding, Severity, Summary
 from trueup.policy.baseline import fingerprint
