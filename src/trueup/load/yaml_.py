@@ -17,6 +17,7 @@ can turn them into booleans while compose files (go-yaml v3) keep strings.
 from __future__ import annotations
 
 import math
+import os
 from sys import intern
 import re
 from typing import Any, Iterator
@@ -28,20 +29,34 @@ from ..errors import ParseError
 from ..pointer import escape_token, split_pointer
 from . import Duplicate, Limits, Parsed
 
-try:
-    from yaml.cyaml import CParser as _Parser
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml.composer import Composer
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
+from yaml.composer import Composer
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
 
-    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Composer.__init__(self)
+
+class PythonParser(Reader, Scanner, Parser, Composer):
+    """PyYAML's pure-Python parser and composer: the fallback where PyYAML was built without libyaml,
+    and the slow path the tests hold the fast one to (``TRUEUP_LIBYAML=0`` picks it)."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+
+
+def libyaml_wanted() -> bool:
+    return os.environ.get("TRUEUP_LIBYAML", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+_Parser: type
+try:
+    from yaml.cyaml import CParser
+
+    _Parser = CParser if libyaml_wanted() else PythonParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = PythonParser
 
 
 class CoreResolver(yaml.resolver.BaseResolver):

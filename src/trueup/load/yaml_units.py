@@ -32,9 +32,13 @@ from yaml.events import (
     StreamStartEvent,
 )
 
+from .yaml_ import libyaml_wanted
+
 try:
     from yaml.cyaml import CParser as _EventParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml: read files whole
+    _EventParser = None
+if not libyaml_wanted():  # the slow path the tests compare with: every file read whole, as without libyaml
     _EventParser = None
 
 # The top-level keys and metadata keys an object's identity and a document's kind are read from.
