@@ -204,7 +204,7 @@ class ComposeRules(Rules):
         found = [self.cd.unresolved.get(f"{pointer}/{i}") for i in range(len(desired))]
         if not any(found) or not all(isinstance(w, str) for w in (*desired, *live)):
             return None
-        pattern = "\x00".join(f.pattern.pattern if f else re.escape(w) for f, w in zip(found, desired))
+        pattern = "\x00".join(f.regex if f else re.escape(w) for f, w in zip(found, desired))
         if re.fullmatch(pattern, "\x00".join(live), re.DOTALL) is None:
             return False
         names = tuple(dict.fromkeys(n for f in found if f for n in f.names))

@@ -32,6 +32,9 @@ Lookup = Callable[[str], "str | None"]
 _NAME = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*")
 _OPERATORS = (":-", ":+", ":?", "-", "+", "?")
 _OPEN, _MID, _CLOSE = "\ue000", "\ue002", "\ue001"
+# A token: the nonce of the Tokens that made it, and its index in that table. One regex for every
+# Tokens (one is made per interpolated string: compiling a finder each time was most of the cost).
+_TOKEN = re.compile(re.escape(_OPEN) + r"([^\ue000-\ue002]*)" + re.escape(_MID) + r"(\d+)" + re.escape(_CLOSE))
 
 
 class InvalidTemplate(ValueError):
@@ -48,14 +51,14 @@ class Unresolved:
 class Decoded:
     """A string that held unresolved references: its text as written and what live may say instead."""
 
-    pattern: re.Pattern[str]
+    regex: str  # the text as written, each reference standing for any text; compiled when compared
     names: tuple[str, ...]
 
     def matches(self, live: Any) -> bool:
         if isinstance(live, (dict, list)):
             return True  # a value compose would have split or parsed: its text cannot be compared
         text = "" if live is None else ("true" if live is True else "false" if live is False else str(live))
-        return self.pattern.fullmatch(text) is not None
+        return re.fullmatch(self.regex, text, re.DOTALL) is not None
 
 
 @dataclass
@@ -69,9 +72,6 @@ class Tokens:
         self.table.append(unresolved)
         return f"{_OPEN}{self.nonce}{_MID}{len(self.table) - 1}{_CLOSE}"
 
-    def _finder(self) -> re.Pattern[str]:
-        return re.compile(re.escape(_OPEN + self.nonce + _MID) + r"(\d+)" + re.escape(_CLOSE))
-
     def holds(self, text: Any) -> bool:
         return isinstance(text, str) and bool(self.table) and _OPEN + self.nonce in text
 
@@ -80,15 +80,17 @@ class Tokens:
         if not self.holds(text):
             return text, None
         raw, pattern, names, last = [], [], [], 0
-        for found in self._finder().finditer(text):
-            entry = self.table[int(found.group(1))]
+        for found in _TOKEN.finditer(text):
+            if found.group(1) != self.nonce:  # text that only looks like a token: kept as it is
+                continue
+            entry = self.table[int(found.group(2))]
             raw += [text[last:found.start()], entry.raw]
             pattern += [re.escape(text[last:found.start()]), ".*"]
             names += [n for n in entry.names if n not in names]
             last = found.end()
         raw.append(text[last:])
         pattern.append(re.escape(text[last:]))
-        return "".join(raw), Decoded(re.compile("".join(pattern), re.DOTALL), tuple(names))
+        return "".join(raw), Decoded("".join(pattern), tuple(names))
 
 
 def substitute(text: str, lookup: Lookup, tokens: Tokens) -> str:

@@ -38,13 +38,13 @@ def without_nulls(value: Any) -> Any:
 
 
 class CleanedValues:
-    """:func:`without_nulls` of the values one document's rules select, each worked out once: a
-    dozen rules select the same container, and each would otherwise walk it again. Keyed by the
-    value's identity, which is safe while the document (which holds every key) is alive and unchanged:
-    one instance serves one document's checks."""
+    """What one document's rules see of the values they select: :func:`without_nulls` of each, and
+    each fold of it, worked out once (a dozen rules select the same container or service, and each
+    would otherwise walk it again). Keyed by the value's identity, which is safe while the document
+    (which holds every value) is alive and unchanged: one instance serves one document's checks."""
 
     def __init__(self) -> None:
-        self._seen: dict[int, tuple[Any, Any]] = {}
+        self._seen: dict[Any, tuple[Any, Any]] = {}
 
     def __call__(self, value: Any) -> Any:
         if not isinstance(value, (dict, list)):
@@ -52,6 +52,15 @@ class CleanedValues:
         found = self._seen.get(id(value))
         if found is None:
             found = self._seen[id(value)] = (value, without_nulls(value))  # the value kept: its id stays its own
+        return found[1]
+
+    def fold(self, name: str, value: Any, pointer: str, doc: Document) -> Any:
+        """``FOLDS[name]`` of a value :meth:`__call__` gave (a fold reads the value, its place and
+        the document's variables, all fixed for the document)."""
+        key = (name, id(value), pointer)
+        found = self._seen.get(key)
+        if found is None:
+            found = self._seen[key] = (value, FOLDS[name](value, pointer, doc))
         return found[1]
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 
 from ..globs import match_any
@@ -28,7 +28,7 @@ from ..model import CLUSTER_SCOPED_KINDS, Document, Finding, Severity, finding_a
 from ..pointer import join_pointer, split_pointer, value_at
 from .bestmatch import best_path
 from .fastcheck import Unsupported, compile_check
-from .folds import FOLDS, without_nulls
+from .folds import CleanedValues
 from .select import POD_SPEC, expand, select
 
 
@@ -117,17 +117,18 @@ class Rule:
         each document once for all such rules instead of once per rule."""
         return self.selects == ("/**",) and self.fast is not None
 
-    def check(self, doc: Document, cleaned: Callable[[Any], Any] = without_nulls) -> Iterator[Finding]:
-        """``cleaned``: :func:`without_nulls`, or one document's :class:`~.folds.CleanedValues`, which
-        remembers it for the values the document's other rules select too."""
+    def check(self, doc: Document, cleaned: CleanedValues | None = None) -> Iterator[Finding]:
+        """``cleaned``: the document's :class:`~.folds.CleanedValues`, shared by its rules (each
+        selected value is cleaned of nulls and folded once for all of them)."""
         kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
         fast = self.fast
+        cleaned = cleaned if cleaned is not None else CleanedValues()
         for pattern in self.selects:
             for concrete in expand(pattern, kind):
                 for pointer, value in select(doc.data, concrete):
                     value = cleaned(value)
                     for name in self.fold:
-                        value = FOLDS[name](value, pointer, doc)
+                        value = cleaned.fold(name, value, pointer, doc)
                     if fast is not None and fast(value):
                         continue
                     finding = self.explain(doc, pointer, value)
