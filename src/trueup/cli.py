@@ -16,6 +16,7 @@ from typing import IO, Callable, Sequence
 
 from . import __version__, commands, maintenance, progress
 from .errors import TrueupError
+from .options import Options, options_from
 from .report import FORMATS
 
 
@@ -78,12 +79,6 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
-def _preview(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-    from .preview import command
-
-    return command(args, stdout, stderr)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trueup",
@@ -94,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = sub.add_parser("render", help="render an environment's templates")
     _common(render, report=False)
-    render.add_argument("--env", metavar="ENV", help="environment from trueup.yaml (or a name for --templates)")
+    render.add_argument("--env", metavar="ENV", dest="environment",
+                        help="environment from trueup.yaml (or a name for --templates)")
     render.add_argument("--templates", metavar="DIR", help="templates root, without a config")
     render.add_argument("--values", metavar="FILE", action="append", default=[], help="values file (repeatable; later files win)")
     render.add_argument("--out", metavar="DIR", help="write rendered files under DIR instead of printing a stream")
@@ -192,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_do.add_parser("verify", help="check the hash chain; name the first record edited, removed, reordered or inserted")
     show = audit_do.add_parser("show", help="list runs, newest last")
     show.add_argument("--since", metavar="YYYY-MM-DD")
-    show.add_argument("--rule", metavar="ID", help="only runs with findings of this rule")
+    show.add_argument("--rule", metavar="ID", dest="only_rule", help="only runs with findings of this rule")
     show.add_argument("--target", metavar="TARGET", help="only runs with findings on this target")
     audit.set_defaults(handler=maintenance.audit_command)
 
@@ -202,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--base", metavar="REF", required=True, help="the revision to compare with (e.g. origin/main, HEAD~1)")
     preview.add_argument("--head", metavar="REF", help="the revision that changes it (default: the working tree)")
     preview.add_argument("--env", metavar="ENV", action="append", default=[], help="environment (repeatable; default: all)")
-    preview.set_defaults(handler=_preview)
+    preview.set_defaults(handler=commands.preview)
 
     drift = sub.add_parser("drift", help="compare desired state with live files; exit 1 when they differ")
     _common(drift)
@@ -220,16 +216,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _error_report(args: argparse.Namespace, stdout: IO[str], error: TrueupError) -> None:
+def _error_report(options: Options, stdout: IO[str], error: TrueupError) -> None:
     """A run that failed before reporting still gives ``--format json`` readers a report."""
     from .model import Summary
     from .report import RunInfo, make_reporter
+    from .wiring import open_output
 
     try:
-        stream = commands.open_output(args, stdout)
+        stream = open_output(options.output, stdout)
     except TrueupError:
         return
-    make_reporter("json", stream, RunInfo(args.command, tuple(getattr(args, "env", ()) or ()))).finish(Summary(), error)
+    make_reporter("json", stream, RunInfo(options.command, options.env)).finish(Summary(), error)
     if stream is not stdout:
         stream.close()
 
@@ -245,25 +242,25 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stder
     if not getattr(args, "handler", None):
         parser.print_help(stdout)
         return 2
-    if getattr(args, "direction", None) == "adopt" and not args.patches:
+    options = options_from(args, list(argv) if argv is not None else sys.argv[1:])
+    if options.direction == "adopt" and not options.patches:
         print("trueup: --direction adopt writes patches: give --patches DIR", file=stderr)
         return 2
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 4000))
     # Loaded documents are acyclic trees, millions of objects in a large run: full collections
     # would rescan them again and again for nothing (measured: drift of 5,000 pairs 17 s -> 10 s).
     gc.set_threshold(100_000, 50, 1000)
-    args.argv = list(argv) if argv is not None else sys.argv[1:]
-    progress.enable(stderr, getattr(args, "quiet", False))
-    handler: Callable[[argparse.Namespace, IO[str], IO[str]], int] = args.handler
+    progress.enable(stderr, options.quiet)
+    handler: Callable[[Options, IO[str], IO[str]], int] = args.handler
     try:
-        return handler(args, stdout, stderr)
+        return handler(options, stdout, stderr)
     except TrueupError as exc:
         progress.clear()
         from .report._safe import printable
 
         print(f"trueup: {printable(str(exc))}", file=stderr)  # one line, whatever the input's names hold
-        if getattr(args, "format", "text") == "json" and not getattr(args, "reported", False):
-            _error_report(args, stdout, exc)
+        if options.format == "json":  # a run that reported does not get here: report() keeps its errors
+            _error_report(options, stdout, exc)
         return 2
     except KeyboardInterrupt:
         print("trueup: interrupted", file=stderr)

@@ -2,19 +2,20 @@
 the audit log, and fixes to live files."""
 from __future__ import annotations
 
-import argparse
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
-from .commands import (
-    _baseline_settings, _environments, _find_config, _load_baseline, _rendered_findings, _checker, audit_run,
-    parse_date, relative_name,
-)
 from .errors import UsageError
+from .options import CheckSettings, Options
+from .wiring import (
+    audit_run, baseline_settings, checker_for, configured_baseline, environments_for, find_config, parse_date,
+    relative_name, rendered_findings, report, threshold,
+)
 from .pins import PUBLISHED, Pin, installed_pin
 
 
-def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+def fix(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
     """Dry run by default: what fixing the live files would change; ``--apply`` writes it, safely."""
     from .model import UNREAD_RULES, Summary
     from .patch import deletions, plan_file_edits
@@ -22,24 +23,24 @@ def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     from .patch.apply import apply_edit
     from .patch.create import create_file, plan_creations
 
-    config = _find_config(args, required=True)
-    envs = _environments(args, config)
+    config = find_config(options.config, required=True)
+    envs = environments_for(config, options.env)
     summary = Summary()
     changes: list = []
     creations: list = []
-    findings = list(_rendered_findings(config, envs, None, summary, drift=True, changes=changes, creations=creations))
+    findings = list(rendered_findings(config, envs, None, summary, drift=True, changes=changes, creations=creations))
     broken = [f for f in findings if f.rule in UNREAD_RULES]  # a duplicate key is no reason to stop
     for finding in broken:
         print(f"trueup: {finding.file}:{finding.line or ''}: {finding.message}", file=stderr)
     if broken:
         return 2
     changes = changes_of(changes)
-    edits, notes = plan_file_edits(changes, args.prune, deletions(creations))
+    edits, notes = plan_file_edits(changes, options.prune, deletions(creations))
     new_files, missing = plan_creations(creations, _live_roots(config, envs))
     failed = 0
     applied = []
     for new in new_files:
-        if not args.apply:
+        if not options.apply:
             diff = new.shown_diff()
             shown = "" if not new.secret else " secret values masked" if diff is not None else \
                 " holds a secret and does not parse; diff not shown"
@@ -54,7 +55,7 @@ def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
               file=stdout)
     for edit in edits:
         count = sum(1 for c in changes if relative_name(c.live.source.file) == edit.name)
-        if not args.apply:
+        if not options.apply:
             diff = edit.shown_diff()
             shown = "" if not edit.secret else "secret values masked" if diff is not None else \
                 "holds a secret and does not parse; diff not shown"
@@ -73,14 +74,14 @@ def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         print(f"not fixed: {note}; left untouched, edit it by hand", file=stdout)
     for note in missing:
         print(f"not fixed: {note}", file=stdout)
-    failed += bool(args.apply and (notes or missing))
-    if not args.apply:
+    failed += bool(options.apply and (notes or missing))
+    if not options.apply:
         count = len(edits) + len(new_files)
         print(f"dry run: {count} {'file' if count == 1 else 'files'} would change; "
               "run with --apply to write them", file=stdout)
     from .audit import entry
 
-    audit_run(args, config, envs, summary, [entry(f) for f in findings], 1 if failed else 0,
+    audit_run(options.command, options.argv, config, envs, summary, [entry(f) for f in findings], 1 if failed else 0,
               changes=[{"file": a.name, "sha256_before": a.before, "sha256_after": a.after} for a in applied if a.ok])
     return 1 if failed else 0
 
@@ -112,37 +113,37 @@ def _write_output(path: Path, text: str, root: Path | None = None) -> None:
         raise UsageError(f"cannot write: {exc.strerror or exc}", str(path)) from None
 
 
-def audit_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+def audit_command(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
     import datetime as dt
 
     from . import audit
 
-    config = _find_config(args, required=False)
-    name = args.log or (config.raw.get("audit") or {}).get("path", audit.DEFAULT_PATH)
+    config = find_config(options.config, required=False)
+    name = options.log or (config.raw.get("audit") or {}).get("path", audit.DEFAULT_PATH)
     path = Path(name) if Path(name).is_absolute() else config.root / name
     if not path.is_file():
         raise UsageError("no audit log here", name)
-    if args.audit_command == "verify":
+    if options.audit_command == "verify":
         count, problem = audit.verify(path)
         if problem is not None:
             print(f"{name}:{problem.line}: {problem.message}", file=stdout)
             return 1
         print(f"{name}: {count} records, chain intact", file=stdout)
         return 0
-    since = parse_date(args.since, "--since") if args.since else None
+    since = parse_date(options.since, "--since") if options.since else None
     for record in audit.records(path):
         if since and dt.datetime.fromisoformat(record["time"]).date() < since:
             continue
         matches = [f for f in record.get("findings", [])
-                   if (not args.rule or f.get("rule") == args.rule) and (not args.target or f.get("target") == args.target)]
-        if (args.rule or args.target) and not matches:
+                   if (not options.only_rule or f.get("rule") == options.only_rule) and (not options.target or f.get("target") == options.target)]
+        if (options.only_rule or options.target) and not matches:
             continue
         who = record.get("actor") if isinstance(record.get("actor"), dict) else {}
         actor = who.get("ci") or who.get("email") or "?"
         envs = ",".join(str(e) for e in record.get("environments") or []) or "-"
         print(f"{record['time']}  #{record['seq']}  {record['command']:<8} env {envs:<12} exit {record.get('exit_code')}  "
               f"{len(record.get('findings', []))} findings  by {actor}", file=stdout)
-        for finding in matches if (args.rule or args.target) else []:
+        for finding in matches if (options.only_rule or options.target) else []:
             print(f"    {finding.get('rule')} {finding.get('target')} {finding.get('path') or '(whole)'}", file=stdout)
     return 0
 
@@ -156,93 +157,91 @@ def _git_email(root: Path) -> str | None:
         return None
 
 
-def baseline(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+def baseline(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
     import datetime as dt
 
     from .model import Summary
     from .policy.baseline import baseline_text, update_baseline
     from .policy.suppress import Suppressions
 
-    config = _find_config(args, required=True)
-    name, max_days = _baseline_settings(config)
-    previous = _load_baseline(config, name)
+    config = find_config(options.config, required=True)
+    name, max_days = baseline_settings(config)
+    previous = configured_baseline(config, name)
     today = dt.date.today()
     limit = today + dt.timedelta(days=max_days)
     expires = limit
-    if args.expires:
-        expires = parse_date(args.expires, "--expires")
+    if options.expires:
+        expires = parse_date(options.expires, "--expires")
         if not today < expires <= limit:
             raise UsageError(f"--expires must be after today and at most {max_days} days away ({limit})")
-    owner = args.owner or _git_email(config.root)
+    owner = options.owner or _git_email(config.root)
     if not owner:
         raise UsageError("give --owner (no git user.email to default to)")
-    args.verbose, args.kubernetes_version, args.strict = False, None, None
-    envs = _environments(args, config)
+    envs = environments_for(config, options.env)
     summary = Summary()
     findings = Suppressions(config.root).apply(
-        _rendered_findings(config, envs, _checker(args, config), summary, drift=True)
+        rendered_findings(config, envs, checker_for(config, CheckSettings()), summary, drift=True)
     )
-    entries, counts = update_baseline(previous, findings, reason=args.reason, owner=owner, ticket=args.ticket,
+    entries, counts = update_baseline(previous, findings, reason=options.reason, owner=owner, ticket=options.ticket,
                                       expires=expires)
     _write_output(config.root / name, baseline_text(entries), config.root)
-    audit_run(args, config, envs, summary, [], 0)
+    audit_run(options.command, options.argv, config, envs, summary, [], 0)
     print(f"baseline {name}: {len(entries)} entries ({counts.added} new, {counts.kept} kept, {counts.removed} resolved)",
           file=stdout)
     return 0
 
 
-def rules(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+def rules(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
     from .policy import docs
     from .policy.packs import load_policy, settings_from_config
 
     from dataclasses import replace
 
-    config = _find_config(args, required=False)
+    config = find_config(options.config, required=False)
     # Every rule the config's packs hold, whatever its profile: the listing says which profile runs it.
     policy = load_policy(replace(settings_from_config(config.raw.get("policy")), profile="strict"), config.root)
     rules = [*policy.rules, *policy.cross_file]
-    if args.rules_command == "list":
+    if options.rules_command == "list":
         stdout.write(docs.listing(rules))
-    elif args.rules_command == "show":
-        found = {r.id: r for r in rules}.get(args.rule_id.upper())
+    elif options.rules_command == "show":
+        found = {r.id: r for r in rules}.get(options.rule_id.upper())
         if found is None:
-            raise UsageError(f"no rule {args.rule_id!r} (see `trueup rules list`)")
+            raise UsageError(f"no rule {options.rule_id!r} (see `trueup rules list`)")
         stdout.write(docs.show(found))
     else:
         page = docs.markdown(rules)
-        if args.output:
-            _write_output(Path(args.output), page)
+        if options.output:
+            _write_output(Path(options.output), page)
         else:
             stdout.write(page)
     return 0
 
 
-def report_merge(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+def report_merge(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
     """JSON reports (shards of one run, or one report) as one report in any format."""
-    from .commands import _threshold, report
     from .model import Summary
     from .report.merge import merge
 
-    if (args.previous or args.history) and args.format not in ("html", "json", "markdown"):
+    if (options.previous or options.history) and options.format not in ("html", "json", "markdown"):
         raise UsageError("--previous and --history are for --format html, json or markdown")
-    config = _find_config(args, required=False)
-    paths = [Path(p) for p in args.reports]
-    merged = merge(paths, allow_mixed=args.allow_mixed)
+    config = find_config(options.config, required=False)
+    paths = [Path(p) for p in options.reports]
+    merged = merge(paths, allow_mixed=options.allow_mixed)
     extra: dict = {}
-    if args.previous or args.history:
+    if options.previous or options.history:
         from .report.since import history, previous_findings
 
-        if args.previous:
-            extra["previous"] = previous_findings(Path(args.previous))
+        if options.previous:
+            extra["previous"] = previous_findings(Path(options.previous))
         # A history file that is one of the reports merged is this run, which is always the last point.
         extra["history"], extra["env_history"] = history(
-            [Path(h) for h in args.history], skip=paths, command=None if merged.command == "report merge" else merged.command)
-    if args.fail_on is None and merged.fail_on is not None:  # the threshold the reports were made with
-        args.fail_on = merged.fail_on
-    summary = Summary(fail_on=_threshold(args, config))
+            [Path(h) for h in options.history], skip=paths, command=None if merged.command == "report merge" else merged.command)
+    if options.fail_on is None and merged.fail_on is not None:  # the threshold the reports were made with
+        options = replace(options, fail_on=merged.fail_on)
+    summary = Summary(fail_on=threshold(options.fail_on, config))
     summary.files, summary.documents = merged.files, merged.documents
     summary.unvalidated.update(merged.skipped)
-    return report(args, config, merged.findings, summary, merged.environments, stdout, stderr,
+    return report(options, config, merged.findings, summary, merged.environments, stdout, stderr,
                   merged_from=merged.command, history=extra)
 
 
@@ -279,15 +278,15 @@ def _scaffold_files(pin: Pin) -> dict[str, str]:
     return files
 
 
-def init(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+def init(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
     """A working GitOps repository in DIR: config, a template, values, a policy, a baseline,
     pre-commit hooks and the GitHub workflows. Nothing that exists is overwritten."""
-    target = Path(args.directory)
+    target = Path(options.directory)
     if target.exists() and not target.is_dir():
         raise UsageError("not a directory", str(target))
     pin = installed_pin()
-    if args.repo or args.rev:
-        pin = Pin(args.repo or pin.repo, args.rev or pin.rev, "as asked (--repo, --rev)")
+    if options.repo or options.rev:
+        pin = Pin(options.repo or pin.repo, options.rev or pin.rev, "as asked (--repo, --rev)")
     files = _scaffold_files(pin)
     taken = [name for name in files if (target / name).exists()]
     if taken:
@@ -304,7 +303,7 @@ def init(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             raise UsageError(f"cannot write: {exc.reason}", exc.path) from None
         except OSError as exc:
             raise UsageError(f"cannot write: {exc.strerror or exc}", str(target / name)) from None
-    where = "" if target.resolve() == Path.cwd().resolve() else f"cd {args.directory} && "
+    where = "" if target.resolve() == Path.cwd().resolve() else f"cd {options.directory} && "
     print(f"trueup: wrote {len(files)} files; next: {where}trueup check", file=stdout)
     print(f"trueup: hooks get trueup from {pin.repo} at {pin.rev}: {pin.why}; --repo and --rev choose"
           + ("" if pin.action else "; the workflows use the published action at the release tag"), file=stdout)

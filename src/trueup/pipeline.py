@@ -80,7 +80,7 @@ def configured_crds(config: Config, checker: Checker) -> list[Finding]:
     return findings
 
 
-def render_env(
+def render_templates(
     templates_root: Path,
     display_root: str,
     values_files: Sequence[Path],
@@ -91,7 +91,9 @@ def render_env(
     config: Config,
     track: bool = False,
 ) -> RenderedEnvironment:
-    """Render every template of one environment, keeping going past a failing template."""
+    """Every template under ``templates_root`` rendered with ``values_files`` (later files win),
+    keeping going past a failing template: ``trueup render --templates DIR --values FILE``, and each
+    configured environment through :func:`render_environment`."""
     from .desired import load_values, template_names
     from .render import make_environment, render_template, track_reads
 
@@ -116,13 +118,14 @@ def render_env(
     return RenderedEnvironment(environment, outputs, failures, findings, values)
 
 
-def environment_render(
+def render_environment(
     config: Config, env: str, track: bool = False
 ) -> RenderedEnvironment:
-    """``track``: record which values each template reads (``Rendered.reads``)."""
+    """Environment ``env`` of trueup.yaml rendered: its values files and template globs. ``track``:
+    record which values each template reads (``Rendered.reads``)."""
     settings = config.environment(env)
     templates_root = config.root / config.templates
-    return render_env(
+    return render_templates(
         templates_root,
         config.templates.strip("/"),
         [config.root / v for v in settings.values],

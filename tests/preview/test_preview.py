@@ -84,7 +84,7 @@ def test_nothing_in_git_or_the_working_tree_moves_even_when_a_revision_fails_to_
     assert broke.code == 2
     assert {f["rule"] for f in broke.json()["findings"]} >= {"input.render"}
     assert state(repo) == before
-    assert not list(Path(git(repo, "rev-parse", "--git-dir").strip()).glob("worktrees/*"))
+    assert not list((repo / git(repo, "rev-parse", "--git-dir").strip()).glob("worktrees/*"))  # the repo's own .git
 
 
 def test_problems_the_change_introduces_fail_and_those_it_fixes_are_listed(trueup, repo: Path) -> None:

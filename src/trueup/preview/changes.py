@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import IO, Any, Iterator, Sequence
 
 from ..config import Config
 from ..drift import Context, Side, drift
@@ -64,6 +64,27 @@ def at_revision(exc: TrueupError, revision: str | None, root: Path, *, name_file
     return named
 
 
+def config_at(root: Path, head: Any, stderr: IO[str], revision: str, *, tolerant: bool) -> Any:
+    """The revision's trueup.yaml, where the working tree's is; None if it has none (all is new).
+
+    One that cannot be read stops the run, naming the revision (``HEAD~1:trueup.yaml``); with
+    ``tolerant`` (the base) it is compared as if it had none, and stderr says so."""
+    from ..config import load_config
+
+    path = root / head.path.relative_to(head.root)
+    if not path.is_file():
+        return None
+    try:
+        config = load_config(path)
+    except TrueupError as exc:
+        if not tolerant:
+            raise at_revision(exc, revision, root) from None
+        print(f"trueup: {revision}: {head.display} cannot be read ({exc.cause}); compared as if it had none",
+              file=stderr)
+        return None
+    return config
+
+
 def render_revision(config: Config | None, checker: Any, summary: Summary, *,
                     revision: str | None = None, tolerant: bool = False,
                     only: Sequence[str] = ()) -> dict[str, Rendered]:
@@ -72,7 +93,7 @@ def render_revision(config: Config | None, checker: Any, summary: Summary, *,
     An environment that cannot be rendered at all (a values file that does not parse) stops the
     run, naming the revision; with ``tolerant`` (the base) it is a finding of that revision instead,
     so that a change that mends it reads as ``change.fixed``. ``only``: these environments (default: all)."""
-    from ..pipeline import check_rendered, environment_render, error_finding
+    from ..pipeline import check_rendered, render_environment, error_finding
 
     states: dict[str, Rendered] = {}
     if config is None:
@@ -84,7 +105,7 @@ def render_revision(config: Config | None, checker: Any, summary: Summary, *,
         states[env] = state
         root = config.templates.strip("/")
         try:
-            rendered = environment_render(config, env, track=True)
+            rendered = render_environment(config, env, track=True)
             found = check_rendered(rendered, checker, config, summary, root, outputs=state.outputs)
             state.findings = [replace(f, message=scrub(f.message, revision, config.root)) for f in found]
         except TrueupError as exc:
