@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, Iterable, Sequence
 
 from . import progress
 from .errors import TrueupError, UsageError
+from .tree import not_found
 
 if TYPE_CHECKING:
     from .shards import Shard
@@ -24,7 +25,7 @@ def _find_config(args: argparse.Namespace, required: bool) -> Any:
     if args.config:
         path = Path(args.config)
         if not path.is_file():
-            raise UsageError("config file not found", args.config)
+            raise UsageError(not_found(path, "config file not found"), args.config)
         return _configured(load_config(path))
     found = find_config(Path.cwd())
     if found is not None:

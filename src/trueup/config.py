@@ -9,6 +9,7 @@ from typing import Any
 
 from .errors import ConfigError, ParseError
 from .load import Limits, load_path
+from .tree import real_path
 
 CONFIG_NAMES = ("trueup.yaml", "trueup.yml")
 
@@ -142,12 +143,12 @@ def load_config(path: Path) -> Config:
             line, column = doc.locate(f"/kubernetes/schema_locations/{index}") or (None, None)
             raise ConfigError(f"kubernetes.schema_locations: {location!r} is not a local folder; nothing is "
                               "downloaded at run time (check out the catalog and name the folder)", display, line, column)
-    root = path.parent.resolve()
+    root = real_path(path.parent)
     limits_raw = data.get("limits", {})
     defaults = Limits()
     return Config(
         root=root,
-        path=path.resolve(),
+        path=real_path(path),
         templates=data.get("templates", "templates"),
         environments={
             name: Environment(
@@ -204,4 +205,4 @@ def _check_schema(data: Any, doc: Any, display: str) -> None:
 
 def config_free(root: Path) -> Config:
     """The settings a run has without any trueup.yaml."""
-    return Config(root=root.resolve())
+    return Config(root=real_path(root))

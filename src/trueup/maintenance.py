@@ -12,6 +12,7 @@ from .commands import (
 )
 from .errors import UsageError
 from .pins import PUBLISHED, Pin, installed_pin
+from .tree import real_path
 
 
 def fix(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
@@ -304,7 +305,7 @@ def init(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
             raise UsageError(f"cannot write: {exc.reason}", exc.path) from None
         except OSError as exc:
             raise UsageError(f"cannot write: {exc.strerror or exc}", str(target / name)) from None
-    where = "" if target.resolve() == Path.cwd().resolve() else f"cd {args.directory} && "
+    where = "" if real_path(target) == real_path(Path.cwd()) else f"cd {args.directory} && "
     print(f"trueup: wrote {len(files)} files; next: {where}trueup check", file=stdout)
     print(f"trueup: hooks get trueup from {pin.repo} at {pin.rev}: {pin.why}; --repo and --rev choose"
           + ("" if pin.action else "; the workflows use the published action at the release tag"), file=stdout)
