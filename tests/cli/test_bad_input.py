@@ -235,3 +235,22 @@ def test_a_symlink_loop_named_on_the_command_line_is_refused(trueup, write, tmp_
     result = trueup(*args, cwd=tmp_path)
     assert result.code == 2
     assert _one_line(result) == line
+
+
+@pytest.mark.parametrize("where", ["option", "config"])
+@pytest.mark.parametrize("pattern, parsed", [
+    ("a[]b.yaml", ["tree/ab.yaml", "tree/legacy/old.yaml"]),      # no closing ]: literal, excludes the file so named
+    ("[!]", ["tree/a[]b.yaml", "tree/ab.yaml", "tree/legacy/old.yaml"]),
+    ("[", ["tree/a[]b.yaml", "tree/ab.yaml", "tree/legacy/old.yaml"]),
+    ("legacy/**", ["tree/a[]b.yaml", "tree/ab.yaml"]),           # the directory itself: never walked
+], ids=["empty-class", "negated-empty", "lone-bracket", "trailing-double-star"])
+def test_exclude_globs_with_odd_brackets_never_fail(trueup, write, tmp_path: Path, where: str, pattern: str,
+                                                    parsed: list[str]) -> None:
+    for name in ("tree/a[]b.yaml", "tree/ab.yaml", "tree/legacy/old.yaml"):
+        write(name, "a: [1,\n")
+    if where == "config":
+        write("trueup.yaml", f"exclude: ['{pattern}']\n")
+    args = ["--exclude", pattern] if where == "option" else []
+    result = trueup("validate", "--no-cache", "--no-policy", "--format", "json", *args, "tree", cwd=tmp_path)
+    assert (result.code, result.err) == (1, "")
+    assert sorted(f["file"] for f in result.json()["findings"]) == parsed
