@@ -9,6 +9,7 @@ from typing import Any
 
 from .errors import ConfigError, ParseError
 from .load import Limits, load_path
+from .pointer import split_pointer
 from .tree import real_path
 
 CONFIG_NAMES = ("trueup.yaml", "trueup.yml")
@@ -199,7 +200,7 @@ def _check_schema(data: Any, doc: Any, display: str) -> None:
     if problems:
         pointer, message = problems[0]
         line, column = doc.locate(pointer) or (None, None)
-        key = pointer.lstrip("/").replace("/", ".") or "(top level)"
+        key = ".".join(split_pointer(pointer)) or "(top level)"  # as written: ``bad/name``, not ``bad~1name``
         raise ConfigError(f"{key}: {message}", display, line, column)
 
 
