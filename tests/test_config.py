@@ -138,9 +138,22 @@ def test_empty_sections_and_a_yml_name(tmp_path: Path) -> None:
     ("kubernetes:\n  schema_locations:\n    - ./local\n    - https://example.com/{{.Group}}\n",
      "trueup.yaml:4:7: kubernetes.schema_locations: 'https://example.com/{{.Group}}' is not a local folder; "
      "nothing is downloaded at run time (check out the catalog and name the folder)"),
+    ("environments: {'bad name': {}}\n",
+     "trueup.yaml:1:16: environments.bad name: the name 'bad name' does not match the pattern "
+     "'^[A-Za-z0-9][A-Za-z0-9_.-]*$'"),
+    ("environments:\n  ok: {}\n  bad/name:\n    values: [a]\n",
+     "trueup.yaml:3:3: environments.bad/name: the name 'bad/name' does not match the pattern "
+     "'^[A-Za-z0-9][A-Za-z0-9_.-]*$'"),
+    ("environments:\n  ok: {}\n  _x: {}\n",
+     "trueup.yaml:3:3: environments._x: the name '_x' does not match the pattern '^[A-Za-z0-9][A-Za-z0-9_.-]*$'"),
+    ("environments:\n  prod: {valuez: []}\n", "trueup.yaml:2:10: environments.prod.valuez: unknown field 'valuez'"),
+    ("policy:\n  severity: {K8S-X: huge}\n",
+     "trueup.yaml:2:14: policy.severity.K8S-X: must be one of 'critical', 'high', 'medium', 'low', 'info'"),
 ], ids=["empty", "comment-only", "list", "scalar", "unknown-key", "version", "templates-int", "bytes-string",
         "depth-too-small", "environment-null", "environments-list", "target-no-desired", "target-kind",
-        "desired-empty", "duplicate-key", "bad-regex", "k8s-version", "malformed-yaml", "remote-schema-location"])
+        "desired-empty", "duplicate-key", "bad-regex", "k8s-version", "malformed-yaml", "remote-schema-location",
+        "environment-name-flow", "environment-name-block", "environment-name-underscore", "environment-unknown-key",
+        "additional-properties-value"])
 def test_errors_name_the_key_and_line(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(_config(tmp_path, text))

@@ -50,6 +50,19 @@ def test_the_argument_after_a_secret_flag_is_masked() -> None:
     assert holds_secret({"args": ["--api-key", "k3y"]}) and not holds_secret({"args": ["--port", "80"]})
 
 
+@pytest.mark.parametrize("pointer, secret", [
+    ("/args/1", True),      # the argument after --password
+    ("/args/01", False),    # no index (RFC 6901), so no place after a flag
+    ("/args/²", False),     # str.isdigit() is true for it; int() refuses it
+    ("/args/٣", False),
+    ("/args/3", False),     # past the end
+], ids=repr)
+def test_a_secret_flag_argument_is_found_by_array_indexes_only(pointer: str, secret: bool) -> None:
+    from trueup.mask import is_secret_path
+
+    assert is_secret_path({"args": ["--password", "hunter2", "--port", "80"]}, pointer) is secret
+
+
 @pytest.fixture
 def known():
     from trueup import mask as module

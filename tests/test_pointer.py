@@ -7,7 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trueup.pointer import escape_token, join_pointer, resolves, split_pointer, steps, unescape_token, value_at
+from trueup.pointer import (
+    array_index,
+    escape_token,
+    join_pointer,
+    resolves,
+    split_pointer,
+    steps,
+    unescape_token,
+    value_at,
+)
 
 # RFC 6901 section 5's example document.
 RFC = {"foo": ["bar", "baz"], "": 0, "a/b": 1, "c%d": 2, "e^f": 3, "g|h": 4, "i\\j": 5, 'k"l': 6, " ": 7, "m~n": 8}
@@ -84,6 +93,53 @@ def test_unresolved_pointers(pointer: str, resolved: list[str]) -> None:
     assert [token for _, token in steps(RFC, pointer)] == resolved
     assert resolves(RFC, pointer) is False
     assert value_at(RFC, pointer) is None
+
+
+@pytest.mark.parametrize("token, index", [
+    ("0", 0),
+    ("1", 1),
+    ("10", 10),
+    ("123456789012345678901234567890", 123456789012345678901234567890),
+    ("01", None),           # RFC 6901: no leading zero, so /01 is not /1
+    ("00", None),
+    ("-1", None),
+    ("+1", None),
+    (" 1", None),
+    ("1 ", None),
+    ("1_0", None),
+    ("", None),
+    ("-", None),
+    ("²", None),            # str.isdigit() is true, int() refuses it
+    ("1²", None),
+    ("٣", None),            # ARABIC-INDIC DIGIT THREE: int() would read it as 3
+    ("３", None),           # FULLWIDTH DIGIT THREE
+], ids=repr)
+def test_array_index(token: str, index: int | None) -> None:
+    assert array_index(token) == index
+
+
+@pytest.mark.parametrize("token, length, index", [
+    ("2", 3, 2), ("3", 3, None), ("0", 0, None), ("0", 1, 0),
+], ids=["last", "past-end", "empty-list", "first"])
+def test_array_index_below_a_length(token: str, length: int, index: int | None) -> None:
+    assert array_index(token, length) == index
+
+
+@pytest.mark.parametrize("pointer, value, resolved", [
+    ("/0", 1, ["0"]),
+    ("/2", 3, ["2"]),
+    ("/²", None, []),
+    ("/٣", None, []),
+    ("/01", None, []),
+    ("/00", None, []),
+    ("/-1", None, []),
+    ("/1/x", None, ["1"]),
+], ids=repr)
+def test_only_rfc_6901_array_indexes_resolve_in_a_list(pointer: str, value: Any, resolved: list[str]) -> None:
+    data = [1, 2, 3]
+    assert value_at(data, pointer) == value
+    assert [token for _, token in steps(data, pointer)] == resolved
+    assert resolves(data, pointer) is (value is not None)
 
 
 def test_a_null_value_at_the_end_still_resolves() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from trueup.errors import InputError
-from trueup.tree import confined, iter_files, special_kind
+from trueup.tree import SymlinkLoop, confined, is_loop, iter_files, not_found, real_path, special_kind
 
 
 def _put(root: Path, name: str, text: str = "a: 1\n") -> Path:
@@ -137,3 +137,47 @@ def test_a_root_reached_through_a_symlink_is_judged_by_its_real_path(tmp_path: P
     via = tmp_path / "via"
     via.symlink_to(root, target_is_directory=True)
     assert [rel for _, rel in iter_files(via)] == ["a.yaml", "b.yaml"]
+
+
+def _loop(root: Path, name: str = "a.yaml", other: str = "b") -> None:
+    """``name -> other -> name``: following either meets ELOOP."""
+    (root / name).symlink_to(other)
+    (root / other).symlink_to(name)
+
+
+def test_a_symlink_loop_in_the_root_is_collected_never_raised(root: Path) -> None:
+    _put(root, "ok.yaml")
+    _loop(root)
+    (root / "sub").mkdir()
+    (root / "sub" / "self.yaml").symlink_to("self.yaml")  # a link to itself is a loop too
+    special: list[tuple[str, str]] = []
+    assert [rel for _, rel in iter_files(root, "live", special)] == ["ok.yaml"]
+    assert special == [("a.yaml", "symlink loop"), ("b", "symlink loop"), ("sub/self.yaml", "symlink loop")]
+    assert _rels(root) == ["ok.yaml"]  # without a list, skipped silently
+
+
+@pytest.mark.parametrize("name", ["a.yaml", "b"])
+def test_confined_refuses_a_symlink_loop_by_name(root: Path, name: str) -> None:
+    _loop(root)
+    with pytest.raises(SymlinkLoop) as caught:
+        confined(root / name, root, f"live/{name}")
+    assert isinstance(caught.value, InputError)
+    assert (caught.value.file, caught.value.cause) == (f"live/{name}", "symlink loop: refused, not followed")
+
+
+def test_real_path_never_raises_on_a_loop(root: Path) -> None:
+    _loop(root)
+    real = _put(root, "x.yaml")
+    (root / "x-link.yaml").symlink_to("x.yaml")
+    assert real_path(root / "x-link.yaml") == real.resolve()
+    assert real_path(root / "a.yaml").parent == root.resolve()  # left as far as it resolves
+    assert (is_loop(root / "a.yaml"), is_loop(root / "x-link.yaml"), is_loop(root / "missing")) == (True, False, False)
+
+
+@pytest.mark.parametrize("cause, path, expected", [
+    ("values file not found", "a.yaml", "symlink loop: refused, not followed"),
+    ("values file not found", "missing.yaml", "values file not found"),
+])
+def test_not_found_says_when_it_is_a_loop(root: Path, cause: str, path: str, expected: str) -> None:
+    _loop(root)
+    assert not_found(root / path, cause) == expected

@@ -121,3 +121,15 @@ def test_charts_are_found_by_their_chart_yaml(tmp_path: Path) -> None:
     assert [shown for _, shown, _ in walked.files] == ["charts/web/Chart.yaml", "charts/web/values.schema.json",
                                                        "charts/web/values.yaml", "templates/plain.yaml"]
     assert {k: c.templates for k, c in walked.charts.items()} == {"charts/web": ["charts/web/templates/sub/x.yaml"]}
+
+
+def test_a_symlink_loop_in_a_walk_is_a_note_not_a_file(tmp_path: Path) -> None:
+    (tmp_path / "ok.yaml").write_text("a: 1\n")
+    (tmp_path / "a.yaml").symlink_to("b")
+    (tmp_path / "b").symlink_to("a.yaml")
+    (tmp_path / "via.yaml").symlink_to("self-excluded.yaml")  # into a loop: a loop as well
+    (tmp_path / "self-excluded.yaml").symlink_to("self-excluded.yaml")
+    walked = walk(tmp_path, "tree", lambda name: name.endswith(".yaml"), ["self-excluded.yaml"])
+    assert [shown for _, shown, _ in walked.files] == ["tree/ok.yaml"]
+    # ``b`` is not a format the walk reads, an excluded loop is left out as any excluded file is
+    assert walked.special == [("tree/a.yaml", "symlink loop"), ("tree/via.yaml", "symlink loop")]

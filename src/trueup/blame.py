@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator
 
 from .model import Finding
 from .pointer import escape_token, resolves
+from .tree import real_path
 
 _EXPRESSION = re.compile(r"\{\{-?\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\s*[\"'][^\"']+[\"']\s*\])*)")
 _PART = re.compile(r"\.([A-Za-z_]\w*)|\[\s*[\"']([^\"']+)[\"']\s*\]")
@@ -33,12 +34,12 @@ class Blamer:
     looked for (the root unless given: the desired tree of a config-free drift, say)."""
 
     def __init__(self, root: Path, search: Path | None = None) -> None:
-        self.root = root.resolve()
+        self.root = real_path(root)
         self.repo: Any = None
         self.files: dict[str, list[Any]] = {}
         self.texts: dict[str, list[str]] = {}
         self.order: dict[tuple[str, str], bool] = {}
-        start = (search or root).resolve()
+        start = real_path(search or root)
         if not any((folder / ".git").exists() for folder in (start, *start.parents)):
             return  # not a repository: git (and GitPython's import) is not even looked at
         try:
@@ -49,14 +50,14 @@ class Blamer:
             return
         if not (Path(repo.git_dir) / "shallow").exists():
             self.repo = repo
-            self.top = Path(repo.working_tree_dir).resolve()
+            self.top = real_path(Path(repo.working_tree_dir))
 
     def _commits(self, file: str) -> list[Any]:
         """The commit of each line of ``file`` (relative to the root), None where uncommitted."""
         if file not in self.files:
             commits: list[Any] = []
             try:
-                rel = (self.root / file).resolve().relative_to(self.top).as_posix()
+                rel = real_path(self.root / file).relative_to(self.top).as_posix()
                 for commit, lines in self.repo.blame(None, rel):
                     last = None if set(commit.hexsha) == {"0"} else commit
                     commits.extend([last] * len(lines))

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .model import Document, Finding, Severity, Source
+from .tree import real_path
 
 FORMAT = 2  # 2: an entry's count is (documents, kinds of the documents no schema validates)
 _FINDING_FIELDS = ("rule", "severity", "message", "target", "path", "file", "line", "column", "desired", "live",
@@ -85,14 +86,14 @@ def fingerprint(config: Any, checker: Any) -> str:
     for mapping in validator.mappings:
         path = Path(mapping.schema)
         path = path if path.is_absolute() else config.root / path
-        schemas.append([list(mapping.files), str(mapping.schema), _files_beside(path.resolve())])
+        schemas.append([list(mapping.files), str(mapping.schema), _files_beside(real_path(path))])
     parts = {
         "format": FORMAT,
         "trueup": __version__,
         "code": code_signature(),
         "python": sys.version,
         "config": config.raw,
-        "root": str(config.root.resolve()),
+        "root": str(real_path(config.root)),
         "limits": [config.limits.max_bytes, config.limits.max_depth, config.limits.max_alias_nodes],
         "kubernetes": [validator.kubernetes_version, validator.strict, validator.missing_schemas,
                        [_folder_signature(config.root / loc.split("{{")[0]) for loc in validator.schema_locations]],

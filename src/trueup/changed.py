@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import UsageError
+from .tree import real_path
 
 
 def changed_files(start: Path, ref: str) -> set[Path]:
@@ -24,7 +25,7 @@ def changed_files(start: Path, ref: str) -> set[Path]:
         repo.commit(ref)
     except (git.BadName, git.BadObject, ValueError, git.GitCommandError):
         raise UsageError(f"--changed-since: no such git revision: {ref!r}") from None
-    top = Path(repo.working_tree_dir or start).resolve()
+    top = real_path(Path(repo.working_tree_dir or start))
     try:
         diff = repo.git.diff("--name-only", "-z", "--no-renames", "--merge-base", ref, "--")
         new = repo.git.ls_files("--others", "--exclude-standard", "-z")
@@ -32,4 +33,4 @@ def changed_files(start: Path, ref: str) -> set[Path]:
         cause = (exc.stderr or "").strip().splitlines()
         raise UsageError(f"--changed-since {ref}: git diff failed: {cause[-1] if cause else exc}") from None
     names = [n for n in (diff + "\0" + new).split("\0") if n]
-    return {(top / name).resolve() for name in names}
+    return {real_path(top / name) for name in names}

@@ -66,15 +66,20 @@ def _patch_options(parser: argparse.ArgumentParser) -> None:
                              "files in git match live, for drift you keep")
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit()`` is true for ``"²"``, which ``int`` refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def _shard(text: str) -> tuple[int, int]:
     index, sep, total = text.partition("/")
-    if not (sep and index.isdigit() and total.isdigit() and 1 <= int(index) <= int(total)):
+    if not (sep and _digits(index) and _digits(total) and 1 <= int(index) <= int(total)):
         raise argparse.ArgumentTypeError(f"{text!r}: expected I/N with 1 <= I <= N, e.g. 2/4")
     return int(index), int(total)
 
 
 def _jobs(text: str) -> int:
-    if not text.isdigit():
+    if not _digits(text):
         raise argparse.ArgumentTypeError(f"{text!r}: expected a number of processes (0: automatic)")
     return int(text)
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from .errors import ConfigError, ParseError
 from .load import Limits, load_path
+from .pointer import split_pointer
+from .tree import real_path
 
 CONFIG_NAMES = ("trueup.yaml", "trueup.yml")
 
@@ -142,12 +144,12 @@ def load_config(path: Path) -> Config:
             line, column = doc.locate(f"/kubernetes/schema_locations/{index}") or (None, None)
             raise ConfigError(f"kubernetes.schema_locations: {location!r} is not a local folder; nothing is "
                               "downloaded at run time (check out the catalog and name the folder)", display, line, column)
-    root = path.parent.resolve()
+    root = real_path(path.parent)
     limits_raw = data.get("limits", {})
     defaults = Limits()
     return Config(
         root=root,
-        path=path.resolve(),
+        path=real_path(path),
         templates=data.get("templates", "templates"),
         environments={
             name: Environment(
@@ -198,10 +200,10 @@ def _check_schema(data: Any, doc: Any, display: str) -> None:
     if problems:
         pointer, message = problems[0]
         line, column = doc.locate(pointer) or (None, None)
-        key = pointer.lstrip("/").replace("/", ".") or "(top level)"
+        key = ".".join(split_pointer(pointer)) or "(top level)"  # as written: ``bad/name``, not ``bad~1name``
         raise ConfigError(f"{key}: {message}", display, line, column)
 
 
 def config_free(root: Path) -> Config:
     """The settings a run has without any trueup.yaml."""
-    return Config(root=root.resolve())
+    return Config(root=real_path(root))

@@ -13,7 +13,7 @@ from .load.kept import Kept, load_kept
 from .mask import add_known_secrets, secret_values
 from .model import Document, Finding
 from .render import Rendered, is_partial, output_name
-from .tree import iter_files
+from .tree import iter_files, not_found, real_path
 
 
 @dataclass
@@ -41,7 +41,7 @@ def load_values(files: Sequence[Path], root: Path, limits: Limits = Limits()) ->
     for path in files:
         display = _display(path, root)
         if not path.is_file():
-            raise InputError("values file not found", display)
+            raise InputError(not_found(path, "values file not found"), display)
         fmt = detect_format(path.name) or "yaml"
         loaded = load_path(path, file=display, name=display, fmt=fmt, limits=limits, kind="config")
         findings.extend(loaded.findings)
@@ -56,7 +56,7 @@ def load_values(files: Sequence[Path], root: Path, limits: Limits = Limits()) ->
 
 def _display(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return real_path(path).relative_to(real_path(root)).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -64,7 +64,7 @@ def _display(path: Path, root: Path) -> str:
 def template_names(templates_root: Path, globs: Sequence[str] = ("**",)) -> list[str]:
     """Templates an environment renders: not partials (a ``_`` path segment), matching ``globs``."""
     if not templates_root.is_dir():
-        raise InputError("templates root not found", templates_root.as_posix())
+        raise InputError(not_found(templates_root, "templates root not found"), templates_root.as_posix())
     return [
         rel
         for _path, rel in iter_files(templates_root, templates_root.name)

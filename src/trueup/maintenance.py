@@ -13,6 +13,7 @@ from .wiring import (
     relative_name, rendered_findings, report, threshold,
 )
 from .pins import PUBLISHED, Pin, installed_pin
+from .tree import real_path
 
 
 def fix(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
@@ -303,7 +304,7 @@ def init(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
             raise UsageError(f"cannot write: {exc.reason}", exc.path) from None
         except OSError as exc:
             raise UsageError(f"cannot write: {exc.strerror or exc}", str(target / name)) from None
-    where = "" if target.resolve() == Path.cwd().resolve() else f"cd {options.directory} && "
+    where = "" if real_path(target) == real_path(Path.cwd()) else f"cd {options.directory} && "
     print(f"trueup: wrote {len(files)} files; next: {where}trueup check", file=stdout)
     print(f"trueup: hooks get trueup from {pin.repo} at {pin.rev}: {pin.why}; --repo and --rev choose"
           + ("" if pin.action else "; the workflows use the published action at the release tag"), file=stdout)

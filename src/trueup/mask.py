@@ -24,7 +24,7 @@ import contextlib
 import re
 from typing import Any, Iterable, Iterator
 
-from .pointer import split_pointer, steps
+from .pointer import array_index, split_pointer, steps
 
 MASK = "********"
 
@@ -294,7 +294,8 @@ def is_secret_path(root: Any, pointer: str, kind: str = "config") -> bool:
     containers = [node for node, _ in path] + [{}] * (len(tokens) - len(path))
     for node, token in zip(containers, tokens):
         if isinstance(node, list):  # the argument after --password, --token, -p
-            if token.isdigit() and 0 < int(token) < len(node) and _flagged(node, int(token)):
+            index = array_index(token, len(node))
+            if index is not None and index > 0 and _flagged(node, index):
                 return True
             continue
         if not isinstance(node, dict):

@@ -23,6 +23,7 @@ from .errors import ParseError
 from .load import WALKED_FORMATS, WALKED_SUFFIXES, Loaded, detect_format, file_source, load_bytes, read_bytes
 from .model import Finding, Severity, Summary
 from .pipeline import check_loaded, error_finding
+from .tree import real_path
 from .walk import Chart, Walked, chart_of_template, chart_values_schema, left_out, walk
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ def check_files(
     from .parallel import ordered_map, workers
 
     files: list[PlainFile] = []
-    templates = (config.root / config.templates).resolve() if config.path is not None else None
+    templates = real_path(config.root / config.templates) if config.path is not None else None
     found, walked = plain_files(paths, excludes, skip_excluded)
     summary.templates = {chart.directory: list(chart.templates) for chart in walked.charts.values()}
     for shown, kind in walked.special:
@@ -150,7 +151,7 @@ def check_files(
         yield Finding("input.not-regular", Severity.INFO, f"a {kind}, not a regular file: skipped", name, "", name,
                       None, None)
     for path, shown, schema, named in found:
-        if templates is not None and templates in path.resolve().parents:
+        if templates is not None and templates in real_path(path).parents:
             continue
         fmt = detect_format(path.as_posix())
         if fmt is None and not path.exists():
@@ -159,7 +160,7 @@ def check_files(
             continue
         files.append(PlainFile(path, _relative(path, config.root) or shown, fmt, schema, named))
     if context is not None:
-        given = {item.path.resolve() for item in files}
+        given = {real_path(item.path) for item in files}
         changed = given if changed is None else changed & given
         files.extend(_context_files(context, config, excludes, given, templates))
     files, generated = _kustomized(files, config)
@@ -170,7 +171,7 @@ def check_files(
     if cache is not None:  # a custom resource's result depends on the CRDs beside it
         cache.fingerprint = hashlib.sha256(f"{cache.fingerprint}\0{checker.schemas.crd_digest}".encode()).hexdigest()
     checked = {item.name for item in files
-               if not item.context and (changed is None or item.path.resolve() in changed)}
+               if not item.context and (changed is None or real_path(item.path) in changed)}
     partial = context is None and not all(p.is_dir() for p in paths)
 
     def kept(docs: list) -> list:
@@ -256,7 +257,7 @@ def _context_files(directory: Path, config: Config, excludes: Sequence[str], giv
     found, _ = plain_files([directory], excludes)
     names = {p.name for p in given}
     for path, shown, schema, _named in found:
-        if path.name in names and path.resolve() in given:
+        if path.name in names and real_path(path) in given:
             continue
         if templates is not None and templates in path.absolute().parents:
             continue

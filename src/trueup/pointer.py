@@ -22,6 +22,16 @@ def join_pointer(tokens: Any) -> str:
     return "".join("/" + escape_token(str(t)) for t in tokens)
 
 
+def array_index(token: str, length: int | None = None) -> int | None:
+    """The array index ``token`` names (RFC 6901: ``0``, or ASCII digits without a leading zero), below
+    ``length`` when given; None where it names none. Not ``str.isdigit()``, which is true for ``"²"``
+    (``int`` refuses it) and for ``"٣"``, and ``"01"`` is no index (``/01`` is not ``/1``)."""
+    if token != "0" and not (token.isascii() and token.isdigit() and token[0] != "0"):
+        return None
+    index = int(token)
+    return index if length is None or index < length else None
+
+
 def steps(data: Any, pointer: str) -> list[tuple[Any, str]]:
     """(container, token) for each step of ``pointer`` that resolves in ``data``, in order."""
     out: list[tuple[Any, str]] = []
@@ -30,9 +40,9 @@ def steps(data: Any, pointer: str) -> list[tuple[Any, str]]:
         if isinstance(node, dict) and token in node:
             out.append((node, token))
             node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+        elif isinstance(node, list) and (index := array_index(token, len(node))) is not None:
             out.append((node, token))
-            node = node[int(token)]
+            node = node[index]
         else:
             break
     return out
@@ -51,4 +61,4 @@ def value_at(data: Any, pointer: str) -> Any:
     if not path:
         return data
     container, token = path[-1]
-    return container[int(token)] if isinstance(container, list) else container[token]
+    return container[int(token)] if isinstance(container, list) else container[token]  # an index: steps checked

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .model import Finding
-from .pointer import escape_token, split_pointer
+from .pointer import array_index, escape_token, split_pointer
 
 # A template line that holds no YAML of its own: a Jinja statement that brings in other text, or
 # an expression that calls a macro.
@@ -40,7 +40,7 @@ def _same(a: Any, b: Any) -> bool:
 
 def _values_line(finding: Finding, layers: list[Any]) -> tuple[str, int, int | None] | None:
     tokens = split_pointer(finding.path)
-    if not tokens or tokens[-1].isdigit() or isinstance(finding.desired, (dict, list)) or finding.desired is None:
+    if not tokens or array_index(tokens[-1]) is not None or isinstance(finding.desired, (dict, list)) or finding.desired is None:
         return None
     key = tokens[-1]
     last: dict[str, Any] = {}  # pointer -> the last values document that sets it

@@ -29,6 +29,7 @@ from .render_limits import (
     BoundedBuffer, BoundedCodeGenerator, bounded_concat, bounded_filters, bounded_format, check_binop, guard_call,
 )
 from .render_lines import line_map
+from .tree import real_path
 
 TEMPLATE_SUFFIXES = (".j2", ".jinja2", ".jinja")
 FORBIDDEN_NAMES = frozenset({
@@ -63,7 +64,7 @@ class ConfinedLoader(jinja2.BaseLoader):
     """Loads templates from one root only, inspecting each before it can run."""
 
     def __init__(self, root: Path, display_root: str, limits: Limits) -> None:
-        self.root = root.resolve()
+        self.root = real_path(root)
         self.display_root = display_root
         self.limits = limits
         self.checker: Callable[[str, str], None] | None = None
@@ -84,7 +85,7 @@ class ConfinedLoader(jinja2.BaseLoader):
         if pure.is_absolute() or ".." in pure.parts or (pure.parts and ":" in pure.parts[0]):
             raise TemplateSecurityError(f"template path {template!r} leaves the templates root")
         path = self.root.joinpath(*pure.parts)
-        real = path.resolve()
+        real = real_path(path)
         if real != self.root and self.root not in real.parents:
             raise TemplateSecurityError(
                 f"template {template!r} is a symlink that resolves outside the templates root"

@@ -17,6 +17,7 @@ from .globs import match_any
 from .load import bind_source, decode, detect_format, known_files, load_path, read_bytes
 from .load.kept import Kept, load_kept
 from .model import Finding, Part, Severity
+from .tree import not_found, real_path
 
 
 @dataclass
@@ -57,7 +58,7 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
     only for their secrets, where they may hold one)."""
     trees = Trees()
     if not root.exists():
-        raise InputError("live path not found", display)
+        raise InputError(not_found(root, "live path not found"), display)
     if root.is_file():
         entries = [(root, root.name)]
     else:
@@ -69,7 +70,7 @@ def load_tree(root: Path, display: str, config: Config, environment: str | None 
                                           environment=environment))
     # A live file's root is the directory that holds it, by its real path taken now: ``fix --apply``
     # writes through that path and refuses a symlink swapped in later, anywhere along it.
-    real_root = (root if root.is_dir() else root.parent).resolve()
+    real_root = real_path(root if root.is_dir() else root.parent)
     for path, rel in entries:
         file = f"{display}/{rel}" if root.is_dir() else display
         try:

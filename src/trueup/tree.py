@@ -5,6 +5,7 @@ root is refused (naming it), never followed.
 """
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -29,10 +30,42 @@ def special_kind(mode: int) -> str | None:
     return "special file"
 
 
+# What a walk calls a symlink that leads back to itself (``a -> b -> a``): skipped with a note, never followed.
+LOOP = "symlink loop"
+
+
+class SymlinkLoop(InputError):
+    """A path whose symlinks lead back to themselves: it names no file."""
+
+
+def is_loop(path: Path | str) -> bool:
+    """Whether following ``path`` meets a symlink loop (``ELOOP``)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def real_path(path: Path | str) -> Path:
+    """``path`` absolute with its symlinks resolved, as ``Path.resolve()`` does, but never raising on a
+    symlink loop (3.10 to 3.12 raise RuntimeError there, 3.13 does not): a loop is left as far as it
+    resolves. For comparing paths; where a loop must be refused, ``confined`` (or ``is_loop``) says so."""
+    return Path(os.path.realpath(path))
+
+
+def not_found(path: Path, cause: str) -> str:
+    """Why a named ``path`` that is not there cannot be used: ``cause``, or that it is a symlink loop
+    (``exists()`` and ``is_file()`` say False for one, so "not found" would mislead)."""
+    return f"{LOOP}: refused, not followed" if is_loop(path) else cause
+
+
 def confined(path: Path, root: Path, display: str) -> Path:
-    """``path`` resolved, refused when it leaves ``root``."""
-    real = path.resolve()
-    real_root = root.resolve()
+    """``path`` resolved, refused when it leaves ``root``; ``SymlinkLoop`` when it is a symlink loop."""
+    if is_loop(path):
+        raise SymlinkLoop(f"{LOOP}: refused, not followed", display)
+    real = real_path(path)
+    real_root = real_path(root)
     if real != real_root and real_root not in real.parents:
         raise InputError(f"symlink resolves outside its root ({real_root}); refused, not followed", display)
     return real
@@ -41,8 +74,8 @@ def confined(path: Path, root: Path, display: str) -> Path:
 def iter_files(root: Path, display_root: str = "", special: list[tuple[str, str]] | None = None
                ) -> Iterator[tuple[Path, str]]:
     """(path, path relative to root) of every regular file under ``root``, sorted, dot-dirs skipped.
-    ``special`` collects (path relative to root, what it is) of FIFOs, sockets and devices, which
-    are never opened (a FIFO would hang the read, a device never end)."""
+    ``special`` collects (path relative to root, what it is) of FIFOs, sockets, devices and symlink
+    loops, which are never opened (a FIFO would hang the read, a device never end, a loop names no file)."""
     prefix = f"{display_root}/" if display_root else ""
     for directory, dirnames, filenames in os.walk(root, followlinks=False):
         here = Path(directory)
@@ -64,7 +97,12 @@ def iter_files(root: Path, display_root: str = "", special: list[tuple[str, str]
                 continue
             full = here / name
             if full.is_symlink():
-                confined(full, root, prefix + rel_dir + name)
+                try:
+                    confined(full, root, prefix + rel_dir + name)
+                except SymlinkLoop:  # names no file: a note, as a FIFO is
+                    if special is not None:
+                        special.append((rel_dir + name, LOOP))
+                    continue
             try:
                 mode = full.stat().st_mode
             except OSError:  # a dangling link

@@ -29,7 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator, Sequence
 
 from .globs import match
-from .tree import SKIPPED_NAMES, SKIPPED_SUFFIXES, confined, special_kind
+from .tree import LOOP, SKIPPED_NAMES, SKIPPED_SUFFIXES, SymlinkLoop, confined, real_path, special_kind
 
 # Trees that hold other people's files or tool state, never a repository's own configuration.
 # Dot-directories other than these are read: .github/, .vscode/ and .devcontainer/ hold
@@ -58,11 +58,12 @@ class Chart:
 @dataclass
 class Walked:
     """What a walk found: files to read (path, name as shown, the chart values schema that applies),
-    the charts whose templates were skipped, and the special files (FIFOs, devices) it did not read."""
+    the charts whose templates were skipped, and the special files (FIFOs, devices, symlink loops) it
+    did not read."""
 
     files: list[tuple[Path, str, Path | None]] = field(default_factory=list)
     charts: dict[str, Chart] = field(default_factory=dict)
-    special: list[tuple[str, str]] = field(default_factory=list)  # (shown, what) of FIFOs, sockets, devices
+    special: list[tuple[str, str]] = field(default_factory=list)  # (shown, what) of FIFOs, devices, loops
 
 
 def excluded_by(patterns: Sequence[str], name: str, *relative: str) -> bool:
@@ -132,10 +133,10 @@ def repository_top(paths: Sequence[Path]) -> Path | None:
         from git import Git
         from git.exc import GitError
 
-        top = Path(Git(str(starts[0])).rev_parse("--show-toplevel")).resolve()
+        top = real_path(Git(str(starts[0])).rev_parse("--show-toplevel"))
     except (ImportError, GitError, OSError, ValueError):
         return None
-    if not all(s.resolve() == top or top in s.resolve().parents for s in starts):
+    if not all(real_path(s) == top or top in real_path(s).parents for s in starts):
         return None
     return top
 
@@ -178,7 +179,12 @@ def walk(directory: Path, shown: str, wanted: Callable[[str], bool], excludes: S
                 continue
             full = base / name
             if full.is_symlink():
-                confined(full, directory, prefix + rel)
+                try:
+                    confined(full, directory, prefix + rel)
+                except SymlinkLoop:  # names no file: a note, as a FIFO is
+                    if wanted(rel) and not excluded_by(excludes, name, rel, prefix + rel):
+                        walked.special.append((prefix + rel, LOOP))
+                    continue
             if not wanted(rel):
                 continue
             try:

@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, Iterable, Sequence
 from . import progress
 from .errors import TrueupError, UsageError
 from .options import CheckSettings, Options
+from .tree import not_found
 
 if TYPE_CHECKING:
     from .shards import Shard
@@ -26,7 +27,7 @@ def find_config(given: str | None, required: bool) -> Any:
     if given:
         path = Path(given)
         if not path.is_file():
-            raise UsageError("config file not found", given)
+            raise UsageError(not_found(path, "config file not found"), given)
         return _configured(load_config(path))
     found = find_config(Path.cwd())
     if found is not None:

@@ -196,3 +196,61 @@ def test_fifos_and_devices_are_never_read(trueup, tmp_path: Path) -> None:
     drift = trueup("drift", "--desired", "d", "--live", "tree", "--format", "json", cwd=tmp_path)
     notes = [(f["rule"], f["severity"], f["file"], f["message"]) for f in drift.json()["findings"]]
     assert (drift.code, notes) == (0, expected)  # the same notes: a live tree skips them too, and says so
+
+
+def _symlink_loop(directory: Path) -> Path:
+    """``a.yaml -> b -> a.yaml`` in ``directory``; returns ``a.yaml``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "a.yaml").symlink_to("b")
+    (directory / "b").symlink_to("a.yaml")
+    return directory / "a.yaml"
+
+
+@pytest.mark.parametrize("config", [False, True], ids=["no-config", "config"])
+def test_a_symlink_loop_in_a_walk_is_a_note(trueup, write, tmp_path: Path, config: bool) -> None:
+    if config:
+        write("trueup.yaml", "templates: templates\n")
+    write("t/ok.yaml", "a: 1\n")
+    _symlink_loop(tmp_path / "t")
+    result = trueup("validate", "--no-policy", "t", cwd=tmp_path)
+    assert (result.code, result.err) == (0, "")
+    assert result.lines == ["t/a.yaml: info: a symlink loop, not a regular file: skipped [input.not-regular]",
+                            "ok: 1 document in 1 file, no findings; 1 note; 0 validated against a schema, 1 document "
+                            "had no schema (kinds: config file); 0 rules run"]
+
+
+@pytest.mark.parametrize("args, line", [
+    (["validate", "t/a.yaml"], "t/a.yaml: critical: symlink loop: refused, not followed [input.unreadable]"),
+    (["validate", "--config", "t/a.yaml", "."], "trueup: t/a.yaml: symlink loop: refused, not followed"),
+    (["validate", "--schema", "t/a.yaml", "ok.yaml"], "trueup: t/a.yaml: symlink loop: refused, not followed"),
+    (["render", "--templates", "t/a.yaml"], "trueup: t/a.yaml: symlink loop: refused, not followed"),
+    (["render", "--templates", "tpl", "--values", "t/a.yaml"], "trueup: t/a.yaml: symlink loop: refused, not followed"),
+], ids=["named-file", "config", "schema", "templates", "values"])
+def test_a_symlink_loop_named_on_the_command_line_is_refused(trueup, write, tmp_path: Path, args: list[str],
+                                                              line: str) -> None:
+    write("trueup.yaml", "templates: templates\n")
+    write("ok.yaml", "a: 1\n")
+    write("tpl/x.yaml", "a: 1\n")
+    _symlink_loop(tmp_path / "t")
+    result = trueup(*args, cwd=tmp_path)
+    assert result.code == 2
+    assert _one_line(result) == line
+
+
+@pytest.mark.parametrize("where", ["option", "config"])
+@pytest.mark.parametrize("pattern, parsed", [
+    ("a[]b.yaml", ["tree/ab.yaml", "tree/legacy/old.yaml"]),      # no closing ]: literal, excludes the file so named
+    ("[!]", ["tree/a[]b.yaml", "tree/ab.yaml", "tree/legacy/old.yaml"]),
+    ("[", ["tree/a[]b.yaml", "tree/ab.yaml", "tree/legacy/old.yaml"]),
+    ("legacy/**", ["tree/a[]b.yaml", "tree/ab.yaml"]),           # the directory itself: never walked
+], ids=["empty-class", "negated-empty", "lone-bracket", "trailing-double-star"])
+def test_exclude_globs_with_odd_brackets_never_fail(trueup, write, tmp_path: Path, where: str, pattern: str,
+                                                    parsed: list[str]) -> None:
+    for name in ("tree/a[]b.yaml", "tree/ab.yaml", "tree/legacy/old.yaml"):
+        write(name, "a: [1,\n")
+    if where == "config":
+        write("trueup.yaml", f"exclude: ['{pattern}']\n")
+    args = ["--exclude", pattern] if where == "option" else []
+    result = trueup("validate", "--no-cache", "--no-policy", "--format", "json", *args, "tree", cwd=tmp_path)
+    assert (result.code, result.err) == (1, "")
+    assert sorted(f["file"] for f in result.json()["findings"]) == parsed

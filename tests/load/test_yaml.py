@@ -136,6 +136,17 @@ def test_locator_finds_key_lines(pointer: str, position: tuple[int, int]) -> Non
     assert Locator(LOCATE).position(0, pointer) == position
 
 
+@pytest.mark.parametrize("pointer", [
+    "/spec/template/spec/containers/00/image",  # RFC 6901: no leading zero
+    "/spec/template/spec/containers/²/image",   # str.isdigit() is true for it; int() refuses it
+    "/spec/template/spec/containers/٣",
+    "/spec/template/spec/containers/-1",
+], ids=repr)
+def test_the_locator_takes_only_array_indexes_into_a_sequence(pointer: str) -> None:
+    # Not an item: the nearest place that resolves, the containers key.
+    assert Locator(LOCATE).position(0, pointer) == (14, 7)
+
+
 def test_list_items_become_documents_with_base_pointer() -> None:
     text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: a}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\n    namespace: x\n"
     loaded = load_text(text, file="l.yaml", name="l.yaml", fmt="yaml")

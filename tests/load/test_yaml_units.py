@@ -236,3 +236,31 @@ def test_corpus_spans_read_alone_as_in_their_files() -> None:
             _same_alone_as_whole(text)
             checked += 1
     assert checked > 100
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("a: 1\n---\nb: 3\n", [Span(0, 5, 0, 0), Span(9, 14, 2, 0)]),
+    ("\ufeffa: 1\n---\nb: 3\n", [Span(1, 6, 0, 0), Span(10, 15, 2, 0)]),
+    ("\ufeff- 1\n- 2\n", [Span(1, 9, 0, 0)]),
+    ("\ufeff", []),
+], ids=["plain", "bom", "bom-sequence", "bom-only"])
+def test_spans_are_offsets_into_the_text_as_given_with_or_without_a_bom(text: str, spans: list[Span]) -> None:
+    scanned = scan(text, 100)
+    assert [document.unit.span for document in scanned] == spans
+    for document in scanned:  # read alone, each node is where it is in the whole text
+        node = yaml.compose(document.unit.span.text(text))
+        span = document.unit.span
+        assert (node.start_mark.line, node.start_mark.column) == (span.line, span.column)
+        assert text[span.start:span.end].lstrip("\ufeff") == text[span.start:span.end]
+
+
+def test_a_bom_shifts_every_span_by_one_character() -> None:
+    plain, marked = scan(LIST, 100), scan("\ufeff" + LIST, 100)
+
+    def shifted(span: Span) -> Span:
+        return Span(span.start + 1, span.end + 1, span.line, span.column)
+
+    assert [d.unit.span for d in marked] == [shifted(d.unit.span) for d in plain]
+    assert [(place, unit.span) for place, unit in marked[0].items] == [
+        (place, shifted(unit.span)) for place, unit in plain[0].items]
+    assert [d.unit.names for d in marked] == [d.unit.names for d in plain]

@@ -150,3 +150,15 @@ def test_a_glob_selects_the_same_set_whatever_the_key_order(data: Any, pattern: 
     backward = list(select(_reordered(data, True), pattern))
     assert len(forward) == len(backward)
     assert dict(forward) == dict(backward)
+
+
+@pytest.mark.parametrize("pattern, found", [
+    ("/args/1", [("/args/1", "b")]),
+    ("/args/01", []),   # no leading zero (RFC 6901)
+    ("/args/²", []),    # str.isdigit() is true for it; int() refuses it
+    ("/args/٣", []),
+    ("/args/-1", []),
+    ("/args/*", [("/args/0", "a"), ("/args/1", "b")]),
+], ids=repr)
+def test_a_list_step_is_an_array_index(pattern: str, found: list[tuple[str, str]]) -> None:
+    assert list(select({"args": ["a", "b"]}, pattern)) == found

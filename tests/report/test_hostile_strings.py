@@ -166,6 +166,42 @@ def test_markdown_folded_summary_is_escaped_html() -> None:
     assert not re.search(r"@[A-Za-z0-9]", re.sub("<code>.*?</code>", "", summary))  # no mention in code
 
 
+# ---- Summaries: document kinds and Helm chart names come from the files too ------------------------
+
+def _summary_of(name: str) -> Summary:
+    summary = Summary(fail_on=Severity.HIGH, files=2, documents=2, validating=True)
+    summary.skip(name, f"{name}/default/w (w.yaml)")
+    summary.templates = {name: [f"{name}/templates/a.yaml"]}
+    return summary
+
+
+@pytest.mark.parametrize("verbose", [False, True], ids=["summary", "verbose"])
+@pytest.mark.parametrize("name", HOSTILE)
+def test_every_reporter_summary_holds_hostile_kinds_and_chart_names(name: str, verbose: bool) -> None:
+    for fmt in FORMATS:
+        stream = io.StringIO()
+        make_reporter(fmt, stream, RunInfo("validate", (), verbose=verbose)).finish(_summary_of(name))
+        text = stream.getvalue()
+        text.encode("utf-8")  # strict: no lone surrogate reaches the stream
+        if fmt == "text":
+            assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]", text), text
+            assert text.count("\n") == len(text.splitlines())
+            assert len(text.splitlines()) == (4 if verbose else 1)
+        elif fmt == "json":
+            assert json.loads(text)["summary"]["skipped_kinds"] == {name: 1}  # JSON's own escape: reads back
+        elif fmt == "junit":
+            ET.fromstring(text.encode("utf-8"))
+        elif fmt == "sarif":
+            json.loads(text)
+        elif fmt == "markdown":
+            outside, _ = _code_spans(text)
+            assert not re.search(r"@[A-Za-z0-9]", outside) and "<" not in outside
+        elif fmt == "github":  # annotations are findings only: a summary cannot forge a command
+            assert text == ""
+        if fmt in ("junit", "html", "markdown", "github"):
+            assert "<img" not in text and "\x1b" not in text and "\u202e" not in text
+
+
 # ---- GitHub workflow commands -------------------------------------------------------------------
 
 def _runner_unescape(text: str, property: bool) -> str:

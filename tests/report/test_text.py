@@ -136,5 +136,23 @@ def test_verbose_lists_documents_without_a_schema_and_chart_templates() -> None:
     ]
 
 
+@pytest.mark.parametrize("verbose", [False, True], ids=["summary", "verbose"])
+@pytest.mark.parametrize("kind, chart, shown_kind, shown_chart", [
+    ("W\x1b[2J\u202e", "charts/a\x07\u2066", "W\\x1b[2J\\u202e", "charts/a\\x07\\u2066"),
+    ("K\nforged: line", "c\r\u2028d", "K\\nforged: line", "c\\r\\u2028d"),
+    ("\x9b31m\u200f", "\x00", "\\x9b31m\\u200f", "\\x00"),
+], ids=["esc-rlo", "line-ends", "c1-nul"])
+def test_summary_escapes_kinds_and_chart_names(verbose: bool, kind: str, chart: str, shown_kind: str,
+                                               shown_chart: str) -> None:
+    summary = Summary(files=2, documents=2, validating=True)
+    summary.skip(kind, "w.yaml")
+    summary.templates = {chart: [f"{chart}/templates/a.yaml"]}
+    lines = _run([], summary=summary, verbose=verbose).splitlines()
+    assert lines[-1] == (
+        f"ok: 2 documents in 2 files, no findings; 1 validated against a schema, 1 document had no schema "
+        f"(kinds: {shown_kind}); 0 rules run; 1 Helm template file of 1 chart ({shown_chart}) not read as data")
+    assert len(lines) == (4 if verbose else 1)
+
+
 def test_make_returns_the_reporter() -> None:
     assert isinstance(make(io.StringIO(), RunInfo("check")), TextReporter)

@@ -81,8 +81,16 @@ def test_describe(schema: Any, instance: Any, expected: str) -> None:
      [("/1", "expected integer, got string"), ("/2", "expected integer, got string")]),
     ({"allOf": [{"type": "integer"}, {"type": "integer"}]}, "a", [("", "expected integer, got string")]),
     ({"type": "object"}, {}, []),
+    ({"propertyNames": {"pattern": "^[a-z]+$"}}, {"ok": 1, "bad name": 2, "a/b": 3},
+     [("/bad name", "the name 'bad name' does not match the pattern '^[a-z]+$'"),
+      ("/a~1b", "the name 'a/b' does not match the pattern '^[a-z]+$'")]),
+    ({"properties": {"env": {"propertyNames": {"maxLength": 3}}}}, {"env": {"long": {}}},
+     [("/env/long", "the name 'long' must be at most 3 characters long")]),
+    ({"propertyNames": {"enum": ["a"]}, "additionalProperties": {"type": "integer"}}, {"b": "x"},
+     [("/b", "the name 'b' must be one of 'a'"), ("/b", "expected integer, got string")]),
+    ({"patternProperties": {"^x-": {"type": "integer"}}}, {"x-a": "s"}, [("/x-a", "expected integer, got string")]),
 ], ids=["branch-meant", "additional", "unevaluated", "pattern-properties-allowed", "nested-branch", "items",
-        "deduplicated", "valid"])
+        "deduplicated", "valid", "property-names", "nested-property-names", "name-and-value", "pattern-properties"])
 def test_explain(schema: Any, instance: Any, expected: list[tuple[str, str]]) -> None:
     assert _explained(schema, instance) == expected
 

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Optional, Sequence
 from ..globs import match
 from ..mask import add_known_secrets, display_value, is_secret_key, is_secret_path, known_scope, mask, secret_values
 from ..model import Document, Finding, Severity, kubernetes_target
-from ..pointer import escape_token, split_pointer
+from ..pointer import array_index, escape_token, split_pointer
 from .compare import Difference, Ignored, Rules, Walker
 from .compose_compare import Noted, compose_differences
 from .compose_env import compose_inputs
@@ -304,7 +304,7 @@ def _finding(diff: Difference, desired_path: str, live_path: str, d: Document, l
 
 def _field(tokens: list[str]) -> str:
     field_name = tokens[-1] if tokens else "document"
-    if field_name.isdigit() and len(tokens) > 1:
+    if array_index(field_name) is not None and len(tokens) > 1:
         field_name = f"{tokens[-2]}[{field_name}]"
     return field_name
 

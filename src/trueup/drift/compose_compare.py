@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ..model import Document
-from ..pointer import escape_token, join_pointer, split_pointer, value_at
+from ..pointer import array_index, escape_token, join_pointer, split_pointer, value_at
 from .compare import Difference, Rules, Shape, Walker
 from .compose_env import project_name, project_of
 from ..load.compose_syntax import is_host_path
@@ -151,7 +151,8 @@ def _shape_of(data: Any, pointer: str) -> Shape:
     for token in split_pointer(pointer):
         if isinstance(node, list):
             shape.append("*")
-            node = node[int(token)] if token.isdigit() and int(token) < len(node) else None
+            index = array_index(token, len(node))
+            node = node[index] if index is not None else None
         else:
             shape.append(token)
             node = node.get(token) if isinstance(node, dict) else None

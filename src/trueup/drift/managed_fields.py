@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
-from ..pointer import split_pointer
+from ..pointer import array_index, split_pointer
 from .compare import Difference, Ignored
 
 # Field managers that apply git's desired state (configurable with ``drift.appliers``):
@@ -93,11 +93,10 @@ def owns(fields: Any, live: Any, tokens: Sequence[str]) -> bool:
         if not node:  # a leaf: the whole value below it is this manager's
             return True
         if isinstance(value, list):
-            try:
-                index = int(token)
-                item = value[index]
-            except (ValueError, IndexError):
+            index = array_index(token, len(value))
+            if index is None:
                 return False
+            item = value[index]
             found = next((k for k in node if k[:2] in ("k:", "v:", "i:") and _item_matches(k, item, index)), None)
             if found is None:
                 return False
@@ -174,16 +173,16 @@ def holds(applied: Any, live: Any, tokens: Sequence[str]) -> bool:
                 return False
             node, value = node[token], value.get(token)
         elif isinstance(value, list) and isinstance(node, list):
-            try:
-                item = value[int(token)]
-            except (ValueError, IndexError):
+            index = array_index(token, len(value))
+            if index is None:
                 return False
+            item = value[index]
             if isinstance(item, dict) and "name" in item:
                 node = next((n for n in node if isinstance(n, dict) and n.get("name") == item["name"]), None)
                 if node is None:
                     return False
-            elif int(token) < len(node):
-                node = node[int(token)]
+            elif index < len(node):
+                node = node[index]
             else:
                 return False
             value = item

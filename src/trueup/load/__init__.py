@@ -7,6 +7,7 @@ encoding checks), picks the format, and turns parsed data into Documents.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib
 import os
@@ -16,7 +17,7 @@ from typing import Any, Iterator
 
 from ..errors import ParseError
 from ..model import Document, Finding, Severity, Source
-from ..tree import iter_files, special_kind
+from ..tree import LOOP, iter_files, real_path, special_kind
 from .kinds import detect_kind
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -166,6 +167,8 @@ def read_bytes(path: Path, file: str, limits: Limits = Limits()) -> bytes:
     except FileNotFoundError:
         raise ParseError("no such file", file) from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a -> b -> a: names no file
+            raise ParseError(f"{LOOP}: refused, not followed", file) from None
         raise ParseError(f"cannot read: {exc.strerror or exc}", file) from None
     try:
         kind = special_kind(os.fstat(fd).st_mode)
@@ -346,6 +349,6 @@ def check_depth(data: Any, limit: int, file: str) -> None:
 
 def relpath(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return real_path(path).relative_to(real_path(root)).as_posix()
     except ValueError:
         return Path(os.path.relpath(path, root)).as_posix()

@@ -213,7 +213,7 @@ def split_words(line: str) -> list[str]:
             single = not single
             continue
         elif char in ";&|<>" and not (single or double or backquote or dollar):
-            if char == ">" and buf[:1].isdigit():
+            if char == ">" and buf[:1].isascii() and buf[:1].isdigit():
                 got = False  # "2>file": the descriptor is not a word
             break
         buf, got = buf + char, True

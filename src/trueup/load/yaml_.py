@@ -26,7 +26,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ParseError
-from ..pointer import escape_token, split_pointer
+from ..pointer import array_index, escape_token, split_pointer
 from . import Duplicate, Limits, Parsed
 
 from yaml.composer import Composer
@@ -132,7 +132,7 @@ def _to_int(text: str) -> int:
         return sign * int(body[2:], 16)
     if body.startswith(("0b", "0B")):
         return sign * int(body[2:], 2)
-    if len(body) > 1 and body[0] == "0" and body.isdigit() and "8" not in body and "9" not in body:
+    if len(body) > 1 and body[0] == "0" and body.isascii() and body.isdigit() and "8" not in body and "9" not in body:
         return sign * int(body, 8)
     return sign * int(body, 10)
 
@@ -418,8 +418,9 @@ class Locator:
 
     def _child(self, node: Node, token: str) -> tuple[Any, Node] | None:
         if isinstance(node, SequenceNode):
-            if token.isdigit() and int(token) < len(node.value):
-                child = node.value[int(token)]
+            index = array_index(token, len(node.value))
+            if index is not None:
+                child = node.value[index]
                 return child.start_mark, child
             return None
         if isinstance(node, MappingNode):

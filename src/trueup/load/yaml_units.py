@@ -96,9 +96,13 @@ def scan(text: str, max_depth: int) -> list[ScannedDocument] | None:
     """Each document of ``text`` with its spans and names, or None when the file must be read whole."""
     if _EventParser is None:
         return None
-    parser = _EventParser(text)
+    # A leading byte-order mark is no part of the YAML, and libyaml's marks do not count it (the pure
+    # Python reader's do): it is left out of what is parsed and added back to every offset, so each
+    # span is a slice of ``text`` as given, with or without one.
+    bom = 1 if text.startswith("\ufeff") else 0
+    parser = _EventParser(text[bom:] if bom else text)
     try:
-        return _Scan(parser, max_depth).documents()
+        return _Scan(parser, max_depth, bom).documents()
     except (_Unsure, yaml.YAMLError, RecursionError, ValueError):
         return None
     finally:
@@ -106,9 +110,15 @@ def scan(text: str, max_depth: int) -> list[ScannedDocument] | None:
 
 
 class _Scan:
-    def __init__(self, parser: Any, max_depth: int) -> None:
+    def __init__(self, parser: Any, max_depth: int, offset: int = 0) -> None:
         self.next = parser.get_event
         self.max_depth = max_depth
+        self.offset = offset  # characters of ``text`` before what the parser reads (a byte-order mark)
+
+    def span(self, start: Any, end: Any) -> Span:
+        """From ``start``'s first character to ``end``'s last, as offsets into the whole text."""
+        return Span(start.start_mark.index + self.offset, end.end_mark.index + self.offset,
+                    start.start_mark.line, start.start_mark.column)
 
     def documents(self) -> list[ScannedDocument]:
         out = []
@@ -130,11 +140,11 @@ class _Scan:
         kind = type(event)
         if kind is ScalarEvent:
             self.check_scalar(event, key=False)
-            return ScannedDocument(Unit(_span(event, event), None, (event.value, not event.style)), None)
+            return ScannedDocument(Unit(self.span(event, event), None, (event.value, not event.style)), None)
         if kind is SequenceStartEvent:
             self.check_collection(event, 1)
             end = self.skip(1, False)
-            return ScannedDocument(Unit(_span(event, end), None), None)
+            return ScannedDocument(Unit(self.span(event, end), None), None)
         if kind is not MappingStartEvent:
             raise _Unsure
         return self.object(event, 1, items=True)
@@ -165,7 +175,7 @@ class _Scan:
         while True:
             key = self.next()
             if type(key) is MappingEndEvent:
-                return ScannedDocument(Unit(_span(start, key), names), found)
+                return ScannedDocument(Unit(self.span(start, key), names), found)
             name = self.key(key)
             value = self.next()
             if name in _TOP:
@@ -258,6 +268,3 @@ class _Scan:
         if event.anchor is not None or event.tag is not None or depth > self.max_depth:
             raise _Unsure
 
-
-def _span(start: Any, end: Any) -> Span:
-    return Span(start.start_mark.index, end.end_mark.index, start.start_mark.line, start.start_mark.column)

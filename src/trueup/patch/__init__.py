@@ -207,14 +207,14 @@ def identity_tests(live: Any, paths: list[str]) -> list[dict[str, Any]]:
     patch was made (its name, mount path, port...): on an object whose list moved since, ``kubectl
     patch --type=json`` then fails instead of editing another item. They come first, on the state
     every op's index refers to (replaces and adds leave indices alone; removals go from the end)."""
-    from ..pointer import escape_token, split_pointer
+    from ..pointer import array_index, escape_token, split_pointer
 
     tests: dict[str, Any] = {}
     for path in paths:
         node, prefix = live, ""
         for token in split_pointer(path)[:-1] if path.endswith("/-") else split_pointer(path):
-            if isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                item = node[int(token)]
+            if isinstance(node, list) and (index := array_index(token, len(node))) is not None:
+                item = node[index]
                 prefix += f"/{token}"
                 if isinstance(item, dict):
                     key = next((k for k in _IDENTITY_KEYS if isinstance(item.get(k), (str, int)) and

@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 from .. import safefs
 from ..model import Document, kubernetes_target
+from ..tree import real_path
 from . import relative_name, text_holds_secret, unified_diff
 from .apply import Applied
 
@@ -60,7 +61,7 @@ def plan_creations(creations: Sequence[tuple[str, Document, Any]],
             for display, root in ordered:
                 prefix = display.rstrip("/") + "/"
                 if where.startswith(prefix):
-                    real = root.resolve()  # taken once: a symlink swapped in later is refused, not followed
+                    real = real_path(root)  # taken once: a symlink swapped in later is refused, not followed
                     files.append(NewFile(relative_name(where), real / where[len(prefix):], real, doc.source.text,
                                          text_holds_secret(doc.source.text, doc.source)))
                     break

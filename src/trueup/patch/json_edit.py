@@ -13,7 +13,7 @@ import json
 from typing import Any, Sequence
 
 from ..load.json_ import _TOKEN
-from ..pointer import split_pointer
+from ..pointer import array_index, split_pointer
 from .ops import Op, ordered
 from .ops import NotSurgical
 
@@ -72,8 +72,8 @@ def _child(node: _Node, token: str) -> int | None:
     if node.obj:
         hits = [i for i, member in enumerate(node.members) if member.key == token]
         return hits[-1] if hits else None
-    if node.obj is False and token.isdigit() and int(token) < len(node.members):
-        return int(token)
+    if node.obj is False:
+        return array_index(token, len(node.members))
     return None
 
 

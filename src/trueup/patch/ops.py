@@ -10,7 +10,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from ..pointer import split_pointer
+from ..pointer import array_index, split_pointer
 
 
 
@@ -35,7 +35,8 @@ def ordered(ops: Sequence[Op]) -> list[Op]:
             return (0 if op.op == "set" else 1, 0, "")
         tokens = split_pointer(op.pointer)
         last = tokens[-1] if tokens else ""
-        return (2, -int(last) if last.isdigit() else 0, op.pointer)
+        index = array_index(last)
+        return (2, -index if index is not None else 0, op.pointer)
     return sorted(ops, key=key)
 
 

@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..load.positions import LineIndex
 from ..load.yaml_ import MERGE, iter_nodes
-from ..pointer import escape_token, split_pointer
+from ..pointer import array_index, escape_token, split_pointer
 from .ops import Op
 from .ops import NotSurgical
 from .yaml_emit import (after_dash, after_key, flow_text, key_text, scalar_text, sequences_indented,
@@ -67,8 +67,8 @@ class _Document:
         node = self.root
         for token in split_pointer(pointer):
             parent = node
-            if isinstance(node, SequenceNode) and token.isdigit() and int(token) < len(node.value):
-                key, node = None, node.value[int(token)]
+            if isinstance(node, SequenceNode) and (index := array_index(token, len(node.value))) is not None:
+                key, node = None, node.value[index]
             elif isinstance(node, MappingNode):
                 found = self._by_key(node).get(token)
                 if found is None:

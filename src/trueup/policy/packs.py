@@ -17,6 +17,7 @@ from .. import installed
 from ..errors import ConfigError, ParseError
 from ..load import decode, load_text, read_bytes
 from ..model import Document, Finding, Severity
+from ..tree import not_found, real_path
 from .everywhere import every_value
 from .folds import CleanedValues
 from .rules import Rule, rule_from_data
@@ -125,7 +126,7 @@ def _trusted_pack(path: Path, display: str, cache: Path | None) -> tuple[dict[st
 
 def _pack_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
-        raise ConfigError("check pack directory not found", str(directory))
+        raise ConfigError(not_found(directory, "check pack directory not found"), str(directory))
     return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
@@ -204,7 +205,7 @@ def selected(rule: Any, settings: PolicySettings) -> bool:
 
 def _display(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return real_path(path).relative_to(real_path(root)).as_posix()
     except ValueError:
         return str(path)
 

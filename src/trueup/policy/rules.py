@@ -25,7 +25,7 @@ from typing import Any, Iterator
 from ..globs import match_any
 from ..mask import display_value
 from ..model import CLUSTER_SCOPED_KINDS, Document, Finding, Severity, finding_at
-from ..pointer import join_pointer, split_pointer, value_at
+from ..pointer import array_index, join_pointer, split_pointer, value_at
 from .bestmatch import best_path
 from .fastcheck import Unsupported, compile_check
 from .folds import CleanedValues
@@ -192,8 +192,8 @@ def _message(template: str, shown: Any, at: str, data: Any, pointer: str, resolv
         node = chain[-1]
         if isinstance(node, dict):
             chain.append(node.get(token))
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            chain.append(node[int(token)])
+        elif isinstance(node, list) and (index := array_index(token, len(node))) is not None:
+            chain.append(node[index])
         else:
             chain.append(None)
     for end in range(len(own), 0, -1):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Iterator, Sequence
 
-from ..pointer import escape_token, split_pointer
+from ..pointer import array_index, escape_token, split_pointer
 
 POD_SPEC = {
     "Pod": "/spec",
@@ -73,8 +73,8 @@ def select(data: Any, pattern: str) -> Iterator[tuple[str, Any]] | list[tuple[st
             elif isinstance(value, dict):
                 if token in value:
                     deeper.append((f"{pointer}/{escaped}", value[token]))
-            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-                deeper.append((f"{pointer}/{token}", value[int(token)]))
+            elif isinstance(value, list) and (index := array_index(token, len(value))) is not None:
+                deeper.append((f"{pointer}/{token}", value[index]))
         if not deeper:
             return deeper
         level = deeper
@@ -107,8 +107,8 @@ def _walk(value: Any, tokens: Sequence[str], pointer: str) -> Iterator[tuple[str
         return
     if isinstance(value, dict) and token in value:
         yield from _walk(value[token], rest, f"{pointer}/{escape_token(token)}")
-    elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-        yield from _walk(value[int(token)], rest, f"{pointer}/{token}")
+    elif isinstance(value, list) and (index := array_index(token, len(value))) is not None:
+        yield from _walk(value[index], rest, f"{pointer}/{token}")
 
 
 def _children(value: Any, pointer: str) -> Iterator[tuple[str, Any]]:

@@ -21,6 +21,7 @@ from ..drift import Context, Side, drift
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
 from ..policy.baseline import fingerprint
+from ..tree import real_path
 from .impact import impacts
 from .values import values_reach
 
@@ -42,7 +43,7 @@ def scrub(text: str, revision: str | None, root: Path) -> str:
     """``text`` with the temporary copy's paths named as git names them (``HEAD~1:templates``)."""
     if revision is None:
         return text
-    for form in dict.fromkeys((str(root.resolve()), str(root))):
+    for form in dict.fromkeys((str(real_path(root)), str(root))):
         text = text.replace(form + "/", f"{revision}:").replace(form, f"{revision}:.")
     return text
 
@@ -54,7 +55,7 @@ def at_revision(exc: TrueupError, revision: str | None, root: Path, *, name_file
     file = exc.file
     if file and Path(file).is_absolute():
         try:
-            file = Path(file).resolve().relative_to(root.resolve()).as_posix()
+            file = real_path(Path(file)).relative_to(real_path(root)).as_posix()
         except ValueError:
             pass
     if revision is not None and name_file:

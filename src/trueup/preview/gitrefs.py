@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import UsageError
+from ..tree import real_path
 
 
 def repository(start: Path) -> Any:  # git.Repo
@@ -41,8 +42,8 @@ def tree_at(start: Path, revision: str) -> Iterator[Path]:
         shallow = (Path(repo.git_dir) / "shallow").exists()
         hint = " (a shallow clone: fetch the revision, e.g. actions/checkout with fetch-depth: 0)" if shallow else ""
         raise UsageError(f"no such git revision: {revision!r}{hint}") from None
-    top = Path(repo.working_tree_dir).resolve()
-    inside = start.resolve().relative_to(top)
+    top = real_path(Path(repo.working_tree_dir))
+    inside = real_path(start).relative_to(top)
     with tempfile.TemporaryDirectory(prefix="trueup-preview-") as tmp:
         files = Path(tmp) / "tree"
         files.mkdir()

@@ -18,6 +18,7 @@ from typing import Any, Sequence
 
 from ..errors import InputError
 from ..model import Finding, Severity
+from ..tree import real_path
 
 
 @dataclass
@@ -120,7 +121,7 @@ def _same_run(paths: Sequence[Path], reports: Sequence[dict[str, Any]]) -> None:
     seen: dict[Any, Path] = {}
     for path, report in zip(paths, reports):
         run = report.get("run") if isinstance(report.get("run"), dict) else {}
-        for key, what in ((("path", str(path.resolve())), "the same file"),
+        for key, what in ((("path", str(real_path(path))), "the same file"),
                           (("content", _key(report)), "the same report"),
                           (("shard", run.get("shard")), f"shard {run.get('shard')}")):
             if key[1] is None:

@@ -19,6 +19,7 @@ from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
 from ..pins import PUBLISHED
 from ..policy.baseline import fingerprint
+from ..tree import real_path
 from . import RunInfo, context
 from .rule_info import describe
 
@@ -71,7 +72,7 @@ class SarifReporter:
         path = file.replace("\\", "/")
         if PurePosixPath(path).is_absolute() or _WINDOWS_ABSOLUTE.match(path):
             try:
-                tries = [(Path(file), self.base), (Path(file).resolve(), self.base.resolve())] if self.base else []
+                tries = [(Path(file), self.base), (real_path(Path(file)), real_path(self.base))] if self.base else []
             except (OSError, ValueError):  # a NUL or a lone surrogate in the name: it names no file
                 tries = [(Path(file), self.base)] if self.base else []
             for absolute, base in tries:

@@ -11,6 +11,7 @@ from typing import Sequence
 
 from ..model import Finding
 from ..policy.baseline import fingerprint
+from ..tree import real_path
 from . import NOTE_RULES, is_difference
 
 
@@ -75,9 +76,9 @@ def history(paths: Sequence[Path], *, skip: Sequence[Path] = (), command: str | 
                           if isinstance(f.get("rule"), str) and is_difference(f["rule"]) and f.get("environment"))
         return (label, *this_run(by_rule)), dict(by_env)
 
-    current, points = {p.resolve() for p in skip}, []
+    current, points = {real_path(p) for p in skip}, []
     for path in paths:
-        if path.resolve() in current:
+        if real_path(path) in current:
             continue
         if path.suffix == ".jsonl":
             points += [point(str(r.get("time", "?"))[:16].replace("T", " "), r, r["counts"].get("by_rule") or {})

@@ -144,7 +144,7 @@ class TextReporter:
         if self.info.quiet:  # findings only: the verdict line is what --quiet leaves out
             return
         checked = f"{_count(summary.documents, 'document')} in {_count(summary.files, 'file')}"
-        details = summary.checked_text()
+        details = printable(summary.checked_text())  # kinds and chart names come from the files
         if self.info.verbose:
             for kind, where in summary.unvalidated_documents:
                 self._print(self._paint(f"no schema: {printable(where)}", _COLORS[Severity.INFO]))

@@ -24,6 +24,7 @@ from typing import Any, Sequence
 
 
 from ..errors import SchemaError
+from ..tree import real_path
 from .registry import Detailed, compile_schema
 
 DRAFT4 = "http://json-schema.org/draft-04/schema#"
@@ -186,7 +187,7 @@ class CustomSchemas:
         kubernetes_version: str | None = None,
     ) -> None:
         self.strict = strict
-        self.root = (root or Path.cwd()).resolve()
+        self.root = real_path(root or Path.cwd())
         # kubeconform's -kubernetes-version defaults to "master"; a leading "v" is not doubled.
         self.kubernetes_version = (kubernetes_version or "master").removeprefix("v")
         self.templates = [self._template(loc) for loc in locations]
@@ -324,7 +325,7 @@ class CustomSchemas:
 
     def _display(self, path: Path) -> str:
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return real_path(path).relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
 

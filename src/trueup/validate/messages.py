@@ -142,6 +142,12 @@ def _unknown_fields(error: ValidationError) -> list[str]:
     return [k for k in error.instance if k not in known and not any(re.search(p, k) for p in patterns)]
 
 
+def _about_a_name(error: ValidationError) -> bool:
+    """Whether ``error`` is about a key of an object rather than a value: a ``propertyNames`` schema,
+    which jsonschema applies to each key as an instance without adding the key to the error's path."""
+    return isinstance(error.instance, str) and "propertyNames" in error.absolute_schema_path
+
+
 UNKNOWN_FIELD = "unknown field "
 
 
@@ -166,6 +172,9 @@ def explain(errors: Iterator[ValidationError]) -> list[tuple[str, str]]:
                 for k in unknown
                 if not any(p == f"{base}/{escape_token(k)}" or p.startswith(f"{base}/{escape_token(k)}/") for p in pointers)
             ]
+        elif _about_a_name(error):
+            # The object's key itself failed (``propertyNames``): its own pointer, so its own line, and its name.
+            items = [(f"{base}/{escape_token(error.instance)}", f"the name {error.instance!r} {describe(error)}")]
         else:
             items = [(base, describe(error))]
         for item in items:

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlparse
 
 from ..errors import ParseError, SchemaError
 from ..load import load_path, read_text
+from ..tree import not_found, real_path
 from .fast import meta_valid
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 def read_schema(path: Path, display: str) -> Any:
     """A schema file as data: JSON, or YAML for ``.yaml``/``.yml`` files."""
     if not path.is_file():
-        raise SchemaError("schema file not found", display)
+        raise SchemaError(not_found(path, "schema file not found"), display)
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
             loaded = load_path(path, file=display, name=display, fmt="yaml", kind="config")
@@ -83,7 +84,7 @@ class LocalSchemas:
     directory of a schema named on the command line, never elsewhere and never remotely."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root.resolve()
+        self.root = real_path(root)
         self.roots = [self.root]
         self._validators: dict[str, Detailed] = {}
         self._registry: Registry | None = None
@@ -107,7 +108,7 @@ class LocalSchemas:
         parsed = urlparse(uri)
         if parsed.scheme != "file":
             raise NoSuchResource(ref=uri)
-        path = Path(unquote(parsed.path)).resolve()
+        path = real_path(Path(unquote(parsed.path)))
         root = self._inside(path)
         if root is None:
             raise NoSuchResource(ref=uri)
@@ -119,10 +120,10 @@ class LocalSchemas:
         if cached is not None:
             return cached
         if Path(schema_path).is_absolute():
-            path = Path(schema_path).resolve()
+            path = real_path(Path(schema_path))
             self.roots.append(path.parent)
         else:
-            path = (self.root / schema_path).resolve()
+            path = real_path(self.root / schema_path)
             if self.root not in path.parents:
                 raise SchemaError("schema path leaves the repository", schema_path)
         schema = read_schema(path, self.display(path))

@@ -88,7 +88,7 @@ def probe_port(rule: CrossFileRule, documents: Sequence[Document], settings: dic
                     port = action.get("port") if isinstance(action, dict) else None
                     if port is None or isinstance(port, bool):
                         continue
-                    named = isinstance(port, str) and not port.isdigit()
+                    named = isinstance(port, str) and not (port.isascii() and port.isdigit())
                     if named and port not in names:
                         what = f"port name {shown(port)}, which container {shown(container.get('name'))} does not declare"
                     elif named and port not in tcp:
@@ -102,7 +102,7 @@ def probe_port(rule: CrossFileRule, documents: Sequence[Document], settings: dic
 
 
 def _number(port: Any) -> Any:
-    return int(port) if isinstance(port, str) and port.isdigit() else port
+    return int(port) if isinstance(port, str) and port.isascii() and port.isdigit() else port
 
 
 @register(
