@@ -77,11 +77,16 @@ def test_printf_size(fmt: str, args: Any, size: int) -> None:
     ("%5d", "__mod__", (1,), {}, 8),
     ("xax", "translate", ({120: "yyy"},), {}, 3 + 2 * 3),  # an upper bound: each x adds all of "yyy"
     ("xax", "translate", ({120: None, -1: "zz"},), {}, 3),
-    ("abc", "upper", (), {}, None),
+    ("abc", "upper", (), {}, 3),
+    ("straße", "upper", (), {}, 7),                 # "ß".upper() == "SS"
+    ("ab", "title", (), {}, 2),
+    ("aß", "title", (), {}, 6),                     # title looks at neighbours: three a character at most
+    ("aü", "encode", (), {}, 8),
     ("abc", "split", (), {}, None),
 ], ids=["center", "ljust-shorter", "rjust-keyword", "zfill-huge", "expandtabs-default", "expandtabs-negative",
         "replace", "replace-count", "replace-empty-old", "replace-shrinks", "replace-non-str", "mul", "rmul-negative",
-        "add", "mod", "translate", "translate-ignored", "upper", "split"])
+        "add", "mod", "translate", "translate-ignored", "upper", "upper-grows", "title", "title-non-ascii", "encode",
+        "split"])
 def test_string_method_size(s: str, name: str, args: tuple, kwargs: dict, size: int | None) -> None:
     assert string_method_size(s, name, args, kwargs) == size
 
@@ -126,7 +131,7 @@ def test_guard_call_runs_what_fits(bound: Any, args: tuple, kwargs: dict, result
     assert guard_call(_env(), bound, args, kwargs) == (True, result)
 
 
-@pytest.mark.parametrize("obj", ["abc".upper, [1].append, len, lambda: 1, b"x".center, "ab".__mul__],
+@pytest.mark.parametrize("obj", ["abc".strip, [1].append, len, lambda: 1, b"x".center, "ab".__mul__],
                          ids=["non-growing-str-method", "list-method", "builtin-function", "lambda", "bytes-method",
                               "method-wrapper"])  # dunders are unreachable from templates; * is check_binop's
 def test_guard_call_leaves_other_calls_to_the_sandbox(obj: Any) -> None:
@@ -143,14 +148,14 @@ def test_bounded_format_counts_each_field_and_the_running_total() -> None:
     env = _env(100)
     with pytest.raises(RenderError) as field:
         bounded_format(env, "{:>200}", False)(1)
-    assert str(field.value) == _over(100, "a format field", 7 + 200)
+    assert str(field.value) == _over(100, "a format field", 7 + 200 + 1)  # the string, the width, the value
     with pytest.raises(RenderError) as nested:
         bounded_format(env, "{:{}}", False)(1, HUGE)  # a width given as an argument
     # the format string (5), the width as formatted on the way (13 digits), then the width itself
-    assert str(nested.value) == _over(100, "a format field", 5 + 13 + HUGE)
+    assert str(nested.value) == _over(100, "a format field", 5 + 13 + HUGE + 1)
     with pytest.raises(RenderError) as total:
         bounded_format(env, "{}{}", False)("x" * 60, "y" * 60)
-    assert str(total.value) == _over(100, "a format string", 4 + 60 + 60)
+    assert str(total.value) == _over(100, "a format field", 4 + 60 + 60)  # counted before the second is built
     with pytest.raises(RenderError) as long_string:
         bounded_format(env, "{}" * 51, False)(*range(51))
     assert str(long_string.value) == _over(100, "a format string", 102)
@@ -174,12 +179,16 @@ def test_the_formatter_looks_attributes_up_through_the_environment() -> None:
 @pytest.mark.parametrize("operator, left, right, what, size", [
     ("*", "ab", 60, "a repetition", 120),
     ("*", 60, "ab", "a repetition", 120),
-    ("*", [0, 0], HUGE, "a repetition", 2 * HUGE),
-    ("*", (0,), 101, "a repetition", 101),
+    ("*", [0, 0], HUGE, "a repetition", 2 + HUGE * 4 + 2 * (HUGE - 1)),  # "[0, 0, 0, ...]"
+    ("*", (0,), 101, "a repetition", 2 + 101 + 2 * 100),
+    ("*", [[0] * 10] * 10, 3, "a repetition", 2 + 3 * (10 * 30 + 9 * 2) + 2 * 2),  # nested lists multiply
     ("+", "x" * 60, "y" * 41, "a concatenation", 101),
-    ("+", [0] * 60, [1] * 41, "a concatenation", 101),
-    ("%", "%200d", 1, "a % format", 205),
-], ids=["str-times", "times-str", "list-huge", "tuple", "str-plus", "list-plus", "percent"])
+    ("+", [0] * 60, [1] * 41, "a concatenation", 2 + 101 + 2 * 100),
+    ("+", [[0] * 10] * 4, [], "a concatenation", 2 + 4 * 30 + 3 * 2 + 2),  # an upper bound: "[]" counted
+    ("%", "%200d", 1, "a % format", 205 + 1),
+    ("%", "%s", [0] * 40, "a % format", 2 + 2 + 40 + 2 * 39),  # the argument's text
+], ids=["str-times", "times-str", "list-huge", "tuple", "nested", "str-plus", "list-plus", "nested-plus", "percent",
+        "percent-list"])
 def test_check_binop_refuses(operator: str, left: Any, right: Any, what: str, size: int) -> None:
     with pytest.raises(RenderError) as caught:
         check_binop(_env(), operator, left, right)
@@ -261,18 +270,18 @@ def test_bounded_items_caps_the_number_of_items(monkeypatch: pytest.MonkeyPatch)
 # The same bounds as a template meets them: the sandbox (trueup.render) wires these functions in.
 CAP = 1000
 TEMPLATE_ATTACKS = [
-    ('"{:>1500000000000}".format(1)', "a format field", 17 + HUGE),
-    ('"{:{}}".format(1, 1500000000000)', "a format field", 18 + HUGE),
-    ('"{x:>1500000000000}".format_map({"x": 1})', "a format field", 18 + HUGE),
-    ('"%1500000000000d" % 1', "a % format", 15 + HUGE),
-    ('"%*d" % (1500000000000, 1)', "a % format", 4 + HUGE),
-    ('("%" ~ 1500000000000 ~ "d") % 1', "a % format", 15 + HUGE),
+    ('"{:>1500000000000}".format(1)', "a format field", 17 + HUGE + 1),
+    ('"{:{}}".format(1, 1500000000000)', "a format field", 18 + HUGE + 1),
+    ('"{x:>1500000000000}".format_map({"x": 1})', "a format field", 18 + HUGE + 1),
+    ('"%1500000000000d" % 1', "a % format", 15 + HUGE + 1),
+    ('"%*d" % (1500000000000, 1)', "a % format", 4 + HUGE + 13 + 1),
+    ('("%" ~ 1500000000000 ~ "d") % 1', "a % format", 15 + HUGE + 1),
     ('"x".center(1500000000000)', "str.center", HUGE),
     ('("x"|attr("center"))(1500000000000)', "str.center", HUGE),
     ('"\\t\\t".expandtabs(1500000000000)', "str.expandtabs", 2 + 2 * HUGE),
     ('"x" * 1001', "a repetition", 1001),
     ('1001 * "x"', "a repetition", 1001),
-    ('["x"] * 1001', "a repetition", 1001),
+    ('["x"] * 1001', "a repetition", 2 + 1001 * 3 + 2 * 1000),
     ('("x" * 600) + ("y" * 600)', "a concatenation", 1200),
     ('("x" * 600) ~ ("y" * 600)', "a ~ concatenation", 1200),
     ('("x" * 100).replace("x", "y" * 100)', "str.replace", 10000),
@@ -281,7 +290,7 @@ TEMPLATE_ATTACKS = [
     ('range(300) | map("string") | map("center", 10) | join', "a join", 1010),
     ('"x" | center(1500000000000)', "the center filter", HUGE),
     ('"x" | indent(1500000000000, first=true)', "the indent filter", 1 + HUGE),
-    ('"%1500000000000d" | format(1)', "the format filter", 15 + HUGE),
+    ('"%1500000000000d" | format(1)', "the format filter", 15 + HUGE + 1),
     ('("x" * 100) | replace("x", "y" * 100)', "the replace filter", 10000),
     ('("a " * 100) | wordwrap(1, wrapstring="y" * 100)', "the wordwrap filter", 20300),
     ('{"a": [1, 2, 3]} | tojson(1500000000000)', "the tojson filter's indent", 20 * HUGE),
@@ -308,7 +317,7 @@ def test_templates_are_refused_before_allocation(tmp_path: Path, body: str, what
     ('{% filter upper %}{% for i in range(20) %}{{ "x" * 100 }}{% endfor %}{% endfilter %}',
      _over(CAP, "a block", 1100)),
     ('{{ [1] | batch(1500000000000, "x") | list | length }}', "batch of more than 1000000 items"),
-    ('{{ [1] | slice(1500000000000) | list | length }}', _over(CAP, "the list filter's input", 1001)),
+    ('{{ [1] | slice(1500000000000) | list | length }}', "slice into more than 1000000 parts"),
 ], ids=["set-block", "macro", "filter-block", "batch", "slice"])
 def test_blocks_and_sequence_filters_are_bounded(tmp_path: Path, body: str, message: str) -> None:
     (tmp_path / "b.j2").write_text("a: 1\n" + body + "\n", encoding="utf-8")
@@ -358,3 +367,139 @@ def test_ordinary_templates_render_as_jinja_renders_them(tmp_path: Path, body: s
     (tmp_path / "ok.j2").write_text("{{ " + body + " }}", encoding="utf-8")
     rendered = render_template(make_environment(tmp_path, "t"), "ok.j2", {}, max_bytes=CAP)
     assert rendered.text == output
+
+
+# Containers and conversions to text: a value's size is the characters its text takes, shared parts
+# counted as often as they are written. Each of these would build far more than the cap (most of them
+# gigabytes at the default cap); each is refused before it is built, on the line that builds it.
+NS_DOUBLING = ('{% set ns = namespace(a=1) %}{% for i in range(60) %}{% set ns.a = namespace(x=ns.a, y=ns.a) %}'
+               '{% endfor %}')
+NS_SIZE = 31128880624384868326  # the text of ns.a: 2 ** 60 copies of the innermost 1
+HOSTILE = [
+    ('{{ ([[[0] * 100] * 100] * 10) | string | length }}', "a repetition", 2 + 100 * 300 + 2 * 99),
+    ('{{ ([[[0] * 100] * 100] * 10) | pprint | length }}', "a repetition", 30200),
+    ('{{ ([[[0] * 1000] * 1000] * 1000) | tojson }}', "a repetition", 2 + 1000 * 1 + 2 * 999),
+    ('{% set a = [0] * 100 %}{{ [a, a, a, a] | length }}', "a list", 2 + 4 * 300 + 2 * 3),
+    ('{% set a = [0] * 100 %}{{ (a, a, a, a) | length }}', "a tuple", 2 + 4 * 300 + 2 * 3),
+    ('{% set a = [0] * 100 %}{{ {"x": a, "y": a, "z": a, "w": a} | length }}', "a dict", 2 + 4 * (3 + 2 + 300) + 2 * 3),
+    ('{% set a = [0] * 100 %}{{ dict(x=a, y=a, z=a, w=a) | length }}', "a dict", 2 + 4 * (3 + 2 + 300) + 2 * 3),
+    ('{% set a = [0] * 200 %}{{ (a + a + a) | length }}', "a concatenation", 2 * 600),  # a + a, before + a
+    ('{{ {}.fromkeys(range(100), [0] * 10) | length }}', "dict.fromkeys", len(repr({}.fromkeys(range(100), [0] * 10)))),
+    ('{{ [1] | batch(40, [0] * 10) | list | length }}', "the batch filter", 2 + 1 + 39 * 30 + 2 * 39),
+    ('{{ [1, 2, 3, 4] | slice(3, "x" * 995) | list | length }}', "the slice filter", len(repr([3, "x" * 995]))),
+    (NS_DOUBLING + '{{ ns.a }}', "a value written out", NS_SIZE),
+    (NS_DOUBLING + '{{ ns.a ~ "" }}', "a ~ concatenation", NS_SIZE),
+    (NS_DOUBLING + '{{ ns.a | string }}', "the string filter's input", NS_SIZE),
+    (NS_DOUBLING + '{{ ns.a | pprint }}', "the pprint filter's input", NS_SIZE),
+    (NS_DOUBLING + '{{ ns.a | upper }}', "the upper filter's input", NS_SIZE),
+    (NS_DOUBLING + '{{ ns.a | e }}', "the e filter's input", NS_SIZE),
+    (NS_DOUBLING + '{{ ns.a | trim }}', "the trim filter's input", NS_SIZE),
+    (NS_DOUBLING + '{{ "x" | indent(ns.a) }}', "the indent filter's input", NS_SIZE),
+    (NS_DOUBLING + '{{ ["a", "b"] | join(ns.a) }}', "a join", NS_SIZE),
+    (NS_DOUBLING + '{{ "%s" % ns.a }}', "a % format", 2 + NS_SIZE),
+    (NS_DOUBLING + '{{ "%s" | format(ns.a) }}', "the format filter's input", NS_SIZE),
+    (NS_DOUBLING + '{{ "{}".format(ns.a) }}', "a format field", 2 + NS_SIZE),
+    (NS_DOUBLING + '{% set y %}{{ ns.a }}{% endset %}', "a value written out", NS_SIZE),
+    (NS_DOUBLING + '{{ [ns.a] | map("string") | first }}', "a list", NS_SIZE + 2),  # [ns.a] is refused first
+    ('{{ lipsum(2000, html=false) | length }}', "lipsum", 2000 * (99 * 15 + 2)),  # 99 words of at most 12 letters, a comma, a stop, a space
+    ('{{ lipsum(1, max=1500000000000) | length }}', "lipsum", (HUGE - 1) * 15 + 9),
+    ('{{ (1).to_bytes(1500000000000, "big") | length }}', "int.to_bytes", HUGE),
+    ('{{ ("ß" * 600) | upper }}', "the upper filter", 1200),
+    ('{{ ("ß" * 600).upper() }}', "str.upper", 1200),
+    ('{{ ("<" * 300) | escape }}', "the escape filter", 1200),
+    ('{{ ("ü" * 100) | urlencode }}', "the urlencode filter", 1200),
+    ('{{ ("x" * 900) | b64encode }}', "the b64encode filter", 1200),
+    ('{{ ("http://a.b " * 10) | urlize(target="x" * 100) }}', "the urlize filter", 2 * 110 + 11 * (100 + 100 + 8)),  # + "noopener"
+    ('{{ ("<" * 300) | tojson }}', "the tojson filter", 2 + 300 * 6),   # \\u003c
+    ('{{ (\'"\' * 600) | to_json }}', "the to_json filter", 2 + 600 * 2),
+    ('{{ ["a\\nb" * 200] | to_yaml }}', "the to_yaml filter", 1001),     # the write that passes the cap
+    ('{{ ("x" * 500) | list | string }}', "the string filter's input", 2 + 500 * 3 + 2 * 499),
+]
+
+
+@pytest.mark.parametrize("body, what, size", HOSTILE, ids=[h[0][-60:] for h in HOSTILE])
+def test_containers_and_their_text_are_refused_before_they_are_built(tmp_path: Path, body: str, what: str,
+                                                                      size: int) -> None:
+    (tmp_path / "c.j2").write_text("a: 1\n" + body + "\n", encoding="utf-8")
+    with pytest.raises(RenderError) as caught:
+        render_template(make_environment(tmp_path, "t"), "c.j2", {}, max_bytes=CAP)
+    assert str(caught.value) == f"t/c.j2:2: {_over(CAP, what, size)}"
+
+
+@pytest.mark.parametrize("body, message", [
+    ('{{ ((10 ** 64) ** 64) ** 64 }}', "template arithmetic would make a number of 262134 digits (at most 4300 can be written)"),
+    ('{% set ns = namespace(x=10 ** 60) %}{% for i in range(12) %}{% set ns.x = ns.x * ns.x %}{% endfor %}',
+     "template arithmetic would make a number of 7682 digits (at most 4300 can be written)"),
+    ('{{ 5 | round(-1000000000) }}', "the round filter's precision -1000000000 is more digits than a number can have (4300)"),
+    ('{% set ns = namespace() %}{% set ns.me = ns %}{{ ns }}',
+     "a value written out: a value that contains itself cannot be written as text"),
+], ids=["power", "product", "round", "self"])
+def test_numbers_and_self_references_are_refused(tmp_path: Path, body: str, message: str) -> None:
+    (tmp_path / "n.j2").write_text("a: 1\n" + body + "\n", encoding="utf-8")
+    with pytest.raises(RenderError) as caught:
+        render_template(make_environment(tmp_path, "t"), "n.j2", {}, max_bytes=CAP)
+    assert str(caught.value) == f"t/n.j2:2: {message}"
+
+
+def test_an_imported_template_keeps_its_output_within_the_cap(tmp_path: Path) -> None:
+    (tmp_path / "_m.j2").write_text('{% macro f() %}ok{% endmacro %}{% for i in range(1000) %}{{ "x" * 900 }}'
+                                    '{% endfor %}', encoding="utf-8")
+    (tmp_path / "i.j2").write_text('a: 1\n{% import "_m.j2" as m %}{{ m.f() }}\n', encoding="utf-8")
+    with pytest.raises(RenderError) as caught:
+        render_template(make_environment(tmp_path, "t"), "i.j2", {}, max_bytes=CAP)
+    assert str(caught.value) == f"t/i.j2:2: {_over(CAP, 'an imported template', 1800)}"
+
+
+# Just under the cap, what a template builds renders exactly as Jinja renders it.
+NEAR_CAP = [
+    ('{{ [[0] * 10] * 30 }}', str([[0] * 10] * 30)),                                  # 998 characters
+    ('{% set a = [0] * 100 %}{{ [a, a, a] | string | length }}', "906"),
+    ('{% set a = ["x"] * 100 %}{{ (a + a) | length }}', "200"),
+    ('{% set a = [0] * 100 %}{{ dict(x=a, y=a, z=a) | length }}', "3"),
+    ('{{ {"a": [1, 2]} | pprint }}', "{'a': [1, 2]}"),
+    ('{{ (["x" * 40] * 20) | pprint | length }}', str(len(__import__("pprint").pformat(["x" * 40] * 20)))),
+    ('{{ ([0] * 300) | tojson | length }}', str(len(str([0] * 300)))),
+    ('{{ {"k": ["ü"] * 100} | to_yaml | length }}', str(3 + 100 * 4 - 1)),
+    ('{{ [1, 2] ~ "" }}', "[1, 2]"),
+    ('{{ ("%s" % ([0] * 300,)) | length }}', "900"),
+    ('{{ "{}".format([0] * 300) | length }}', "900"),
+    ('{{ [[1], [2]] | join("-") }}', "[1]-[2]"),
+    ('{{ lipsum(1, html=false, min=5, max=6) | wordcount }}', "5"),
+    ('{{ ("ß" * 400) | upper | length }}', "800"),
+    ('{{ [1] | batch(3, 0) | list }}', "[[1, 0, 0]]"),
+    ('{{ 2 ** 64 * 2 ** 64 }}', str(2 ** 128)),
+    ('{{ 1.25 | round(1, "ceil") }}', "1.3"),
+    ('{% set ns = namespace(a=[1]) %}{{ ns }}', "<Namespace {'a': [1]}>"),
+]
+
+
+@pytest.mark.parametrize("body, output", NEAR_CAP, ids=[n[0] for n in NEAR_CAP])
+def test_legitimate_values_near_the_cap_render_exactly(tmp_path: Path, body: str, output: str) -> None:
+    (tmp_path / "ok.j2").write_text(body, encoding="utf-8")
+    assert render_template(make_environment(tmp_path, "t"), "ok.j2", {}, max_bytes=CAP).text == output
+
+
+@pytest.mark.parametrize("body", [
+    '{{ ([[[0] * 1000] * 1000] * 1000) | string | length }}',
+    '{% set a = [0] * 3000 %}{{ [a, a, a, a, a, a, a, a] | string | length }}',
+    '{% set ns = namespace(a="x" * 1000) %}{% for i in range(30) %}{% set ns.a = namespace(p=ns.a, q=ns.a) %}'
+    '{% endfor %}{{ ns.a | string | length }}',
+    '{{ lipsum(100000, html=false) | length }}',
+    '{{ {}.fromkeys(range(10000), [0] * 1000) | tojson | length }}',
+], ids=["nested-repetition", "literal", "namespaces", "lipsum", "fromkeys"])
+def test_the_refusal_comes_before_the_allocation(tmp_path: Path, body: str) -> None:
+    # Unchecked, each would allocate from tens of megabytes to gigabytes; refused, the render's
+    # peak stays within what compiling a template takes.
+    import tracemalloc
+
+    (tmp_path / "m.j2").write_text(body, encoding="utf-8")
+    environment = make_environment(tmp_path, "t")
+    tracemalloc.start()
+    try:
+        with pytest.raises(RenderError) as caught:
+            render_template(environment, "m.j2", {}, max_bytes=10_000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(caught.value).startswith("t/m.j2:1: rendered output exceeds 10000 bytes (")
+    assert peak < 4 * 1024 * 1024, peak

@@ -25,8 +25,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from .errors import ParseError, RenderError, TemplateSecurityError
 from .load import Limits, read_text
 from .pointer import escape_token
+from .render_filters import bounded_dict, bounded_filters, bounded_lipsum
 from .render_limits import (
-    BoundedBuffer, BoundedCodeGenerator, bounded_concat, bounded_filters, bounded_format, check_binop, guard_call,
+    BoundedBuffer, BoundedCodeGenerator, bounded_concat, bounded_finalize, bounded_format, bounded_literal, check_binop,
+    guard_call,
 )
 from .render_lines import line_map
 from .tree import real_path
@@ -109,10 +111,21 @@ class _ReadsContext(jinja2.runtime.Context):
         return value
 
 
+class _BoundedTemplate(jinja2.Template):
+    """An imported template's output (``{% import %}`` keeps it, for ``{{ module }}``) within the cap."""
+
+    def make_module(self, vars: Any = None, shared: bool = False, locals: Any = None) -> Any:  # noqa: A002
+        context = self.new_context(vars, shared, locals)
+        body = BoundedBuffer(self.environment.max_bytes, "an imported template")  # type: ignore[attr-defined]
+        body.extend(self.root_render_func(context))
+        return jinja2.environment.TemplateModule(self, context, body)
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "%", "+"})
     context_class = _ReadsContext
     code_generator_class = BoundedCodeGenerator
+    template_class = _BoundedTemplate
     max_bytes: int = Limits().max_bytes  # no string the template builds may be longer (render_limits)
     reads: set[str] | None = None  # the values pointers the template being rendered reads
     paths: dict[int, str] = {}
@@ -169,6 +182,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def bounded_concat(self, parts: tuple[Any, ...]) -> str:
         return bounded_concat(self.max_bytes, parts)
 
+    def bounded_literal(self, value: Any) -> Any:
+        return bounded_literal(self.max_bytes, value)
+
 
 def _check_ast(environment: jinja2.Environment, source: str, template: str, display: str) -> None:
     try:
@@ -196,12 +212,14 @@ def _check_ast(environment: jinja2.Environment, source: str, template: str, disp
             )
 
 
-def _to_yaml(value: Any, indent: int = 2) -> str:
+def _to_yaml(value: Any, indent: int = 2, stream: Any = None) -> str | None:
+    """YAML text of the value; written to ``stream`` when one is given (the sandbox's bounded one)."""
     import yaml
 
-    return yaml.safe_dump(
-        value, default_flow_style=False, sort_keys=False, allow_unicode=True, indent=indent, width=10_000
-    ).rstrip("\n")
+    text = yaml.safe_dump(
+        value, stream, default_flow_style=False, sort_keys=False, allow_unicode=True, indent=indent, width=10_000
+    )
+    return None if text is None else text.rstrip("\n")
 
 
 def _to_json(value: Any, indent: int | None = None, sort_keys: bool = False) -> str:
@@ -249,6 +267,7 @@ def make_environment(root: Path, display_root: str, limits: Limits = Limits()) -
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        finalize=lambda value: bounded_finalize(environment.max_bytes, value),
     )
     loader.checker = lambda source, name: _check_ast(environment, source, name, loader.display(name))
     environment.max_bytes = limits.max_bytes
@@ -256,6 +275,7 @@ def make_environment(root: Path, display_root: str, limits: Limits = Limits()) -
         to_yaml=_to_yaml, to_json=_to_json, b64encode=_b64encode, b64decode=_b64decode, required=_required
     )
     environment.filters.update(bounded_filters(environment, {}))
+    environment.globals.update(lipsum=bounded_lipsum(environment), dict=bounded_dict(environment))
     return environment
 
 

@@ -1,24 +1,25 @@
-"""Size bounds on every string (and list) a sandboxed template builds, checked before allocation.
+"""Size bounds on every string (and container) a sandboxed template builds, checked before allocation.
 
 The output cap in ``render_template`` sees only what a template emits; a 38-byte template such as
 ``{{ "{:>1500000000}".format(1) }}`` would allocate gigabytes before that. Here each operation that
 can grow a value from a small template (a format width or precision, a pad width, a repeat count,
-a join, a replace, a concatenation, a block buffer, a materialised sequence) has its result size
-estimated from its arguments and refused, with the output cap's own error, when it is over the cap.
+a join, a replace, a concatenation, a block buffer, a list, tuple or dict, a number) has its result
+size estimated from its arguments and refused, with the output cap's own error, when it is over the
+cap. A container's size is the characters its text would take (``render_sizes``), shared parts
+counted as often as they are written: ``[[0] * 100] * 100`` is 30,200, not 100.
 """
 from __future__ import annotations
 
-import functools
 import re
 import string
 import types
 from collections.abc import Mapping, Sized
 from typing import Any, Callable, Iterable
 
-from jinja2 import filters as jf
 from jinja2.compiler import CodeGenerator
 
 from .errors import RenderError
+from .render_sizes import MAX_DIGITS, SelfReference, estimate, str_chunks_size, text_size
 
 MAX_ITEMS = 1_000_000  # elements a template may materialise into one list
 _HUGE = 10**18
@@ -36,6 +37,22 @@ def _num(digits: str) -> int:
 def refuse(limit: int, size: int, what: str) -> None:
     if size > limit:
         raise RenderError(f"rendered output exceeds {limit} bytes ({what} would build {size} characters)")
+
+
+def measured(limit: int, what: str, value: Any, style: str = "text") -> int:
+    """The characters ``str(value)`` (style ``text``) or an :func:`estimate` style would take,
+    refused over the limit (a value that contains itself is refused too)."""
+    try:
+        size = text_size(value) if style == "text" else estimate(value, style)
+    except SelfReference as exc:
+        raise RenderError(f"{what}: {exc}") from None
+    refuse(limit, size, what)
+    return size
+
+
+def args_text_size(args: Any) -> int:
+    """The characters the arguments of a ``%`` format can write: each one's text (a mapping's whole text)."""
+    return sum(text_size(a) for a in args) if isinstance(args, tuple) else text_size(args)
 
 
 def _length(value: Any) -> int:
@@ -89,7 +106,7 @@ class BoundedFormatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> Any:
         limit = self._env.max_bytes
-        refuse(limit, self._size + format_spec_size(format_spec), "a format field")
+        refuse(limit, self._size + format_spec_size(format_spec) + text_size(value), "a format field")
         result = format(value, format_spec)
         self._size += len(result)
         refuse(limit, self._size, "a format string")
@@ -138,6 +155,9 @@ def bounded_join(limit: int, sep: str, parts: Iterable[Any]) -> str:
     return sep.join(items)
 
 
+_CASE_METHODS = frozenset({"upper", "lower", "title", "capitalize", "swapcase", "casefold"})  # "ß".upper() == "SS"
+
+
 def _arg(args: tuple, kwargs: dict, index: int, name: str, default: Any) -> Any:
     return args[index] if len(args) > index else kwargs.get(name, default)
 
@@ -163,6 +183,10 @@ def string_method_size(s: str, name: str, args: tuple, kwargs: dict) -> int | No
         return len(s) + _length(args[0] if args else "")
     if name == "__mod__":
         return printf_size(s, args[0] if args else ())
+    if name in _CASE_METHODS:
+        return str_chunks_size(s, name)
+    if name == "encode":
+        return len(s) if s.isascii() else 4 * len(s)
     if name == "translate" and args and isinstance(args[0], Mapping):
         grow = sum(s.count(chr(k)) * len(v) for k, v in args[0].items() if isinstance(k, int) and isinstance(v, str) and 0 <= k < 0x110000)
         return len(s) + grow
@@ -170,10 +194,21 @@ def string_method_size(s: str, name: str, args: tuple, kwargs: dict) -> int | No
 
 
 def guard_call(environment: Any, obj: Any, args: tuple, kwargs: dict) -> tuple[bool, Any]:
-    """Run a bound ``str`` method that can grow its result within the cap: (handled, result)."""
-    if not isinstance(obj, types.BuiltinMethodType) or not isinstance(getattr(obj, "__self__", None), str):
+    """Run a bound ``str`` method that can grow its result (or ``int.to_bytes``, ``dict.fromkeys``)
+    within the cap: (handled, result)."""
+    if not isinstance(obj, types.BuiltinMethodType):
         return False, None
-    s, name, limit = obj.__self__, obj.__name__, environment.max_bytes
+    owner, name, limit = getattr(obj, "__self__", None), obj.__name__, environment.max_bytes
+    if isinstance(owner, int) and name == "to_bytes":
+        refuse(limit, max(0, _int(_arg(args, kwargs, 0, "length", 1))), "int.to_bytes")
+        return True, obj(*args, **kwargs)
+    if name == "fromkeys" and isinstance(owner, type) and issubclass(owner, dict):
+        result = obj(*args, **kwargs)
+        measured(limit, "dict.fromkeys", result)
+        return True, result
+    if not isinstance(owner, str):
+        return False, None
+    s = owner
     if name == "join":
         return True, bounded_join(limit, s, args[0] if args else ())
     if name in ("format", "format_map"):
@@ -187,28 +222,59 @@ def guard_call(environment: Any, obj: Any, args: tuple, kwargs: dict) -> tuple[b
     return True, result
 
 
+def repetition_size(seq: str | list | tuple, times: int) -> int:
+    """The characters ``seq * times`` takes as text: a string's length; a list's or tuple's text,
+    its items written ``times`` times (nested repetitions multiply)."""
+    if isinstance(seq, str):
+        return len(seq) * times
+    count = len(seq) * max(times, 0)
+    if not count:
+        return 2
+    inner = estimate(list(seq)) - 2  # the items and the separators between them
+    return 2 + times * inner + 2 * (times - 1) + (count == 1 and isinstance(seq, tuple))
+
+
+def _number_size(operator: str, left: Any, right: Any) -> int:
+    """Digits an integer product or power would have (an upper bound, from the operands' bits)."""
+    if operator == "*":
+        bits = abs(left).bit_length() + abs(right).bit_length()
+    elif right > 0:
+        bits = max(abs(left).bit_length() - 1, 0) * right + 1
+    else:
+        return 1
+    return int(bits * 0.30103) + 2
+
+
 def check_binop(environment: Any, operator: str, left: Any, right: Any) -> None:
     limit = environment.max_bytes
     if operator == "*":
         for seq, times in ((left, right), (right, left)):
             if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
-                refuse(limit, len(seq) * times, "a repetition")
+                refuse(limit, repetition_size(seq, times), "a repetition")
     elif operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
-        refuse(limit, len(left) + len(right), "a concatenation")
+        if isinstance(left, str) or isinstance(right, str):
+            refuse(limit, _length(left) + _length(right), "a concatenation")
+        else:
+            refuse(limit, estimate(left) + estimate(right), "a concatenation")
     elif operator == "%" and isinstance(left, str):
-        refuse(limit, printf_size(left, right), "a % format")
+        refuse(limit, printf_size(left, right) + args_text_size(right), "a % format")
+    if operator in ("*", "**") and _int(left, None) is not None and _int(right, None) is not None:  # type: ignore[arg-type]
+        digits = _number_size(operator, left, right)
+        if digits > MAX_DIGITS:
+            raise RenderError(f"template arithmetic would make a number of {digits} digits "
+                              f"(at most {MAX_DIGITS} can be written)")
 
 
 class BoundedBuffer(list):
     """The output buffer of a block, macro, ``set`` block or ``filter`` block, within the cap."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, what: str = "a block") -> None:
         super().__init__()
-        self.limit, self.size = limit, 0
+        self.limit, self.size, self.what = limit, 0, what
 
     def append(self, item: Any) -> None:
         self.size += _length(item)
-        refuse(self.limit, self.size, "a block")
+        refuse(self.limit, self.size, self.what)
         super().append(item)
 
     def extend(self, items: Iterable[Any]) -> None:
@@ -217,14 +283,30 @@ class BoundedBuffer(list):
 
 
 def bounded_concat(limit: int, parts: Iterable[Any]) -> str:
-    """``a ~ b ~ c`` within the cap."""
-    texts = [p if isinstance(p, str) else str(p) for p in parts]
-    refuse(limit, sum(map(len, texts)), "a ~ concatenation")
-    return "".join(texts)
+    """``a ~ b ~ c`` within the cap, each part measured before it is turned into text."""
+    parts = tuple(parts)
+    total = 0
+    for part in parts:
+        total += measured(limit, "a ~ concatenation", part)
+        refuse(limit, total, "a ~ concatenation")
+    return "".join(p if isinstance(p, str) else str(p) for p in parts)
+
+
+def bounded_literal(limit: int, value: Any) -> Any:
+    """A list, tuple or dict written in the template (``[a, a]``), its text within the cap."""
+    measured(limit, f"a {type(value).__name__}", value)
+    return value
+
+
+def bounded_finalize(limit: int, value: Any) -> Any:
+    """What ``{{ x }}`` writes, measured before ``str()`` builds it."""
+    if not isinstance(value, str):
+        measured(limit, "a value written out", value)
+    return value
 
 
 class BoundedCodeGenerator(CodeGenerator):
-    """Compiles ``~`` and block buffers to the bounded versions above."""
+    """Compiles ``~``, block buffers and list, tuple and dict literals to the bounded versions above."""
 
     def buffer(self, frame: Any) -> None:
         frame.buffer = self.temporary_identifier()
@@ -237,128 +319,20 @@ class BoundedCodeGenerator(CodeGenerator):
             self.write(", ")
         self.write("))")
 
+    def visit_List(self, node: Any, frame: Any) -> None:
+        self.write("environment.bounded_literal(")
+        super().visit_List(node, frame)
+        self.write(")")
 
-def _json_indent_size(value: Any, indent: Any) -> int:
-    """Characters the indentation of ``json.dumps(value, indent=indent)`` adds."""
-    width = len(indent) if isinstance(indent, str) else max(0, _int(indent))
-    if not width:
-        return 0
-    total, stack = width, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        children = list(item.values()) if isinstance(item, Mapping) else item if isinstance(item, (list, tuple)) else ()
-        total += (len(children) + 1) * depth * width
-        stack.extend((child, depth + 1) for child in children)
-    return total
+    def visit_Dict(self, node: Any, frame: Any) -> None:
+        self.write("environment.bounded_literal(")
+        super().visit_Dict(node, frame)
+        self.write(")")
 
-
-def _same_pass(wrapper: Callable[..., Any], original: Callable[..., Any]) -> Callable[..., Any]:
-    functools.update_wrapper(wrapper, original)
-    return wrapper
-
-
-def bounded_filters(environment: Any, extra: Mapping[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
-    """Replacements for the filters that build strings or lists from their arguments."""
-    env = environment
-    found = {**env.filters, **extra}
-
-    def center(value: Any, width: int = 80) -> str:
-        text = jf.soft_str(value)
-        refuse(env.max_bytes, max(len(text), _int(width)), "the center filter")
-        return text.center(width)
-
-    def indent(s: Any, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
-        text = jf.soft_str(s)
-        pad = len(width) if isinstance(width, str) else max(0, _int(width))
-        refuse(env.max_bytes, len(text) + (text.count("\n") + 1) * pad, "the indent filter")
-        return jf.do_indent(s, width, first, blank)
-
-    def wordwrap(environment: Any, s: str, width: int = 79, break_long_words: bool = True,
-                 wrapstring: str | None = None, break_on_hyphens: bool = True) -> str:
-        sep = wrapstring if wrapstring is not None else environment.newline_sequence
-        refuse(env.max_bytes, len(s) + (len(s) + 1) * len(jf.soft_str(sep)), "the wordwrap filter")
-        return jf.do_wordwrap(environment, s, width, break_long_words, wrapstring, break_on_hyphens)
-
-    def format_(value: Any, *args: Any, **kwargs: Any) -> str:
-        refuse(env.max_bytes, printf_size(jf.soft_str(value), kwargs or args), "the format filter")
-        return jf.do_format(value, *args, **kwargs)
-
-    def join(eval_ctx: Any, value: Any, d: str = "", attribute: Any = None) -> str:
-        if attribute is not None:
-            value = map(jf.make_attrgetter(eval_ctx.environment, attribute), value)
-        return bounded_join(env.max_bytes, jf.soft_str(d), (jf.soft_str(v) for v in value))
-
-    def replace(eval_ctx: Any, s: Any, old: Any, new: Any, count: int | None = None) -> str:
-        text = jf.soft_str(s)
-        size = string_method_size(text, "replace", (jf.soft_str(old), jf.soft_str(new), -1 if count is None else count), {})
-        refuse(env.max_bytes, size or 0, "the replace filter")
-        return jf.do_replace(eval_ctx, s, old, new, count)
-
-    def batch(value: Any, linecount: int, fill_with: Any = None) -> Any:
-        if _int(linecount) > MAX_ITEMS:
-            raise RenderError(f"batch of more than {MAX_ITEMS} items")
-        return jf.do_batch(bounded_items(value, env.max_bytes), linecount, fill_with)
-
-    def slice_(value: Any, slices: int, fill_with: Any = None) -> Any:
-        if _int(slices) > MAX_ITEMS:
-            raise RenderError(f"slice into more than {MAX_ITEMS} parts")
-        return jf.do_slice(bounded_items(value, env.max_bytes), slices, fill_with)
-
-    def sum_(environment: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
-        items = bounded_items(iterable, env.max_bytes)
-        if isinstance(start, (list, tuple)) or any(isinstance(i, (list, tuple)) for i in items):
-            size = _length(start) + sum(_length(i) for i in items)
-            if size > MAX_ITEMS:
-                raise RenderError(f"sum of more than {MAX_ITEMS} items")
-        return jf.sync_do_sum(environment, items, attribute, start)
-
-    def reverse(value: Any) -> Any:
-        items = bounded_items(value, env.max_bytes, "the reverse filter's input")
-        return items[::-1] if items is not value else jf.do_reverse(value)
-
-    def dumps(name: str) -> Callable[..., Any]:
-        original = found[name]
-        offset = 1 if hasattr(original, "jinja_pass_arg") else 0
-
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            value = args[offset] if len(args) > offset else kwargs.get("value")
-            indent = args[offset + 1] if len(args) > offset + 1 else kwargs.get("indent")
-            refuse(env.max_bytes, _json_indent_size(value, indent), f"the {name} filter's indent")
-            result = original(*args, **kwargs)
-            refuse(env.max_bytes, _length(result), f"the {name} filter")
-            return result
-
-        return _same_pass(wrapper, original)
-
-    def materialising(name: str) -> Callable[..., Any]:
-        original = found[name]
-        offset = 1 if hasattr(original, "jinja_pass_arg") else 0
-
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if len(args) > offset:
-                args = (*args[:offset], bounded_items(args[offset], env.max_bytes, f"the {name} filter's input"), *args[offset + 1:])
-            result = original(*args, **kwargs)
-            refuse(env.max_bytes, _length(result), f"the {name} filter")
-            return result
-
-        return _same_pass(wrapper, original)
-
-    replaced: dict[str, Callable[..., Any]] = {
-        "center": _same_pass(center, jf.do_center),
-        "indent": _same_pass(indent, jf.do_indent),
-        "wordwrap": _same_pass(wordwrap, jf.do_wordwrap),
-        "format": _same_pass(format_, jf.do_format),
-        "join": _same_pass(join, jf.do_join),
-        "replace": _same_pass(replace, jf.do_replace),
-        "batch": _same_pass(batch, jf.do_batch),
-        "slice": _same_pass(slice_, jf.do_slice),
-        "sum": _same_pass(sum_, jf.sync_do_sum),
-        "reverse": _same_pass(reverse, jf.do_reverse),
-    }
-    for name in ("tojson", "to_json"):
-        if name in found:
-            replaced[name] = dumps(name)
-    for name in ("list", "sort", "unique", "groupby", "truncate"):
-        if name in found:
-            replaced[name] = materialising(name)
-    return replaced
+    def visit_Tuple(self, node: Any, frame: Any) -> None:
+        if node.ctx != "load":  # an assignment target: names, not a value
+            super().visit_Tuple(node, frame)
+            return
+        self.write("environment.bounded_literal(")
+        super().visit_Tuple(node, frame)
+        self.write(")")
