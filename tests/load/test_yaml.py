@@ -189,10 +189,10 @@ def test_locator_finds_every_top_level_key(data: dict) -> None:
 def test_libyaml_parser_is_used_when_present() -> None:
     import yaml
 
-    from trueup.load import yaml_
+    from trueup.load import yaml_compose
 
     if yaml.__with_libyaml__:
-        assert yaml_._Parser.__module__ in ("yaml._yaml", "_yaml")
+        assert yaml_compose.YamlComposer.__mro__[1].__module__ in ("yaml._yaml", "_yaml")
 
 
 def test_yaml11_booleans_only_in_kubernetes_documents() -> None:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trueup.load import load_text
-from trueup.load.yaml_ import iter_nodes
+from trueup.load.yaml_compose import iter_nodes
 from trueup.patch.ops import NotSurgical, same_data
 from trueup.patch.yaml_emit import (after_dash, after_key, dump, flow_text, key_text, plain_ok, scalar_text,
                                     sequences_indented, top_level)

@@ -1,4 +1,5 @@
-"""YAML: libyaml's C parser composes nodes; a small constructor of our own builds plain data.
+"""YAML: libyaml's C parser composes nodes (``yaml_compose``); a small constructor of our own builds
+plain data, and a Locator finds a JSON Pointer's line in the same node graphs.
 
 Why not ``yaml.safe_load``: it keeps the last of duplicate keys silently, turns
 timestamps into datetime objects that JSON Schema rejects, reads ``on``/``no`` as
@@ -17,110 +18,15 @@ can turn them into booleans while compose files (go-yaml v3) keep strings.
 from __future__ import annotations
 
 import math
-import os
 from sys import intern
-import re
 from typing import Any, Iterator
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ParseError
 from ..pointer import array_index, escape_token, split_pointer
 from . import Duplicate, Limits, Parsed
-
-from yaml.composer import Composer
-from yaml.parser import Parser
-from yaml.reader import Reader
-from yaml.scanner import Scanner
-
-
-class PythonParser(Reader, Scanner, Parser, Composer):
-    """PyYAML's pure-Python parser and composer: the fallback where PyYAML was built without libyaml,
-    and the slow path the tests hold the fast one to (``TRUEUP_LIBYAML=0`` picks it)."""
-
-    def __init__(self, stream: str) -> None:
-        Reader.__init__(self, stream)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        Composer.__init__(self)
-
-
-def libyaml_wanted() -> bool:
-    return os.environ.get("TRUEUP_LIBYAML", "1").strip().lower() not in ("0", "false", "no", "off")
-
-
-_Parser: type
-try:
-    from yaml.cyaml import CParser
-
-    _Parser = CParser if libyaml_wanted() else PythonParser
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _Parser = PythonParser
-
-
-class CoreResolver(yaml.resolver.BaseResolver):
-    """YAML 1.2 core schema: true/false, null/~, decimal/0o/0x ints, floats; ``<<`` merges."""
-
-    yaml_implicit_resolvers: dict = {}
-
-
-CoreResolver.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-CoreResolver.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"),
-)
-CoreResolver.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+0123456789."),
-)
-CoreResolver.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-CoreResolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^<<$"), ["<"])
-
-
-# A plain scalar's tag depends on its text alone (there are no path resolvers): most texts
-# (keys above all) recur, so each is resolved once per process, not once per occurrence.
-_PLAIN_TAGS: dict[str, str] = {}
-_PLAIN_TAGS_MAX = 100_000
-
-
-class _Composer(_Parser, CoreResolver):
-    def __init__(self, stream: str) -> None:
-        _Parser.__init__(self, stream)
-        CoreResolver.__init__(self)
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is ScalarNode and implicit[0]:
-            tag = _PLAIN_TAGS.get(value)
-            if tag is None:
-                tag = CoreResolver.resolve(self, kind, value, implicit)
-                if len(_PLAIN_TAGS) < _PLAIN_TAGS_MAX:
-                    _PLAIN_TAGS[value] = tag
-            return tag
-        return CoreResolver.resolve(self, kind, value, implicit)
-
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        """No path resolvers: nothing to track per node."""
-
-    def ascend_resolver(self) -> None:
-        """No path resolvers: nothing to track per node."""
-
-
-STR = "tag:yaml.org,2002:str"
-INT = "tag:yaml.org,2002:int"
-FLOAT = "tag:yaml.org,2002:float"
-BOOL = "tag:yaml.org,2002:bool"
-NULL = "tag:yaml.org,2002:null"
-MERGE = "tag:yaml.org,2002:merge"
+from .yaml_compose import BOOL, FLOAT, INT, MERGE, NULL, STR, PositionComposer, iter_nodes, plain_tag
 
 
 def _to_int(text: str) -> int:
@@ -148,7 +54,7 @@ def _to_float(text: str) -> float:
 
 def plain_scalar(text: str) -> Any:
     """An untagged plain scalar, resolved by the core schema (used for unknown tags)."""
-    tag = _Composer.resolve(_RESOLVER, ScalarNode, text, (True, False))
+    tag = plain_tag(text)
     return _SCALARS.get(tag, _str)(text)
 
 
@@ -169,7 +75,6 @@ YAML11_BOOLS = {
     **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "on", "On", "ON"), True),
     **dict.fromkeys(("n", "N", "no", "No", "NO", "off", "Off", "OFF"), False),
 }
-_RESOLVER = CoreResolver()
 
 
 class _Builder:
@@ -291,46 +196,6 @@ class _Builder:
         return result
 
 
-def _mark_error(exc: yaml.MarkedYAMLError, file: str) -> ParseError:
-    mark = exc.problem_mark or exc.context_mark
-    cause = exc.problem or exc.context or "invalid YAML"
-    if exc.context and exc.problem:
-        cause = f"{exc.problem} ({exc.context})"
-    cause = f"invalid YAML: {cause}"
-    if mark is None:
-        return ParseError(cause, file)
-    return ParseError(cause, file, mark.line + 1, mark.column + 1)
-
-
-class _PositionComposer(_Composer):
-    """Node graphs for line lookups only: no scalar's tag is worked out but a merge key's."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        return MERGE if kind is ScalarNode and implicit[0] and value == "<<" else ""
-
-
-def iter_nodes(text: str, file: str, composer_class: type = _Composer) -> Iterator[Node | None]:
-    """Each document's node graph in turn; a caller that drops one before the next keeps memory flat."""
-    composer = None
-    try:
-        composer = composer_class(text)
-        while composer.check_node():
-            yield composer.get_node()
-    except yaml.MarkedYAMLError as exc:
-        raise _mark_error(exc, file) from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        raise ParseError(f"invalid YAML: unacceptable character #x{exc.character:04x}", file, line, column) from None
-    except yaml.YAMLError as exc:
-        raise ParseError(f"invalid YAML: {exc}", file) from None
-    except RecursionError:
-        raise ParseError("nesting too deep to parse", file) from None
-    finally:
-        if composer is not None:
-            composer.dispose()
-
-
 def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
     return _parse(text, file, limits, None)
 
@@ -367,7 +232,7 @@ class Locator:
 
     def __init__(self, text: str) -> None:
         self.nodes: list[Node | None] = []
-        self._more: Iterator[Node | None] | None = iter_nodes(text, "", _PositionComposer)
+        self._more: Iterator[Node | None] | None = iter_nodes(text, "", PositionComposer)
         # Each mapping's keys indexed once, so that n look-ups in one mapping cost O(n), not O(n^2).
         self._keys: dict[int, tuple[dict[str, tuple[Any, Node]], list[Node]]] = {}
 

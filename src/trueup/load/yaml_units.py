@@ -32,7 +32,7 @@ from yaml.events import (
     StreamStartEvent,
 )
 
-from .yaml_ import libyaml_wanted
+from .yaml_compose import libyaml_wanted
 
 try:
     from yaml.cyaml import CParser as _EventParser

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from ..errors import TrueupError
 from ..load import format_module
-from ..load.yaml_ import iter_nodes
+from ..load.yaml_compose import iter_nodes
 from ..model import Document
 from .ops import Op, apply_ops
 from .ops import NotSurgical

@@ -17,7 +17,7 @@ from typing import Any, Sequence
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..load.positions import LineIndex
-from ..load.yaml_ import MERGE, iter_nodes
+from ..load.yaml_compose import MERGE, iter_nodes
 from ..pointer import array_index, escape_token, split_pointer
 from .ops import Op
 from .ops import NotSurgical
