@@ -234,3 +234,24 @@ def test_part_holds_its_two_questions() -> None:
     part = Part(keeps=lambda doc, rel: rel == "a.yaml", reports=lambda file: file.endswith(".json"))
     assert (part.keeps(None, "a.yaml"), part.keeps(None, "b.yaml")) == (True, False)  # type: ignore[arg-type]
     assert (part.reports("x.json"), part.reports("x.yaml")) == (True, False)
+
+
+def test_a_findings_fingerprint_is_its_rule_environment_target_and_path() -> None:
+    """Baselines, SARIF, new-since reports and the audit log name a finding by this: what edits move
+    (its message, line, values, severity) leaves it unchanged; each of the four parts changes it."""
+    import hashlib
+    import json
+
+    from trueup.model import Finding, Severity
+
+    base = Finding("R1", Severity.HIGH, "m", "Deployment/a/b", "/spec/x", file="f.yaml", line=3, environment="prod")
+    expected = hashlib.sha256(json.dumps(["R1", "prod", "Deployment/a/b", "/spec/x"]).encode()).hexdigest()[:16]
+    assert base.fingerprint == expected
+    moved = Finding("R1", Severity.LOW, "other words", "Deployment/a/b", "/spec/x", file="g.yaml", line=9,
+                    environment="prod", desired=1, live=2)
+    assert moved.fingerprint == expected
+    others = [Finding("R2", Severity.HIGH, "m", "Deployment/a/b", "/spec/x", environment="prod"),
+              Finding("R1", Severity.HIGH, "m", "Deployment/a/b", "/spec/x", environment="dev"),
+              Finding("R1", Severity.HIGH, "m", "Deployment/a/c", "/spec/x", environment="prod"),
+              Finding("R1", Severity.HIGH, "m", "Deployment/a/b", "/spec/y", environment="prod")]
+    assert len({expected, *(f.fingerprint for f in others)}) == 5

@@ -111,9 +111,7 @@ def enabled(settings: dict[str, Any]) -> bool:
 
 def entry(finding: Finding) -> dict[str, Any]:
     """What the log keeps of a finding: where and which rule, never a value."""
-    from .policy.baseline import fingerprint
-
-    return {"fingerprint": fingerprint(finding), "rule": finding.rule, "target": finding.target,
+    return {"fingerprint": finding.fingerprint, "rule": finding.rule, "target": finding.target,
             "path": finding.path, "waived": finding.waived}
 
 

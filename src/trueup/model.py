@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
+from .objects import CLUSTER_SCOPED_KINDS, kubernetes_target
+
 
 class Severity(enum.IntEnum):
     INFO = 0
@@ -173,30 +175,6 @@ def as_applied(doc: Document) -> Document:
     return replace(doc, data={**data, "metadata": {**meta, "namespace": doc.namespace}}, namespace=None)
 
 
-# Cluster-scoped kinds have no namespace; every other kind defaults to "default".
-CLUSTER_SCOPED_KINDS = frozenset(
-    {
-        "APIService", "CertificateSigningRequest", "ClusterRole", "ClusterRoleBinding",
-        "ComponentStatus", "CSIDriver", "CSINode", "CustomResourceDefinition",
-        "FlowSchema", "IngressClass", "MutatingWebhookConfiguration", "Namespace", "Node",
-        "PersistentVolume", "PodSecurityPolicy", "PriorityClass", "PriorityLevelConfiguration",
-        "RuntimeClass", "StorageClass", "ValidatingAdmissionPolicy",
-        "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration", "VolumeAttachment",
-        "IPAddress", "ServiceCIDR", "DeviceClass", "ResourceSlice",
-    }
-)
-
-
-def kubernetes_target(obj: dict, default_namespace: str = "default") -> str:
-    kind = obj.get("kind") or "?"
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-    name = meta.get("name") or meta.get("generateName") or "?"
-    if isinstance(kind, str) and kind in CLUSTER_SCOPED_KINDS:
-        return f"{kind}/{name}"
-    namespace = meta.get("namespace") or default_namespace
-    return f"{kind}/{namespace}/{name}"
-
-
 @dataclass
 class Finding:
     """One problem of any kind: schema error, policy violation, drift, unreadable input."""
@@ -217,6 +195,16 @@ class Finding:
     live_line: int | None = None
     # The commit that last changed the line setting a drifted desired value: commit, author, date, file, line.
     blame: dict[str, Any] | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """What names this finding across runs (baselines, new-since reports, SARIF, the audit log):
+        its rule, environment, target and path; not its message, line or values, which edits move."""
+        import hashlib
+        import json
+
+        key = json.dumps([self.rule, self.environment or "", self.target, self.path])
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
 
     def to_json(self) -> dict[str, Any]:
         out = {

@@ -12,7 +12,6 @@ from trueup.errors import ParseError
 from trueup.load import (
     Limits,
     as_yaml11_booleans,
-    check_depth,
     decode,
     detect_format,
     file_source,
@@ -227,22 +226,6 @@ def test_known_files_walks_formats_and_ini_but_not_cfg(tmp_path: Path) -> None:
     found = sorted(rel for _, rel in known_files(tmp_path, "root", special))
     assert found == [".env", "a.yaml", "b.json", "c.ini", "sub/d.toml"]
     assert [rel for rel, _ in special] == ["pipe.yaml"]
-
-
-@pytest.mark.parametrize("data, limit, refused", [
-    ({"a": [[1]]}, 2, True),
-    ({"a": [[1]]}, 3, False),
-    ({"a": [1, "x"]}, 2, False),
-    ([[[[]]]], 3, True),
-    ("scalar", 1, False),
-], ids=["too-deep", "at-limit", "scalars-do-not-count", "lists", "scalar"])
-def test_check_depth(data: Any, limit: int, refused: bool) -> None:
-    if refused:
-        with pytest.raises(ParseError) as caught:
-            check_depth(data, limit, "f")
-        assert str(caught.value) == f"f: nesting deeper than {limit} levels"
-    else:
-        assert check_depth(data, limit, "f") is None
 
 
 def test_relpath(tmp_path: Path) -> None:

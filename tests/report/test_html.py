@@ -26,7 +26,6 @@ import pytest
 from conftest import EXAMPLES, REPO
 from .test_reporters import FINDINGS, _golden, _render
 from trueup.model import Finding, Severity, Summary
-from trueup.policy.baseline import fingerprint
 from trueup.report import RunInfo, make_reporter
 from trueup.report.since import history_points
 
@@ -121,7 +120,7 @@ def test_every_value_is_escaped() -> None:
         Finding("drift.changed", Severity.HIGH, evil, f"ConfigMap/x/{evil}", f"/data/{evil}", evil, 1,
                 desired=evil, live=f"a\n{evil}\n", environment=evil),
         Finding("policy.x", Severity.HIGH, evil, evil, evil, evil, 2),
-    ], previous=((fingerprint(FINDINGS[0]), "x", evil, evil, evil),), history=((evil, 1, 2),))
+    ], previous=((FINDINGS[0].fingerprint, "x", evil, evil, evil),), history=((evil, 1, 2),))
     assert page.count("<script") == 1 and evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'alert(1)"' not in page.replace("&quot;", "")
 
@@ -185,9 +184,9 @@ def _check_report(dom: Node, nightly: dict) -> None:
         rows = objects[key].all("diff-row")
         assert len(rows) == sum((f.environment, f.target) == key for f in findings) > 0
         assert all(r.all("live") and r.all("desired") or r.all("linediff") for r in rows)
-    assert [li.attrs["data-fingerprint"] for li in dom.by_id("new").all("fp")] == [fingerprint(findings[0])]
+    assert [li.attrs["data-fingerprint"] for li in dom.by_id("new").all("fp")] == [findings[0].fingerprint]
     assert findings[0].target in dom.by_id("new").text
-    assert [li.attrs["data-fingerprint"] for li in dom.by_id("resolved").all("fp")] == [fingerprint(nightly["fake"])]
+    assert [li.attrs["data-fingerprint"] for li in dom.by_id("resolved").all("fp")] == [nightly["fake"].fingerprint]
     assert "Deployment/shop/gone" in dom.by_id("resolved").text
 
 

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from trueup import __version__
 from trueup.errors import ParseError
 from trueup.model import Finding, Severity, Summary
-from trueup.policy.baseline import fingerprint
 from trueup.report import RunInfo, make_reporter
 from trueup.report.json_ import SCHEMA_ID, JsonReporter, make
 
@@ -47,7 +46,7 @@ def test_findings_stream_one_a_line() -> None:
 
 
 def test_new_resolved_history_and_error() -> None:
-    previous = ((fingerprint(FIRST), "schema", None, "t", "/a"), ("gone", "old", "prod", "T", "/b"))
+    previous = ((FIRST.fingerprint, "schema", None, "t", "/a"), ("gone", "old", "prod", "T", "/b"))
     info = RunInfo("validate", ("dev",), previous=previous, history=(("r1", 2, 3),))
     report = json.loads(_run([FIRST, SECOND], info, ParseError("bad", "g.yaml", 2, 3)))
     assert [f["new"] for f in report["findings"]] == [False, True]

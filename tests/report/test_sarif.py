@@ -22,7 +22,6 @@ from conftest import EXAMPLES, REPO
 from .test_reporters import FINDINGS, _golden, _render
 from trueup.errors import ConfigError
 from trueup.model import Finding, Severity, Summary
-from trueup.policy.baseline import fingerprint
 from trueup.report import RunInfo, make_reporter
 from trueup.report.rule_info import describe
 
@@ -70,7 +69,7 @@ def test_results_carry_level_location_fingerprint_and_properties() -> None:
     assert [r["ruleId"] for r in results] == [f.rule for f in FINDINGS]
     assert [r["level"] for r in results] == ["error", "error", "warning", "error", "error", "error", "note"]
     for result, finding in zip(results, FINDINGS):
-        assert result["partialFingerprints"] == {"trueupFingerprint/v1": fingerprint(finding)}
+        assert result["partialFingerprints"] == {"trueupFingerprint/v1": finding.fingerprint}
         assert result["properties"] == {"target": finding.target, "path": finding.path,
                                         "environment": finding.environment, "severity": str(finding.severity)}
         physical = result["locations"][0]["physicalLocation"]

@@ -9,7 +9,6 @@ import pytest
 
 from trueup.errors import InputError
 from trueup.model import Finding, Severity, Summary
-from trueup.policy.baseline import fingerprint
 from trueup.report import RunInfo
 from trueup.report.json_ import make
 from trueup.report.since import Since, history, history_points, previous_findings, this_run
@@ -31,10 +30,10 @@ def _report(path: Path, findings: list[Finding]) -> Path:
 
 
 def test_since_follows_new_and_resolved_findings() -> None:
-    since = Since(((fingerprint(OLD), "schema", "prod", "Deployment/a/b", "/spec/replicas"),
+    since = Since(((OLD.fingerprint, "schema", "prod", "Deployment/a/b", "/spec/replicas"),
                    ("gone", "old.rule", None, "T", "/x")))
     assert (since.see(OLD), since.see(NEW), since.see(NEW)) == (False, True, True)
-    assert since.new() == [(fingerprint(NEW), ("drift.changed", "prod", "Deployment/a/b", "/spec/image"))]
+    assert since.new() == [(NEW.fingerprint, ("drift.changed", "prod", "Deployment/a/b", "/spec/image"))]
     assert since.resolved() == [("gone", ("old.rule", None, "T", "/x"))]
 
 
@@ -52,8 +51,8 @@ def test_this_run(by_rule: dict, expected: tuple[int, int]) -> None:
 def test_previous_findings_of_a_json_report(tmp_path: Path) -> None:
     path = _report(tmp_path / "prev.json", [OLD, NEW, OLD])
     assert previous_findings(path) == (
-        (fingerprint(OLD), "schema", "prod", "Deployment/a/b", "/spec/replicas"),
-        (fingerprint(NEW), "drift.changed", "prod", "Deployment/a/b", "/spec/image"),
+        (OLD.fingerprint, "schema", "prod", "Deployment/a/b", "/spec/replicas"),
+        (NEW.fingerprint, "drift.changed", "prod", "Deployment/a/b", "/spec/image"),
     )
 
 

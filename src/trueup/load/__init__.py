@@ -11,7 +11,7 @@ import errno
 import hashlib
 import importlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterator
 
@@ -19,40 +19,12 @@ from ..errors import ParseError
 from ..model import Document, Finding, Severity, Source
 from ..tree import LOOP, iter_files, real_path, special_kind
 from .kinds import detect_kind
+from .parsed import Duplicate, Limits
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # Formats read when walking a directory, and ``*.ini`` files; other INI-like names (.cfg, .conf:
 # setup.cfg, nginx.conf) are read only when named.
 WALKED_FORMATS = frozenset({"yaml", "json", "jsonc", "json5", "toml", "dotenv"})
 WALKED_SUFFIXES = (".ini",)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds that keep hostile input from exhausting time, memory or the stack."""
-
-    max_bytes: int = DEFAULT_MAX_BYTES
-    max_depth: int = 100
-    max_alias_nodes: int = 1_000_000
-
-
-@dataclass
-class Duplicate:
-    doc_index: int
-    pointer: str
-    key: str
-    line: int
-    column: int
-
-
-@dataclass
-class Parsed:
-    """What a format module returns: one entry per document in the stream (None for empty ones)."""
-
-    documents: list[Any]
-    duplicates: list[Duplicate] = field(default_factory=list)
-    # YAML only: per document, where a plain YAML 1.1 boolean word stands, and its boolean.
-    yaml11: dict[int, list[tuple[tuple[str, ...], bool]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -332,19 +304,6 @@ def _duplicate_finding(source: Source, dup: Duplicate, documents: list[Document]
         line=line,
         column=dup.column,
     )
-
-
-def check_depth(data: Any, limit: int, file: str) -> None:
-    """Refuse data nested deeper than ``limit`` (walked without recursion)."""
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > limit:
-            raise ParseError(f"nesting deeper than {limit} levels", file)
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values() if isinstance(v, (dict, list)))
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value if isinstance(v, (dict, list)))
 
 
 def relpath(path: Path, root: Path) -> str:

@@ -18,7 +18,7 @@ import re
 
 from ..errors import ParseError
 from ..pointer import escape_token
-from . import Duplicate, Limits, Parsed
+from .parsed import Duplicate, Limits, Parsed
 from .positions import LineIndex, TableLocator, read_positions
 
 SKIP = re.compile(r"[ \t\f\v]*(?:#[^\n]*)?(?:\n|\Z)")

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import ParseError
 from ..pointer import escape_token
-from . import Duplicate, Limits, Parsed
+from .parsed import Duplicate, Limits, Parsed
 from .positions import TableLocator, read_positions
 
 _EXPECTED = "invalid INI: expected 'key = value' or '[section]'"

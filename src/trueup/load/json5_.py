@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..errors import ParseError
-from . import Limits, Parsed, check_depth
+from .parsed import Limits, Parsed, check_depth
 from .json_ import _Scanner
 from .jsonc import Locator as Locator  # noqa: F401  (positions: the JSONC locator)
 from .jsonc import blank

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import ParseError
 from ..pointer import escape_token
-from . import Duplicate, Limits, Parsed, check_depth
+from .parsed import Duplicate, Limits, Parsed, check_depth
 from .positions import LineIndex, TableLocator
 
 _TOKEN = re.compile(

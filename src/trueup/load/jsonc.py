@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from ..errors import ParseError
-from . import Limits, Parsed
+from .parsed import Limits, Parsed
 from .json_ import _Scanner, parse_as
 from .positions import LineIndex, TableLocator
 

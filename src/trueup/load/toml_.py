@@ -21,7 +21,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 
 from ..errors import ParseError
 from ..pointer import escape_token
-from . import Limits, Parsed, check_depth
+from .parsed import Limits, Parsed, check_depth
 from .positions import LineIndex, TableLocator
 
 _WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")

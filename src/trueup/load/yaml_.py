@@ -25,7 +25,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ParseError
 from ..pointer import array_index, escape_token, split_pointer
-from . import Duplicate, Limits, Parsed
+from .parsed import Duplicate, Limits, Parsed
 from .yaml_compose import BOOL, FLOAT, INT, MERGE, NULL, STR, PositionComposer, iter_nodes, plain_tag
 
 

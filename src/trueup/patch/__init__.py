@@ -16,31 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..errors import TrueupError, UsageError
-from ..load import load_text
+from ..errors import UsageError
 from ..mask import holds_secret
-from ..model import Document, Source, kubernetes_target
-from . import linediff
+from ..model import Document, kubernetes_target
+from .edits import Change, FileEdit, masked_diff, relative_name, text_holds_secret, unified_diff
 from .ops import ordered
 from .outpaths import Places, object_stem
 from .plan import change_op, plan_file_edits
 
-__all__ = ["Change", "FileEdit", "Written", "plan_file_edits", "unified_diff", "write_patches"]
-
-
-@dataclass
-class Change:
-    """One difference with its real values: where it is live, and what desired wants there."""
-
-    kind: str  # changed | missing | extra
-    desired: Document
-    live: Document
-    desired_path: str
-    live_path: str
-    desired_value: Any
-    live_value: Any
-    namespace: str = "default"
-    reverse: Any = None  # () -> Change: the edit of the desired file instead, for --direction adopt
+__all__ = ["Change", "FileEdit", "Written", "masked_diff", "plan_file_edits", "relative_name", "text_holds_secret",
+           "unified_diff", "write_patches"]
 
 
 @dataclass
@@ -56,36 +41,6 @@ class Written:
         self.files.append(_write(path, text, secret, self.places))
 
 
-def _secret(doc: Document) -> bool:
-    return holds_secret(doc.data, doc.kind)
-
-
-def masked_diff(diff: str, texts: Sequence[str], source: Source) -> str | None:
-    """``diff`` with the secret values of every document of ``texts`` masked (None: a text does not parse)."""
-    from ..mask import mask_in_text, secret_values
-
-    values: list[Any] = []
-    for text in texts:
-        if not text:
-            continue
-        try:
-            loaded = load_text(text, file=source.file, name=source.name, fmt=source.format)
-        except TrueupError:
-            return None
-        for doc in loaded.documents:
-            values.extend(secret_values(doc.data, kind=doc.kind))
-    return mask_in_text(diff, values)
-
-
-def text_holds_secret(text: str, source: Source) -> bool:
-    """Whether any document of the text would be masked on display (unreadable text counts as yes)."""
-    try:
-        loaded = load_text(text, file=source.file, name=source.name, fmt=source.format)
-    except TrueupError:
-        return True
-    return any(_secret(doc) for doc in loaded.documents)
-
-
 def _write(path: Path, text: str, secret: bool, places: Places) -> Path:
     """Write a patch file, owner-only when it holds a secret; an unwritable place stops the run (exit 2)."""
     fd = places.open(path, 0o600 if secret else 0o644)
@@ -98,49 +53,6 @@ def _write(path: Path, text: str, secret: bool, places: Places) -> Path:
     return path
 
 
-def unified_diff(old: str, new: str, name: str) -> str:
-    """A git-apply-able diff; a last line without a newline gets git's marker."""
-    out = []
-    for line in linediff.unified(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                 f"a/{name}", f"b/{name}"):
-        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(out)
-
-
-def relative_name(name: str) -> str:
-    """A file name for diff headers and patch paths: relative to the working directory where it can be."""
-    path = Path(name)
-    if not path.is_absolute():
-        return path.as_posix()
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.relative_to(path.anchor).as_posix()
-
-
-@dataclass
-class FileEdit:
-    """A live file's new text, and what is needed to write it safely."""
-
-    name: str
-    source: Source
-    text: str
-    secret: bool
-    deleted: bool = False  # nothing is left in it: the file goes
-
-    @property
-    def diff(self) -> str:
-        diff = unified_diff(self.source.text, self.text, self.name)
-        return diff.replace(f"+++ b/{self.name}\n", "+++ /dev/null\n", 1) if self.deleted else diff
-
-    def shown_diff(self) -> str | None:
-        """The diff as it may be printed: every secret value of the file, before and after, masked;
-        None when the file cannot be read well enough to know them (then nothing is shown)."""
-        if not self.secret:
-            return self.diff
-        return masked_diff(self.diff, [self.source.text, self.text], self.source)
-
-
 def write_creations(creations: list[tuple[str, Document, str | None]], out: Path, written: Written,
                     prune: bool = False) -> None:
     """A missing file: a new-file diff (``git apply`` creates it). A missing object: its manifest.
@@ -148,7 +60,7 @@ def write_creations(creations: list[tuple[str, Document, str | None]], out: Path
     import yaml
 
     for what, doc, where in creations:
-        secret = _secret(doc)
+        secret = holds_secret(doc.data, doc.kind)
         if what == "delete-object" and prune:
             stem = "kubernetes/" + object_stem(kubernetes_target(doc.data, where or "default"))
             meta = doc.data.get("metadata") or {}
@@ -240,7 +152,8 @@ def _kubernetes(target: str, changes: list[Change], out: Path, written: Written,
     ops = [*identity_tests(changes[0].live.data, [op["path"] for op in ops]), *ops] if ops else ops
     stem = "kubernetes/" + object_stem(target)
     lives = {id(c.live.data): c.live for c in changes}  # one object's changes share its documents
-    secret = _secret(changes[0].desired) or any(_secret(live) for live in lives.values())
+    desired = changes[0].desired
+    secret = holds_secret(desired.data, desired.kind) or any(holds_secret(live.data, live.kind) for live in lives.values())
     if ops:
         written.write(stem, ".jsonpatch.json", json.dumps(ops, indent=2) + "\n", secret)
     import yaml

@@ -28,7 +28,7 @@ def _plain(doc: Document, cache: dict[str, bool]) -> bool:
 
 def adopt(changes: Sequence[Any], creations: Sequence[tuple[str, Document, Any]]) -> tuple[list, list, list[str]]:
     """(changes to desired files, deletions from them, notes) for the reverse patches."""
-    from . import relative_name
+    from .edits import relative_name
 
     cache: dict[str, bool] = {}
     notes: set[str] = set()

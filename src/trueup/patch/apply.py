@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import safefs
-from . import FileEdit
+from .edits import FileEdit
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import Any, Iterable
 
 from ..drift import Delta
 from ..drift.compare import Difference
-from . import Change
+from .edits import Change
 
 _FLIP = {"changed": "changed", "missing": "extra", "extra": "missing"}
 

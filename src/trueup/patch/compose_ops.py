@@ -17,7 +17,7 @@ from ..load.compose_syntax import parse_ports, port_text
 from ..drift.normalize_compose import Canonical
 from ..model import Document
 from ..pointer import resolves, split_pointer, value_at
-from . import Change
+from .edits import Change
 
 LISTED = {"environment", "labels", "annotations", "extra_hosts", "sysctls"}
 SECTIONS = LISTED | {"depends_on", "networks", "ports", "volumes"}

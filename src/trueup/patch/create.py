@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from .. import safefs
 from ..model import Document, kubernetes_target
 from ..tree import real_path
-from . import relative_name, text_holds_secret, unified_diff
+from .edits import relative_name, text_holds_secret, unified_diff
 from .apply import Applied
 
 
@@ -40,7 +40,7 @@ class NewFile:
             return self.diff
         from ..load import detect_format
         from ..model import Source
-        from . import masked_diff
+        from .edits import masked_diff
 
         source = Source(file=self.name, name=self.name, text=self.text, format=detect_format(self.name) or "yaml")
         return masked_diff(self.diff, [self.text], source)

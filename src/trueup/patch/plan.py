@@ -21,7 +21,7 @@ from .yaml_edit import edit_document
 
 if TYPE_CHECKING:
     from ..model import Document, Source
-    from . import Change, FileEdit
+    from .edits import Change, FileEdit
 
 
 def change_op(change: Change, prune: bool) -> Op | None:
@@ -93,7 +93,7 @@ def plan_file_edits(changes: list[Change], prune: bool = False,
 
     ``deletions``: live-only Kubernetes objects, taken out of their files, and documents of
     live-only files, which go whole; both only when ``prune`` is on."""
-    from . import FileEdit, relative_name, text_holds_secret
+    from .edits import FileEdit, relative_name, text_holds_secret
     from .prune import remove_objects
 
     by_file: dict[str, list[Change]] = defaultdict(list)

@@ -9,8 +9,6 @@ reach further than the configured maximum lifetime.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -22,11 +20,6 @@ from ..model import Finding, Severity
 DEFAULT_FILE = "baselines/accepted.yaml"
 DEFAULT_MAX_DAYS = 90
 REQUIRED = ("fingerprint", "rule", "target", "path", "reason", "owner", "expires")
-
-
-def fingerprint(finding: Finding) -> str:
-    key = json.dumps([finding.rule, finding.environment or "", finding.target, finding.path])
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 @dataclass
@@ -64,7 +57,7 @@ class Baseline:
         """Waive accepted findings; then one ``baseline.expired`` finding per entry past its date or lifetime."""
         today = today or dt.date.today()
         for finding in findings:
-            entry = self.entries.get(fingerprint(finding))
+            entry = self.entries.get(finding.fingerprint)
             if entry is not None and not finding.waived and self._valid(entry, today):
                 finding.waived = True
                 ticket = f", {entry.ticket}" if entry.ticket else ""
@@ -134,7 +127,7 @@ def update_baseline(
     for finding in findings:
         if finding.rule.startswith(("input.", "baseline.")) or finding.rule == "drift.not-compared" or finding.waived:
             continue
-        fp = fingerprint(finding)
+        fp = finding.fingerprint
         if fp in entries:
             continue
         if fp in previous.entries:

@@ -20,7 +20,6 @@ from ..config import Config
 from ..drift import Context, Side, drift
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
-from ..policy.baseline import fingerprint
 from ..tree import real_path
 from .impact import impacts
 from .values import values_reach
@@ -136,10 +135,10 @@ def changes(base: dict[str, Rendered], head: dict[str, Rendered]) -> Iterator[Fi
         yield from found
         yield from impacts([doc for _, docs in after.outputs for doc in docs], found, env, after.namespace)
         yield from values_reach(before, after, env)
-        old = {fingerprint(f) for f in before.findings}
-        new = {fingerprint(f) for f in after.findings}
-        yield from (f for f in after.findings if fingerprint(f) not in old)
+        old = {f.fingerprint for f in before.findings}
+        new = {f.fingerprint for f in after.findings}
+        yield from (f for f in after.findings if f.fingerprint not in old)
         for gone in before.findings:
-            if fingerprint(gone) not in new:
+            if gone.fingerprint not in new:
                 yield replace(gone, rule="change.fixed", severity=Severity.INFO,
                               message=f"fixes {gone.rule}: {gone.message}", desired=None, live=None)

@@ -20,7 +20,7 @@ from typing import IO, Sequence
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
-from . import NOTE_RULES, RunInfo, blame_text, is_difference, not_compared_target, sides
+from .present import NOTE_RULES, RunInfo, blame_text, is_difference, not_compared_target, sides
 from .since import Since
 
 ABSENT = '<span class="absent">absent</span>'

@@ -11,7 +11,7 @@ from typing import IO
 from .. import __version__
 from ..errors import TrueupError
 from ..model import Finding, Summary
-from . import RunInfo
+from .present import RunInfo
 from .since import Since
 
 SCHEMA_ID = "https://trueup.dev/schemas/report.schema.json"

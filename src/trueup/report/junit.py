@@ -19,7 +19,7 @@ from typing import IO
 
 from ..errors import TrueupError
 from ..model import UNREAD_RULES, Finding, Severity, Summary
-from . import RunInfo
+from .present import RunInfo
 from .sarif import waiver
 
 DEFAULT_SUITE = "trueup"

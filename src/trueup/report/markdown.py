@@ -23,7 +23,7 @@ from typing import IO, Any
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
 from ..runmeta import RunMeta
-from . import RunInfo, blame_text, is_difference, not_compared_target, sides
+from .present import RunInfo, blame_text, is_difference, not_compared_target, sides
 from .since import Since, this_run
 
 FOLD_AFTER = 15  # diff lines; a longer object diff is collapsed

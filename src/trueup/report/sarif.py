@@ -18,9 +18,8 @@ from .. import __version__
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
 from ..pins import PUBLISHED
-from ..policy.baseline import fingerprint
 from ..tree import real_path
-from . import RunInfo, context
+from .present import RunInfo, context
 from .rule_info import describe
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -117,7 +116,7 @@ class SarifReporter:
         if finding.live_file and finding.live_file != finding.file:
             live = self._location(finding.live_file, finding.live_line, None)
             result["relatedLocations"] = [{"id": 1, **live, "message": {"text": "live"}}]
-        result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint(finding)}
+        result["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
         if finding.waived:
             how, reason = waiver(finding)
             result["suppressions"] = [{"kind": "inSource" if how == "suppressed" else "external",

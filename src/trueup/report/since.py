@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Sequence
 
 from ..model import Finding
-from ..policy.baseline import fingerprint
 from ..tree import real_path
-from . import NOTE_RULES, is_difference
+from .present import NOTE_RULES, is_difference
 
 
 class Since:
@@ -25,7 +24,7 @@ class Since:
 
     def see(self, finding: Finding) -> bool:
         """Whether ``finding`` is new since the previous report."""
-        key = fingerprint(finding)
+        key = finding.fingerprint
         self.seen.setdefault(key, (finding.rule, finding.environment, finding.target, finding.path))
         return key not in self.before
 
@@ -49,7 +48,7 @@ def previous_findings(path: Path) -> tuple:
     from .merge import read_report
 
     found = (Finding.from_json(data) for data in read_report(path)["findings"])
-    return tuple(dict.fromkeys((fingerprint(f), f.rule, f.environment, f.target, f.path) for f in found))
+    return tuple(dict.fromkeys((f.fingerprint, f.rule, f.environment, f.target, f.path) for f in found))
 
 
 def history_points(paths: Sequence[Path], *, skip: Sequence[Path] = (), command: str | None = None) -> tuple:

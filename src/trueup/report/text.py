@@ -15,7 +15,7 @@ from typing import IO
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
-from . import RunInfo, blame_text, by_hand, context, is_difference, sides
+from .present import RunInfo, blame_text, by_hand, context, is_difference, sides
 from ._safe import printable
 
 _COLORS = {
