@@ -20,7 +20,7 @@ def _parsers(parser: argparse.ArgumentParser):
 
 
 def test_every_option_of_every_command_is_a_field() -> None:
-    names = {field.name for field in dataclasses.fields(Options)}
+    names = {field.name for field in (*dataclasses.fields(Options), *dataclasses.fields(CheckSettings))}
     dests = {action.dest for parser in _parsers(build_parser()) for action in parser._actions
              if action.dest not in (argparse.SUPPRESS, "help", "version")}
     assert dests - names - NOT_OPTIONS == set()
@@ -29,9 +29,11 @@ def test_every_option_of_every_command_is_a_field() -> None:
 
 @pytest.mark.parametrize("argv, expected", [
     (["validate", "--rule", "K8S-*", "--rule", "X", "a.yaml", "b"],
-     {"command": "validate", "rule": ("K8S-*", "X"), "paths": (Path("a.yaml"), Path("b")), "jobs": 0}),
+     {"command": "validate", "checks": CheckSettings(rule=("K8S-*", "X")), "paths": (Path("a.yaml"), Path("b")),
+      "jobs": 0}),
     (["render", "--env", "prod"], {"command": "render", "environment": "prod", "env": ()}),
-    (["audit", "show", "--rule", "R1"], {"command": "audit", "audit_command": "show", "only_rule": "R1", "rule": ()}),
+    (["audit", "show", "--rule", "R1"], {"command": "audit", "audit_command": "show", "only_rule": "R1",
+                                         "checks": CheckSettings()}),
     (["drift", "--shard", "2/4", "--desired", "d", "--live", "l"],
      {"shard": (2, 4), "desired": Path("d"), "live": Path("l"), "namespace": "default"}),
     (["report", "merge", "a.json", "b.json", "--history", "h1", "h2"],

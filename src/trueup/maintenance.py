@@ -40,37 +40,25 @@ def fix(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
     new_files, missing = plan_creations(creations, _live_roots(config, envs))
     failed = 0
     applied = []
-    for new in new_files:
+    # Each file to create, then each to edit or remove: a dry run shows its diff (secrets masked), --apply
+    # writes it. (what it would do, what it did, how, whether a done line carries the writer's message)
+    steps = [(new, "create", "created", create_file, "", False) for new in new_files] + [
+        (edit, "remove" if edit.deleted else "fix", "removed" if edit.deleted else "fixed", apply_edit,
+         _values_counted(changes, edit.name), True) for edit in edits]
+    for item, verb, done, write, counted, says in steps:
         if not options.apply:
-            diff = new.shown_diff()
-            shown = "" if not new.secret else " secret values masked" if diff is not None else \
-                " holds a secret and does not parse; diff not shown"
-            print(f"would create {new.name}:{shown}", file=stdout)
-            if diff is not None:
-                stdout.write(diff)
-            continue
-        result = create_file(new)
-        applied.append(result)
-        failed += not result.ok
-        print(f"{'created' if result.ok else 'refused'} {new.name}" + ("" if result.ok else f": {result.message}"),
-              file=stdout)
-    for edit in edits:
-        count = sum(1 for c in changes if relative_name(c.live.source.file) == edit.name)
-        if not options.apply:
-            diff = edit.shown_diff()
-            shown = "" if not edit.secret else "secret values masked" if diff is not None else \
+            diff = item.shown_diff()
+            shown = "" if not item.secret else "secret values masked" if diff is not None else \
                 "holds a secret and does not parse; diff not shown"
-            what = "remove" if edit.deleted else "fix"
-            counted = f" ({count} {'value' if count == 1 else 'values'})" if count else ""
-            print(f"would {what} {edit.name}{counted}{': ' + shown if shown else ':'}", file=stdout)
+            print(f"would {verb} {item.name}{counted}:{' ' + shown if shown else ''}", file=stdout)
             if diff is not None:
                 stdout.write(diff)
             continue
-        result = apply_edit(edit)
+        result = write(item)
         applied.append(result)
         failed += not result.ok
-        done = "removed" if edit.deleted else "fixed"
-        print(f"{done if result.ok else 'refused'} {edit.name}: {result.message}", file=stdout)
+        message = f": {result.message}" if says or not result.ok else ""
+        print(f"{done if result.ok else 'refused'} {item.name}{message}", file=stdout)
     for note in notes:
         print(f"not fixed: {note}; left untouched, edit it by hand", file=stdout)
     for note in missing:
@@ -85,6 +73,12 @@ def fix(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
     audit_run(options.command, options.argv, config, envs, summary, [entry(f) for f in findings], 1 if failed else 0,
               changes=[{"file": a.name, "sha256_before": a.before, "sha256_after": a.after} for a in applied if a.ok])
     return 1 if failed else 0
+
+
+def _values_counted(changes: list, name: str) -> str:
+    """`` (3 values)``: how many drifted values an edit of the live file ``name`` fixes."""
+    count = sum(1 for c in changes if relative_name(c.live.source.file) == name)
+    return f" ({count} {'value' if count == 1 else 'values'})" if count else ""
 
 
 def _live_roots(config: Any, envs: list[str]) -> list[tuple[str, Path]]:

@@ -42,12 +42,7 @@ class Options:
     verbose: bool = False
     # what runs
     env: tuple[str, ...] = ()
-    kubernetes_version: str | None = None
-    strict: bool | None = None
-    no_policy: bool = False
-    profile: str | None = None
-    rule: tuple[str, ...] = ()
-    skip_rule: tuple[str, ...] = ()
+    checks: CheckSettings = CheckSettings()
     # validate
     paths: tuple[Path, ...] = ()
     schema: str | None = None
@@ -101,26 +96,27 @@ class Options:
     only_rule: str | None = None
     target: str | None = None
 
-    @property
-    def checks(self) -> CheckSettings:
-        return CheckSettings(self.kubernetes_version, self.strict, self.no_policy, self.profile, self.rule,
-                             self.skip_rule)
-
 
 # Namespace entries that are how argparse dispatches, not options.
 NOT_OPTIONS = frozenset({"handler"})
 
 
 def options_from(namespace: argparse.Namespace, argv: Sequence[str]) -> Options:
-    """The parsed command line as Options (lists become tuples); raises TypeError on an entry that
-    is not a field, so a new option cannot be lost between the parser and the commands."""
+    """The parsed command line as Options (lists become tuples; the check settings gathered in
+    ``checks``); raises TypeError on an entry that is not a field of either, so a new option cannot
+    be lost between the parser and the commands."""
     given: dict[str, Any] = {}
-    names = {field.name for field in fields(Options)}
+    checks: dict[str, Any] = {}
+    names = {field.name for field in fields(Options)} - {"checks"}
+    check_names = {field.name for field in fields(CheckSettings)}
     for name, value in vars(namespace).items():
         if name in NOT_OPTIONS:
             continue
-        if name not in names:
+        value = tuple(value) if isinstance(value, list) else value
+        if name in check_names:
+            checks[name] = value
+        elif name in names:
+            given[name] = value
+        else:
             raise TypeError(f"the command line's {name!r} is not a field of Options")
-        given[name] = tuple(value) if isinstance(value, list) else value
-    given["argv"] = tuple(argv)
-    return Options(**given)
+    return Options(**given, argv=tuple(argv), checks=CheckSettings(**checks))

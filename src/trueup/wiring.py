@@ -108,7 +108,7 @@ def report(
 
     if merged_from is None:
         findings = Suppressions(config.root).apply(findings)
-    only, skip = options.rule, options.skip_rule
+    only, skip = options.checks.rule, options.checks.skip_rule
     if only or skip:  # the checks trueup makes itself (schemas, removed APIs, drift) too, as Checkov's --check
         findings = (f for f in findings if _rule_wanted(f.rule, only, skip))
     if baseline is not None and (merged_from is None or options.baseline is not None):

@@ -195,3 +195,32 @@ def test_any_text_parses_or_raises_parse_error(text: str) -> None:
     else:
         assert len(parsed.documents) == 1
     assert dotenv.Locator(text).position(0, "/A") is not None
+
+
+def test_entries_give_the_spans_the_editor_and_the_values_the_loader_use() -> None:
+    """One reading of the grammar serves both: each entry's key, value as written (by offsets), and
+    value as compose reads it."""
+    from trueup.load.dotenv import entries
+
+    text = 'A=1 # c\nexport B = "x\\ny" \n C\nD=\'q\\\'s\'\n'
+    found = [(e.key, text[e.key_start:e.key_end], text[e.value_start:e.value_end], e.quote, e.value,
+              text[e.start:e.end]) for e in entries(text)]
+    assert found == [
+        ("A", "A", "1", "", "1", "A=1 # c\n"),
+        ("B", "B", '"x\\ny"', '"', "x\ny", 'export B = "x\\ny" \n'),
+        ("C", "C", "", None, None, " C\n"),
+        ("D", "D", "'q\\'s'", "'", "q's", "D='q\\'s'\n"),
+    ]
+
+
+@pytest.mark.parametrize("text, cause, offset", [
+    ("A=1\n=2\n", "expected KEY=VALUE", 4),
+    ('A="open\n', "unterminated double-quoted value", 2),
+    ("A='x' y\n", "unexpected text after the closing quote", 5),
+])
+def test_entries_name_what_is_unreadable_and_where(text: str, cause: str, offset: int) -> None:
+    from trueup.load.dotenv import Unreadable, entries
+
+    with pytest.raises(Unreadable) as caught:
+        list(entries(text))
+    assert (caught.value.cause, caught.value.offset) == (cause, offset)

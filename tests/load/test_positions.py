@@ -87,3 +87,19 @@ def test_table_locator_falls_back_to_nearest_ancestor(pointer: str, expected: tu
 
 def test_table_locator_without_a_root_entry_says_line_one() -> None:
     assert TableLocator({"/a": (5, 2)}).position(3, "/q/r") == (1, 1)
+
+
+def test_one_table_and_its_locator_come_from_one_reader() -> None:
+    from trueup.load.dotenv import _Reader  # the reader a one-table format hands both helpers
+    from trueup.load.positions import ReaderLocator, one_table
+
+    parsed = one_table(_Reader, "A=1\nB=2\nA=3\n", "f.env")
+    assert parsed.documents == [{"A": "3", "B": "2"}]
+    assert [(d.key, d.line, d.column) for d in parsed.duplicates] == [("A", 3, 1)]
+    assert one_table(_Reader, "# nothing\n", "f.env").documents == [None]
+
+    class Locator(ReaderLocator):
+        reader = _Reader
+
+    assert Locator("A=1\n\nB=2\n").position(0, "/B") == (3, 1)
+    assert Locator("A=1\nB='open\n").position(0, "/A") == (1, 1)  # what was read before the error

@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import ParseError
 from ..pointer import escape_token
 from .parsed import Duplicate, Limits, Parsed
-from .positions import TableLocator, read_positions
+from .positions import ReaderLocator, one_table
 
 _EXPECTED = "invalid INI: expected 'key = value' or '[section]'"
 
@@ -92,11 +92,8 @@ class _Reader:
 
 
 def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
-    reader = _Reader(text, file)
-    data = reader.read()
-    return Parsed([data or None], reader.duplicates)
+    return one_table(_Reader, text, file)
 
 
-class Locator(TableLocator):
-    def __init__(self, text: str) -> None:
-        super().__init__(read_positions(_Reader(text, "")))
+class Locator(ReaderLocator):
+    reader = _Reader

@@ -6,10 +6,14 @@ import re
 from typing import Any, Protocol
 
 from ..errors import ParseError
+from .parsed import Duplicate, Parsed
 
 
 class _Reader(Protocol):
     positions: dict[str, tuple[int, int]]
+    duplicates: list[Duplicate]
+
+    def __init__(self, text: str, file: str) -> None: ...
 
     def read(self) -> Any: ...
 
@@ -45,3 +49,20 @@ class TableLocator:
         while pointer and pointer not in self.positions:
             pointer = pointer.rsplit("/", 1)[0]
         return self.positions.get(pointer, (1, 1))
+
+
+def one_table(reader: type[_Reader], text: str, file: str) -> Parsed:
+    """A format that is one table of keys (``.env``, INI): its reader's data as the one document
+    (none for an empty file), with the duplicate keys it met."""
+    read = reader(text, file)
+    data = read.read()
+    return Parsed([data or None], read.duplicates)
+
+
+class ReaderLocator(TableLocator):
+    """The positions a format's reader records (``reader``), read again from the text on demand."""
+
+    reader: type[_Reader]
+
+    def __init__(self, text: str) -> None:
+        super().__init__(read_positions(self.reader(text, "")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Sequence
 
-from ..load.dotenv import ASSIGN, COMMENT, QUOTED, SKIP
+from ..load.dotenv import Unreadable, entries
 from ..load.positions import LineIndex
 from ..pointer import split_pointer
 from .lines import drop, insert, line_ending, newline, scalar_text, split_lines
@@ -13,7 +13,6 @@ from .ops import NotSurgical, Op, ordered
 
 _PLAIN_ENV = re.compile(r"[^\s'\"#\\$]*")
 _ENV_KEY = re.compile(r"[\w.\-\[\]]+")
-_EOL = re.compile(r"\n?")
 
 
 class _EnvEntry:
@@ -27,6 +26,7 @@ class _EnvEntry:
 
 
 def _env_entries(text: str) -> list[_EnvEntry]:
+    """Each entry's lines and spans, from the loader's own reading of the file (``load.dotenv.entries``)."""
     norm = text.replace("\r\n", "\n")  # as the reader sees it: the same lines, the same columns
     index = LineIndex(norm)
 
@@ -34,34 +34,11 @@ def _env_entries(text: str) -> list[_EnvEntry]:
         line, column = index.position(offset)
         return line - 1, column - 1
 
-    out, pos = [], 0
-    while pos < len(norm):
-        skip = SKIP.match(norm, pos)
-        if skip:
-            pos = skip.end()
-            continue
-        match = ASSIGN.match(norm, pos)
-        if match is None:
-            raise NotSurgical("the .env file does not parse")
-        start = end = match.end()
-        quote = norm[start:start + 1] if match.group("sep") else None
-        if quote is None:
-            start = end = match.end("key")
-            after = SKIP.match(norm, match.end())
-        elif quote in QUOTED:
-            closed = QUOTED[quote].match(norm, start)
-            end = closed.end() if closed else len(norm)
-            after = SKIP.match(norm, end) if closed else None
-        else:
-            quote, eol = "", (norm.find("\n", start) + 1 or len(norm) + 1) - 1
-            end = start + len(COMMENT.split(norm[start:eol], 1)[0].rstrip())
-            after = _EOL.match(norm, eol)
-        if after is None:
-            raise NotSurgical("the .env file does not parse")
-        out.append(_EnvEntry(match.group("key"), at(pos)[0], at(max(after.end() - 1, pos))[0],
-                             at(match.end("key")), (at(start), at(end)), quote))
-        pos = after.end()
-    return out
+    try:
+        return [_EnvEntry(entry.key, at(entry.start)[0], at(max(entry.end - 1, entry.start))[0], at(entry.key_end),
+                          (at(entry.value_start), at(entry.value_end)), entry.quote) for entry in entries(norm)]
+    except Unreadable:
+        raise NotSurgical("the .env file does not parse") from None
 
 
 def _env_value(value: Any, quote: str) -> str:

@@ -20,7 +20,7 @@ from typing import IO, Sequence
 
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
-from .present import NOTE_RULES, RunInfo, blame_text, is_difference, not_compared_target, sides
+from .present import NOTE_RULES, RunInfo, drift_entry, is_difference, not_compared_target
 from .since import Since
 
 ABSENT = '<span class="absent">absent</span>'
@@ -152,16 +152,11 @@ class HtmlReporter:
 
     def _drift(self, key: tuple[str, str], f: Finding) -> None:
         rows = self.objects.setdefault(key, [])
-        old, _ = sides(f.rule)
-        kind = f.rule.split(".", 1)[1]
-        only_old = kind in ("extra", "removed")
+        entry = drift_entry(f)
+        kind, place = entry.kind, entry.place
         if key not in self.sources:
-            desired = f.file if not only_old else None
-            other = f.live_file if f.live_file != desired else None
-            self.sources[key] = " vs ".join(x for x in (desired, other and f"{old} {other}") if x)
-        place = [f"line {f.line}"] if f.line is not None and not only_old else []
-        place += [f"{old} line {f.live_line}"] if f.live_line is not None else []
-        place += [blame_text(f)] if f.blame else []
+            other = entry.other_file and f"{entry.old} {entry.other_file}"
+            self.sources[key] = " vs ".join(x for x in (entry.desired_file, other) if x)
         head = (f'<td class="ptr"><code>{_e(f.path or "(whole object)")}</code><span class="kind {kind}">{kind}</span>'
                 f'<div class="msg">{_e(f.message)}</div><div class="where">{_e(", ".join(place))}</div></td>')
         lines = any(isinstance(v, str) and "\n" in v.strip("\n") for v in (f.live, f.desired))
@@ -169,7 +164,7 @@ class HtmlReporter:
             cells = f'<td class="lines" colspan="2">{_line_diff(str(f.live or ""), str(f.desired or ""))}</td>'
         else:
             live = ABSENT if kind in ("missing", "added") else _value(f.live) if f.path else "(exists)"
-            desired = ABSENT if only_old else _value(f.desired) if f.path else "(declared)"
+            desired = ABSENT if entry.only_old else _value(f.desired) if f.path else "(declared)"
             cells = f'<td class="live">{live}</td><td class="desired">{desired}</td>'
         rows.append(f'<tr class="diff-row {kind}{" waived" * f.waived}" data-pointer="{_e(f.path)}">{head}{cells}</tr>')
 

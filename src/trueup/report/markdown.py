@@ -23,7 +23,7 @@ from typing import IO, Any
 from ..errors import TrueupError
 from ..model import Finding, Severity, Summary
 from ..runmeta import RunMeta
-from .present import RunInfo, blame_text, is_difference, not_compared_target, sides
+from .present import RunInfo, drift_entry, is_difference, not_compared_target
 from .since import Since, this_run
 
 FOLD_AFTER = 15  # diff lines; a longer object diff is collapsed
@@ -131,18 +131,10 @@ class MarkdownReporter:
     def _drift(self, finding: Finding) -> None:
         key = (finding.environment, finding.target)
         rows = self.objects.setdefault(key, [])
-        old, _ = sides(finding.rule)
-        kind = finding.rule.split(".", 1)[1]
-        only_old = kind in ("extra", "removed")
+        entry = drift_entry(finding)
+        kind, place = entry.kind, ", ".join(entry.place)
         if key not in self.sources:
-            desired = finding.file if not only_old else None
-            other = finding.live_file if finding.live_file != desired else None
-            self.sources[key] = [f for f in (desired, other) if f]
-        place = f"line {finding.line}" if finding.line is not None and not only_old else ""
-        if finding.live_line is not None:
-            place += (", " if place else "") + f"{old} line {finding.live_line}"
-        if blame_text(finding):
-            place += (", " if place else "") + blame_text(finding)
+            self.sources[key] = list(entry.files)
         rows.append(_one_line(f"@@ {kind} {finding.path or finding.message}{f' ({place})' if place else ''} @@"))
         if kind == "changed" and any(isinstance(v, str) and "\n" in v for v in (finding.live, finding.desired)):
             diff = difflib.unified_diff(_value_lines(finding.live), _value_lines(finding.desired), lineterm="", n=1)

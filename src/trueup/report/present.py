@@ -68,6 +68,40 @@ def blame_text(finding: Finding) -> str:
     return f"set in {blame['commit']} by {blame['author']} on {blame['date']}{where}"
 
 
+@dataclass(frozen=True)
+class DriftEntry:
+    """How every report shows a difference: its kind (``changed``, ``missing``, ``extra``, ``added``,
+    ``removed``...), what the other side is called (``live``, or ``base`` in a preview), the files it
+    is between, and where in them (``line 12``, ``live line 14``, who set the line)."""
+
+    kind: str
+    old: str
+    desired_file: str | None  # None where only the other side has the value
+    other_file: str | None  # the other side's file, where it is another file
+    place: tuple[str, ...]
+
+    @property
+    def only_old(self) -> bool:
+        """Only the other side has it (live-only drift, a preview's removal)."""
+        return self.kind in ("extra", "removed")
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return tuple(f for f in (self.desired_file, self.other_file) if f)
+
+
+def drift_entry(finding: Finding) -> DriftEntry:
+    old, _ = sides(finding.rule)
+    kind = finding.rule.split(".", 1)[1]
+    only_old = kind in ("extra", "removed")
+    desired = finding.file if not only_old else None
+    other = finding.live_file if finding.live_file != desired else None
+    place = [f"line {finding.line}"] if finding.line is not None and not only_old else []
+    place += [f"{old} line {finding.live_line}"] if finding.live_line is not None else []
+    place += [blame_text(finding)] if finding.blame else []
+    return DriftEntry(kind, old, desired, other, tuple(place))
+
+
 def context(finding: Finding) -> list[str]:
     """Where a finding is, beyond its file: ``at /pointer``, ``in target``, ``(environment)``."""
     parts = []
