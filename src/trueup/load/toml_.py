@@ -41,18 +41,20 @@ def parse(text: str, file: str, limits: Limits = Limits()) -> Parsed:
         if not data:
             return Parsed([None])
         check_depth(data, limits.max_depth, file)
-        return Parsed([_plain(data)])
+        return Parsed([plain_value(data)])
     except ValueError as exc:
         raise _error(exc, text, file) from None
     except RecursionError:
         raise ParseError("nesting too deep to parse", file) from None
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A TOML value as the checks see it: dates and times as their ISO 8601 text (the TOML editor
+    compares what a file holds with it too)."""
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: plain_value(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [plain_value(item) for item in value]
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     return value

@@ -18,7 +18,7 @@ from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import String, StringType, Trivia
 
 from ..errors import ParseError
-from ..load.toml_ import Locator, _plain
+from ..load.toml_ import Locator, plain_value
 from ..load.toml_ import parse as parse_toml
 from ..pointer import split_pointer, value_at
 from .ops import Op, apply_ops, make, ordered, same_data
@@ -110,7 +110,7 @@ def _assign(parent: Any, key: Any, value: Any) -> None:
     has = key < len(parent) if isinstance(parent, list) else key in parent
     old = parent[key] if has else None
     if isinstance(value, dict) and isinstance(old, dict) and value:
-        plain = _plain(old.unwrap())
+        plain = plain_value(old.unwrap())
         for name in [name for name in plain if name not in value]:
             del old[name]
         for name, item in value.items():
@@ -118,7 +118,7 @@ def _assign(parent: Any, key: Any, value: Any) -> None:
                 _assign(old, name, item)
         return
     if isinstance(value, list) and isinstance(old, list) and len(value) > len(old) > 0:
-        if same_data(_plain(old.unwrap()), value[:len(old)]):
+        if same_data(plain_value(old.unwrap()), value[:len(old)]):
             for item in value[len(old):]:
                 old.append(item)
             return

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from .fastcheck import Unsupported, _equal, _is_type
+from .fastcheck import Unsupported, equal, is_type
 
 # (path, keyword, schema holding it, instance, the errors an anyOf/oneOf collected from its branches)
 Error = tuple[tuple[Any, ...], str, Any, Any, list]
@@ -104,15 +104,15 @@ def _fails(key: str, arg: Any, value: Any) -> bool:
     """Whether a keyword that reports at the value itself fails there."""
     if key == "type":
         names = [arg] if isinstance(arg, str) else list(arg)
-        return not any(_is_type(value, name) for name in names)
+        return not any(is_type(value, name) for name in names)
     if key == "required":
         return isinstance(value, dict) and any(name not in value for name in arg)
     if key == "not":
         return next(errors(arg, value), None) is None
     if key == "enum":
-        return all(not _equal(value, option) for option in arg)
+        return all(not equal(value, option) for option in arg)
     if key == "const":
-        return not _equal(value, arg)
+        return not equal(value, arg)
     if key == "pattern":
         return isinstance(value, str) and re.search(arg, value) is None
     if key in ("minLength", "maxLength"):
@@ -132,7 +132,7 @@ def _matches_type(error: Error) -> bool:
     if expected is None:
         return False
     names = [expected] if isinstance(expected, str) else list(expected)
-    return any(_is_type(instance, name) for name in names)
+    return any(is_type(instance, name) for name in names)
 
 
 def _relevance(error: Error) -> tuple[Any, ...]:

@@ -24,7 +24,8 @@ class Unsupported(Exception):
     pass
 
 
-def _is_type(value: Any, name: str) -> bool:
+def is_type(value: Any, name: str) -> bool:
+    """JSON Schema's ``type`` as Draft 2020-12 defines it on plain data (a bool is no integer; 1.0 is one)."""
     if name == "string":
         return isinstance(value, str)
     if name == "object":
@@ -44,13 +45,14 @@ def _is_type(value: Any, name: str) -> bool:
     raise Unsupported(name)
 
 
-def _equal(a: Any, b: Any) -> bool:
+def equal(a: Any, b: Any) -> bool:
+    """JSON Schema's equality (``const``, ``enum``): 1 equals 1.0, but true equals neither 1 nor 1.0."""
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+        return a.keys() == b.keys() and all(equal(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b))
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return a == b
     return type(a) is type(b) and a == b
@@ -89,11 +91,11 @@ def _keyword(key: str, arg: Any, schema: dict) -> Check:
     if key == "type":
         names = [arg] if isinstance(arg, str) else list(arg)
         for name in names:
-            _is_type(None, name)  # an unknown type name is Unsupported now, not at run time
+            is_type(None, name)  # an unknown type name is Unsupported now, not at run time
         if len(names) == 1 and names[0] in _SIMPLE_TYPES:
             python_type = _SIMPLE_TYPES[names[0]]
             return lambda v: isinstance(v, python_type)
-        return lambda v: any(_is_type(v, n) for n in names)
+        return lambda v: any(is_type(v, n) for n in names)
     if key == "not":
         inner = _compile(arg)
         return lambda v: not inner(v)
@@ -147,9 +149,9 @@ def _keyword(key: str, arg: Any, schema: dict) -> Check:
         return lambda v: not isinstance(v, list) or len(v) <= bound
     if key == "enum":
         options = list(arg)
-        return lambda v: any(_equal(v, o) for o in options)
+        return lambda v: any(equal(v, o) for o in options)
     if key == "const":
-        return lambda v: _equal(v, arg)
+        return lambda v: equal(v, arg)
     if key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         limit = arg
         tests = {"minimum": lambda v: v >= limit, "maximum": lambda v: v <= limit,
