@@ -133,10 +133,18 @@ def _corrupt(draw: st.DrawFn, value: Any, rate: int) -> Any:
 
 
 @st.composite
+def corrupted(draw: st.DrawFn, value: Any, rate: int = 12) -> Any:
+    """``value`` with wrong-typed values put in anywhere (a live copy of a wrong-typed desired object)."""
+    return _corrupt(draw, copy.deepcopy(value), rate)
+
+
+@st.composite
 def kubernetes_objects(draw: st.DrawFn, rate: int = 12) -> dict[str, Any]:
     """A realistic Kubernetes object with wrong-typed values anywhere under its kind (which stays)."""
     obj = copy.deepcopy(draw(st.sampled_from(_kubernetes())))
-    obj = {key: value if key in ("apiVersion", "kind") else _corrupt(draw, value, rate) for key, value in obj.items()}
+    # A top-level field (metadata, spec, rules, data...) is wrong more often: every stage reads those first.
+    obj = {key: value if key in ("apiVersion", "kind") else _corrupt(draw, value, min(rate, 5))
+           if draw(st.booleans()) else _corrupt(draw, value, rate) for key, value in obj.items()}
     if draw(st.integers(0, 19)) == 0:
         obj["kind"] = draw(WRONG)  # a kind that is no kind (a list: unhashable where kinds are looked up)
     return obj
