@@ -211,3 +211,49 @@ def test_an_environment_no_target_covers_is_not_compared(trueup, write, tmp_path
     check = trueup("check", "--env", "dev", "--format", "json", "--no-policy", cwd=tmp_path)
     assert check.code == 0
     assert [f["rule"] for f in check.json()["findings"]] == ["drift.not-compared"]
+
+
+SECRET = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n"
+
+
+@pytest.mark.parametrize(
+    ("desired", "live", "expected"),
+    [
+        pytest.param(SECRET + "stringData: oops\n", SECRET + "stringData: oops\n", [], id="string-data-a-string"),
+        pytest.param(SECRET + "data: [a]\n", SECRET + "data: [a]\n", [], id="data-a-list"),
+        pytest.param(SECRET + "data: [a]\n", SECRET + "data: [b]\n",
+                     ['  changed /data (line 4, live line 4): live "********", desired "********"'], id="data-lists-differ"),
+        pytest.param(SECRET + "stringData: oops\n", SECRET + "stringData: {k: v}\n",
+                     ['  missing /stringData (line 4, live line 4): desired "********"',
+                      '  extra   /stringData/k (live line 4): live "********"'], id="a-string-then-a-mapping"),
+    ],
+)
+def test_a_secret_payload_that_is_not_a_mapping_is_compared_whole(trueup, write, tmp_path: Path, desired: str,
+                                                                  live: str, expected: list[str]) -> None:
+    write("d/s.yaml", desired)
+    write("l/s.yaml", live)
+    result = trueup("drift", "--desired", tmp_path / "d", "--live", tmp_path / "l")
+    assert "Traceback" not in result.out + result.err
+    assert (result.code, [line for line in result.lines if line.startswith("  ")]) == (1 if expected else 0, expected)
+
+
+def test_an_ignore_rule_by_name_on_an_object_whose_metadata_is_not_a_mapping(trueup, write, tmp_path: Path) -> None:
+    write("trueup.yaml", "version: 1\nenvironments:\n  prod:\n    values: [values.yaml]\ntargets:\n  - name: k8s\n"
+                         "    kind: kubernetes\n    desired: 'k8s/*.yaml'\n    live: 'live/{env}'\n"
+                         "    ignore: [{paths: [/spec/replicas], reason: HPA, names: [web]}]\n")
+    write("values.yaml", "replicas: 1\n")
+    write("templates/k8s/web.yaml.j2", "apiVersion: apps/v1\nkind: Deployment\nmetadata: oops\n"
+                                       "spec: {replicas: {{ replicas }}}\n")
+    write("live/prod/web.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: oops\nspec: {replicas: 2}\n")
+    result = trueup("drift", "--env", "prod", cwd=tmp_path)
+    assert "Traceback" not in result.out + result.err
+    assert (result.code, [line for line in result.lines if line.startswith("  ")]) == (
+        1, ["  changed /spec/replicas (line 4, live line 4): live 2, desired 1"])
+
+
+def test_nan_on_both_sides_is_no_drift(trueup, write, tmp_path: Path) -> None:
+    for side in ("d", "l"):
+        write(f"{side}/app.toml", "x = nan\ny = -nan\nz = inf\n")
+        write(f"{side}/app.yaml", "x: .nan\nl: [.nan, 1]\n")
+    result = trueup("drift", "--desired", tmp_path / "d", "--live", tmp_path / "l")
+    assert (result.code, [line for line in result.lines if line.startswith("  ")]) == (0, [])

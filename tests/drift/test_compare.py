@@ -29,7 +29,9 @@ def walk(desired: Any, live: Any, rules: Rules | None = None) -> list[tuple]:
         (1, 1, True), (1, 1.0, True), (0, -0.0, True), ("8080", 8080, False), (True, 1, False), (1, True, False),
         (False, 0, False), (True, True, True), (False, False, True), (True, False, False), (None, None, True),
         (None, "", False), (None, 0, False), ("", "", True), ("a", "A", False), ("1.0", 1.0, False),
-        (1.5, 1.5, True), (2, 3, False),
+        (1.5, 1.5, True), (2, 3, False), (float("nan"), float("nan"), True), (float("nan"), -float("nan"), True),
+        (float("nan"), 1.0, False), (float("nan"), float("inf"), False), (float("inf"), float("inf"), True),
+        (float("-inf"), float("inf"), False), (float("nan"), "nan", False), (float("nan"), None, False),
     ],
     ids=lambda v: repr(v),
 )
@@ -260,8 +262,7 @@ def test_plain_rules_answer_nothing() -> None:
 
 # ------------------------------------------------------------------ invariants
 
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False, allow_infinity=False),
-                    st.text(max_size=4))
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(), st.text(max_size=4))
 VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner,
                                                                                         max_size=4), max_leaves=20)
 

@@ -159,9 +159,15 @@ def test_a_compose_files_dotenv_and_env_files_are_not_missing_live(tmp_path: Pat
         (IgnoreRule(("/x",), "r", kinds=("ConfigMap",)), None, "/x", False),
         (IgnoreRule(("/x",), "r"), None, "/x", True),
         (IgnoreRule((), "r"), cm("a"), "/x", False),
+        (IgnoreRule(("/data/k",), "r", names=("a",)), {**cm("a"), "metadata": "oops"}, "/data/k", False),
+        (IgnoreRule(("/data/k",), "r", names=("a",)), {**cm("a"), "metadata": ["a"]}, "/data/k", False),
+        (IgnoreRule(("/data/k",), "r"), {**cm("a"), "metadata": "oops"}, "/data/k", True),
+        (IgnoreRule(("/data/k",), "r", names=("a",)), {**cm("a"), "metadata": {"name": ["a"]}}, "/data/k", False),
     ],
     ids=["exact", "leading-slash-optional", "star-one-segment", "star-not-across", "double-star", "any-path",
-         "other-kind", "its-kind", "other-name", "its-name", "no-document-with-kinds", "no-document", "no-paths"],
+         "other-kind", "its-kind", "other-name", "its-name", "no-document-with-kinds", "no-document", "no-paths",
+         "metadata-a-string-has-no-name", "metadata-a-list-has-no-name", "metadata-a-string-without-names",
+         "name-a-list"],
 )
 def test_ignore_rule_applies(rule: IgnoreRule, doc: Any, pointer: str, expected: bool) -> None:
     document = side(doc).documents[0] if doc is not None else None
@@ -234,8 +240,16 @@ def test_compose_deltas_point_into_the_files_and_carry_both_canonical_forms() ->
          [("drift.changed", "/data/b", MASK, MASK), ("drift.extra", "/data/c", None, MASK)]),
         ({"data": {"b": "Yg=="}}, {}, [("drift.missing", "/data/b", MASK, None)]),
         ({"data": {"raw": "not base64!"}}, {"stringData": {"raw": "not base64!"}}, []),
+        ({"stringData": "oops"}, {"stringData": "oops"}, []),
+        ({"data": ["a"]}, {"data": ["a"]}, []),
+        ({"data": ["a"]}, {"data": ["b"]}, [("drift.changed", "/data", MASK, MASK)]),
+        ({"data": 5}, {}, [("drift.missing", "/data", MASK, None)]),
+        ({}, {"stringData": None, "data": {"k": "YQ=="}}, [("drift.extra", "/data/k", None, MASK)]),
+        ({"data": {1: "YQ==", "k": {"a": 1}}}, {"data": {"1": "YQ==", "k": {"a": 1}}}, []),
     ],
-    ids=["string-data-is-data", "equal-data", "changed-value", "changed-and-extra", "missing", "invalid-base64-as-text"],
+    ids=["string-data-is-data", "equal-data", "changed-value", "changed-and-extra", "missing", "invalid-base64-as-text",
+         "string-data-a-string", "data-a-list", "data-lists-differ", "data-an-int-missing", "null-string-data",
+         "odd-keys-and-values"],
 )
 def test_secret_payloads_compare_as_bytes_and_are_masked(desired: dict, live: dict, expected: list) -> None:
     found = drift_of(secret(**desired), secret(**live))

@@ -71,8 +71,12 @@ def test_edit_json(text: str, ops: list[Op], expected: str) -> None:
     ('{"a": 1', Op("set", "/a", 2), "the file holds no complete JSON value"),
     ("", Op("set", "/a", 2), "the file holds no complete JSON value"),
     ('{"a": 1}', Op("set", "/a", {1, 2}), "a value with no JSON form"),
+    ('{"a": 1}', Op("set", "/a", float("inf")), "a value with no JSON form"),
+    ('{"a": 1}', Op("set", "/a", float("-inf")), "a value with no JSON form"),
+    ('{"a": [1]}', Op("add", "/a/-", float("nan")), "a value with no JSON form"),
+    ('{\n  "a": 1\n}', Op("add", "/b", {"x": [float("nan")]}), "a value with no JSON form"),
 ], ids=["scalar-parent", "missing-parent", "index-out-of-range", "not-an-index", "remove-missing", "remove-root",
-        "unterminated", "empty", "set-value"])
+        "unterminated", "empty", "set-value", "infinity", "negative-infinity", "nan-item", "nested-nan"])
 def test_edit_json_refuses(text: str, op: Op, words: str) -> None:
     with pytest.raises(NotSurgical) as caught:
         edit_json(text, [op])

@@ -25,6 +25,11 @@ CASES = [
     ("a = 1\n", [Op("set", "/a", "é\x7f")], 'a = "é\\u007f"\n'),
     ("a = 1\n", [Op("set", "/a", True)], "a = true\n"),
     ("a = 1\n", [Op("set", "/a", 1.5)], "a = 1.5\n"),
+    ("a = 1  # c\n", [Op("set", "/a", float("inf"))], "a = inf  # c\n"),
+    ("a = 1\n", [Op("set", "/a", float("-inf"))], "a = -inf\n"),
+    ("a = nan\n", [Op("set", "/a", 2.0)], "a = 2.0\n"),
+    ("a = [1.0]\n", [Op("add", "/a/-", float("nan"))], "a = [1.0, nan]\n"),
+    ("a = 1\n", [Op("add", "/b", float("nan"))], "a = 1\nb = nan\n"),
     ("a = 1979-05-27\n", [Op("set", "/a", "x")], 'a = "x"\n'),
     ("a = 1\r\nb = 2\r\n", [Op("set", "/a", 3)], "a = 3\r\nb = 2\r\n"),
     ("a = 1\r\nb = 2\r\n", [Op("add", "/c", {"x": 1})], "a = 1\r\nb = 2\r\n\r\n[c]\r\nx = 1\r\n"),
@@ -49,7 +54,8 @@ CASES = [
     ("# head\n[s]\nk = 'v'  # why\n", [Op("remove", "/s/k")], "# head\n[s]\n"),
     ("a = 1\n", [], "a = 1\n"),
 ]
-IDS = ["two-swaps", "literal-to-basic", "del-escaped", "bool", "float", "date-to-string", "crlf-swap", "crlf-table",
+IDS = ["two-swaps", "literal-to-basic", "del-escaped", "bool", "float", "infinity", "negative-infinity",
+       "nan-to-a-number", "nan-appended", "nan-added", "date-to-string", "crlf-swap", "crlf-table",
        "crlf-remove", "no-final-newline-swap", "no-final-newline-add", "no-final-newline-remove", "list-extended",
        "append-keeps-comment", "table-by-keys", "multi-line-opening-newline", "multi-line", "multi-line-to-one",
        "multi-line-array-item", "inline-table", "array-of-tables", "append-table", "quoted-dotted-key", "dotted-key",
@@ -78,7 +84,7 @@ def test_edit_toml_refuses(text: str, op: Op, words: str) -> None:
 
 
 NAME = st.from_regex(r"[a-z][a-z0-9_-]{0,5}", fullmatch=True)
-LEAF = st.one_of(st.booleans(), st.integers(-10**6, 10**6),
+LEAF = st.one_of(st.booleans(), st.integers(-10**6, 10**6), st.floats(),
                  st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=6))
 VALUE = st.one_of(LEAF, st.lists(st.integers(0, 9), max_size=3))
 

@@ -37,9 +37,13 @@ def test_plain_ok(value: str, plain: bool, plain_in_flow: bool) -> None:
     ("yes", None, False, '"yes"'), ("it's", "'", False, "'it''s'"), ("tab\there", "'", False, '"tab\\there"'),
     ('say "hi"', '"', False, '"say \\"hi\\""'), ('say "hi"', None, False, 'say "hi"'), ("é ü", None, False, "é ü"), ("a,b", None, True, '"a,b"'),
     ("a,b", None, False, "a,b"), ("8080", None, False, '"8080"'),
+    (float("inf"), None, False, ".inf"), (float("-inf"), "'", False, "-.inf"), (float("nan"), None, True, ".nan"),
+    (1e20, None, False, "1.0e+20"), (-2.5e-07, None, False, "-2.5e-07"), ("inf", None, False, "inf"),
+    (".nan", None, False, '".nan"'),
 ], ids=["null", "true", "false", "int", "float", "negative-zero", "plain", "single", "double", "bool-word",
         "single-quote-doubled", "unprintable-in-single", "double-quotes-escaped", "double-quotes-plain", "unicode", "comma-in-flow",
-        "comma-in-block", "numeric-string"])
+        "comma-in-block", "numeric-string", "infinity", "negative-infinity", "nan", "exponent", "small-exponent",
+        "inf-as-a-string", "dot-nan-as-a-string"])
 def test_scalar_text(value: Any, style: str | None, flow: bool, text: str) -> None:
     assert scalar_text(value, style, flow) == text
     assert same_data(_read(f"k: {text}\n")["k"], value)
@@ -133,8 +137,15 @@ def test_every_one_line_string_reads_back_as_itself(value: str, style: str | Non
     assert _read(wrapped)["k"] == ([value] if flow else value)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.floats(), st.sampled_from([None, "'", '"']), st.booleans())
+def test_every_float_reads_back_as_itself(value: float, style: str | None, flow: bool) -> None:
+    text = scalar_text(value, style, flow)
+    assert same_data(_read(f"k: [{text}]\n" if flow else f"k: {text}\n")["k"], [value] if flow else value)
+
+
 VALUES = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-10**9, 10**9), PRINTABLE),
+    st.one_of(st.none(), st.booleans(), st.integers(-10**9, 10**9), st.floats(), PRINTABLE),
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(PRINTABLE.filter(bool), inner, max_size=3)),
     max_leaves=8)
 

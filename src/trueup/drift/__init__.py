@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Sequence
 
@@ -43,7 +44,8 @@ class IgnoreRule:
         data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
         if self.kinds and data.get("kind") not in self.kinds:
             return False
-        if self.names and (data.get("metadata") or {}).get("name") not in self.names:
+        meta = data.get("metadata")
+        if self.names and (meta.get("name") if isinstance(meta, dict) else None) not in self.names:
             return False
         return any(match(p.lstrip("/"), pointer.lstrip("/")) for p in self.paths)
 
@@ -255,16 +257,27 @@ def _secret_payload(d: dict, l: dict) -> Iterator[tuple[Difference, str, str]]:
             yield Difference("extra", where, where, None, value), where, where
 
 
-def _secret_bytes(obj: dict) -> dict[str, tuple[bytes, str]]:
-    out: dict[str, tuple[bytes, str]] = {}
-    for key, value in (obj.get("data") or {}).items():
-        try:
-            decoded = base64.b64decode(str(value), validate=True)
-        except (binascii.Error, ValueError):
-            decoded = str(value).encode()
-        out[key] = (decoded, f"/data/{escape_token(key)}")
-    for key, value in (obj.get("stringData") or {}).items():
-        out[key] = (str(value).encode(), f"/stringData/{escape_token(key)}")
+def _secret_bytes(obj: dict) -> dict[Any, tuple[bytes, str]]:
+    """Each key of a Secret's payload -> (its bytes, where it is written); ``stringData`` wins over
+    ``data``, as the API server merges them. A ``data`` or ``stringData`` that is not a mapping (an
+    invalid Secret, which the schema reports) is one value, compared whole under the key ``(field,)``."""
+    out: dict[Any, tuple[bytes, str]] = {}
+    for field_name in ("data", "stringData"):
+        payload = obj.get(field_name)
+        if payload is None:
+            continue
+        if not isinstance(payload, dict):
+            out[(field_name,)] = (json.dumps(payload, sort_keys=True, default=str).encode(), f"/{field_name}")
+            continue
+        for key, value in payload.items():
+            if field_name == "data":
+                try:
+                    decoded = base64.b64decode(str(value), validate=True)
+                except (binascii.Error, ValueError):
+                    decoded = str(value).encode()
+            else:
+                decoded = str(value).encode()
+            out[str(key)] = (decoded, f"/{field_name}/{escape_token(str(key))}")
     return out
 
 

@@ -79,11 +79,13 @@ class Rules:
 
 
 def same_scalar(a: Any, b: Any) -> bool:
-    """Type-aware: ``"8080"`` is not ``8080`` and ``True`` is not ``1``; ``1`` is ``1.0``."""
+    """Type-aware: ``"8080"`` is not ``8080`` and ``True`` is not ``1``; ``1`` is ``1.0``. NaN is NaN:
+    a file that says ``nan`` on both sides (TOML's ``nan``, YAML's ``.nan``) says the same thing,
+    whatever IEEE 754 says of comparing them."""
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
+        return a == b or (a != a and b != b)
     return type(a) is type(b) and a == b
 
 

@@ -63,7 +63,7 @@ def write_creations(creations: list[tuple[str, Document, str | None]], out: Path
         secret = holds_secret(doc.data, doc.kind)
         if what == "delete-object" and prune:
             stem = "kubernetes/" + object_stem(kubernetes_target(doc.data, where or "default"))
-            meta = doc.data.get("metadata") or {}
+            meta = doc.data.get("metadata") if isinstance(doc.data.get("metadata"), dict) else {}
             ident = {"apiVersion": doc.data.get("apiVersion"), "kind": doc.data.get("kind"),
                      "metadata": {k: meta[k] for k in ("name", "namespace") if k in meta}}
             written.write(stem, ".delete.yaml", yaml.safe_dump(ident, sort_keys=False), False)

@@ -41,9 +41,14 @@ def _env_entries(text: str) -> list[_EnvEntry]:
         raise NotSurgical("the .env file does not parse") from None
 
 
-def _env_value(value: Any, quote: str) -> str:
-    """Plain when that reads back the same, single-quoted if it was and can stay, else double-quoted."""
+def _env_value(value: Any, quote: str, followed: bool = False) -> str:
+    """Plain when that reads back the same, single-quoted if it was and can stay, else double-quoted.
+    ``followed``: a comment comes after the value on its line. An empty plain value cannot come before
+    one: the loader reads ``A=  # note`` as ``# note`` (the blanks after ``=`` belong to the separator,
+    and only a blank before ``#`` starts a comment), so it is written ``A=""``."""
     text = scalar_text(value)
+    if text == "" and quote == "" and followed:
+        return '""'
     if quote == "'" and not re.search(r"['\\\n\r]", text):
         return f"'{text}'"
     if quote == '"' or not _PLAIN_ENV.fullmatch(text):
@@ -75,13 +80,14 @@ def edit_dotenv(text: str, ops: Sequence[Op]) -> str:
             text = insert(lines, len(lines) - 1, [line], line_ending(lines, len(lines) - 1, nl))
             continue
         entry = mine[-1]  # a repeated key: the last one wins
+        last, end = entry.end
+        followed = bool(lines[last][end:].strip())
         if op.value is None:
             (first, column), new = entry.key_end, ""
         elif entry.quote is None:
-            (first, column), new = entry.key_end, "=" + _env_value(op.value, "")
+            (first, column), new = entry.key_end, "=" + _env_value(op.value, "", followed)
         else:
-            (first, column), new = entry.start, _env_value(op.value, entry.quote)
-        last, end = entry.end
+            (first, column), new = entry.start, _env_value(op.value, entry.quote, followed)
         lines[first:last + 1] = [lines[first][:column] + new + lines[last][end:]]
         text = "".join(lines)
     return text

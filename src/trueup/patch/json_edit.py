@@ -127,9 +127,10 @@ class _Style:
 def _dump(value: Any, multi: bool, indent: str, style: _Style, seps: tuple[str, str], nl: str) -> str:
     try:
         if multi and isinstance(value, (dict, list)) and value:
-            out = json.dumps(value, indent=style.unit, ensure_ascii=False, separators=(",", seps[1]))
+            out = json.dumps(value, indent=style.unit, ensure_ascii=False, separators=(",", seps[1]), allow_nan=False)
             return out.replace("\n", nl + indent)
-        return json.dumps(value, ensure_ascii=False, separators=seps)
+        # JSON has no infinities nor NaN (RFC 8259 section 6): allow_nan=False refuses them
+        return json.dumps(value, ensure_ascii=False, separators=seps, allow_nan=False)
     except (TypeError, ValueError):
         raise NotSurgical("a value with no JSON form") from None
 

@@ -65,14 +65,26 @@ def plain_ok(value: str, flow: bool = False) -> bool:
     return not (flow and any(c in value for c in ",[]{}"))
 
 
+def _float_text(value: float) -> str:
+    """A float as YAML writes it (YAML 1.2 core schema, and 1.1): ``.inf``, ``-.inf``, ``.nan`` (a plain
+    ``inf`` or ``nan`` is a string), else PyYAML's own text (``1.0e+20``: 1.1 wants the dot too)."""
+    if value != value:
+        return ".nan"
+    if value in (float("inf"), float("-inf")):
+        return ".inf" if value > 0 else "-.inf"
+    return yaml.safe_dump(value, default_flow_style=True).split("\n", 1)[0]
+
+
 def scalar_text(value: Any, style: str | None, flow: bool = False) -> str:
     """One-line YAML text for a scalar, in the original's quoting style where that reads back the same."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return _float_text(value)
+    if isinstance(value, int):
+        return str(value)
     if not isinstance(value, str) or "\n" in value:
         raise NotSurgical("not a one-line scalar")
     if not style and plain_ok(value, flow):

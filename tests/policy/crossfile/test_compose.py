@@ -199,6 +199,37 @@ def _clash(line: int, pointer: str, port: str, name: str, owner: str, file: str 
                      id="alternative-files-do-not-clash"),
         pytest.param({"compose.yaml": "services:\n  a:\n    ports: '80:80'\n  b:\n    ports: ['80:80']\n"}, [],
                      id="ports-a-string"),
+        pytest.param({"compose.yaml": "services:\n  a:\n    ports: ['8000-8001:8000-8001']\n  b:\n    ports: ['8001:80']\n"},
+                     [_clash(5, "/services/b/ports/0", "8001/tcp", "b", "a (compose.yaml)")], id="inside-a-host-range"),
+        pytest.param({"compose.yaml": "services:\n  a:\n    ports: ['8001:80']\n  b:\n"
+                                      "    ports: ['7999-8002:7999-8002', '9000-9001:9000-9001']\n"},
+                     [_clash(5, "/services/b/ports/0", "8001/tcp", "b", "a (compose.yaml)")],
+                     id="a-range-over-a-port-one-finding"),
+        pytest.param({"compose.yaml": "services:\n  a:\n    ports: ['8000-8001:8000-8001']\n  b:\n"
+                                      "    ports: ['8002-8003:8000-8001', '8001:80/udp']\n"}, [],
+                     id="ranges-apart-and-another-protocol"),
+        pytest.param({"compose.yaml": "services:\n  a:\n    ports: ['8000-8009:80']\n  b:\n    ports: ['8001:80']\n"},
+                     [], id="a-host-range-for-one-port-takes-any-free-one"),
+        pytest.param({"compose.yaml": "services:\n  a:\n    ports: ['53:53/udp']\n  b:\n    ports: ['53:53/tcp']\n"},
+                     [], id="udp-and-tcp-apart"),
+        pytest.param({"compose.yaml": "services:\n  a:\n    ports: ['127.0.0.1:8001:80']\n  b:\n"
+                                      "    ports: ['0.0.0.0:8001:80']\n"},
+                     [_clash(5, "/services/b/ports/0", "8001/tcp", "b", "a (compose.yaml)")],
+                     id="unspecified-ipv4-clashes-with-an-ipv4-address"),
+        pytest.param({"compose.yaml": "services:\n  a:\n    ports: ['[::]:8001:80']\n  b:\n"
+                                      "    ports: ['[::1]:8001:80', '127.0.0.1:8001:80']\n"},
+                     [_clash(5, "/services/b/ports/0", "8001/tcp", "b", "a (compose.yaml)")],
+                     id="unspecified-ipv6-clashes-with-ipv6-only"),
+        pytest.param({"compose.yaml": "services:\n  a:\n    ports: ['0.0.0.0:8001:80']\n  b:\n"
+                                      "    ports: ['[::1]:8001:80']\n"}, [], id="address-families-apart"),
+        pytest.param({"compose.yaml": "services:\n  a:\n    ports: ['[::ffff:127.0.0.1]:8001:80']\n  b:\n"
+                                      "    ports: [{target: 80, published: 8001, host_ip: 127.0.0.1}]\n"},
+                     [_clash(5, "/services/b/ports/0", "8001/tcp", "b", "a (compose.yaml)")],
+                     id="ipv4-mapped-is-the-ipv4-address"),
+        pytest.param({"compose.yaml": "services:\n  a:\n    ports: ['${IP}:8001:80']\n  b:\n"
+                                      "    ports: ['0.0.0.0:8001:80', '${IP}:8001:81']\n"},
+                     [_clash(5, "/services/b/ports/1", "8001/tcp", "b", "a (compose.yaml)")],
+                     id="a-variable-clashes-with-itself-only"),
     ],
 )
 def test_host_ports_unique(files: dict[str, str], expected: list[tuple]) -> None:
@@ -222,6 +253,12 @@ def test_host_ports_unique(files: dict[str, str], expected: list[tuple]) -> None
                      [("compose.yaml", 4, "/services/db",
                        "db has dependents but no health check, so they cannot wait for it to be ready")],
                      id="check-not-a-mapping"),
+        pytest.param("services:\n  a:\n    depends_on: [db]\n  db:\n    healthcheck: {test: [NONE]}\n",
+                     [("compose.yaml", 4, "/services/db",
+                       "db has dependents but no health check, so they cannot wait for it to be ready")],
+                     id="test-none-disables-it"),
+        pytest.param("services:\n  a:\n    depends_on: [db]\n  db:\n    healthcheck: {test: NONE}\n", [],
+                     id="test-none-as-a-string-is-a-shell-command"),
         pytest.param("services:\n  a:\n    depends_on: [gone]\n", [], id="dependency-not-defined"),
         pytest.param("services:\n  a:\n    image: x\n", [], id="nobody-depends"),
         pytest.param("services:\n  a:\n    depends_on: [z, b]\n  z: {}\n  b: {}\n",
@@ -258,6 +295,8 @@ CHECKED_DB = "  db:\n    healthcheck: {test: [CMD, pg_isready]}\n"
         pytest.param("services:\n  a:\n    depends_on: [db]\n  db:\n    healthcheck: {disable: true}\n", [],
                      id="dependency-check-disabled"),
         pytest.param("services:\n  a:\n    depends_on: [db]\n  db: {}\n", [], id="dependency-without-check"),
+        pytest.param("services:\n  a:\n    depends_on: [db]\n  db:\n    healthcheck: {test: [NONE], interval: 5s}\n",
+                     [], id="dependency-check-test-none"),
         pytest.param("services:\n  a:\n    depends_on:\n      db: service_healthy\n" + CHECKED_DB,
                      [("compose.yaml", 4, "/services/a/depends_on/db",
                        "a starts when db has started, not when its health check passes")],

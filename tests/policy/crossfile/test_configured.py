@@ -48,6 +48,10 @@ def _behind(file: str, line: int, pointer: str, name: str, tag: str, common: str
                                       "  worker:\n    image: 'worker:1.2'\n"},
                      [_behind("compose.yaml", 5, "/services/api/image", "api", "an untagged image", "1.2")],
                      id="untagged-member"),
+        pytest.param({"compose.yaml": "services:\n  web:\n    image: web\n  api:\n    image: 'api:'\n"
+                                      "  worker:\n    image: 'worker:1.2'\n"},
+                     [_behind("compose.yaml", 7, "/services/worker/image", "worker", "1.2", "an untagged image")],
+                     id="most-members-untagged-an-empty-tag-too"),
         pytest.param({"compose.yaml": "services:\n  web:\n    image: 'web@sha256:abc'\n  api:\n    image: 'api@sha256:abc'\n"},
                      [], id="same-digest"),
         pytest.param({"compose.yaml": "services:\n  web:\n    image: 'web:1.2'\n  other:\n    image: 'x:9'\n"}, [],

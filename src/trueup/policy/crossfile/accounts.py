@@ -9,7 +9,7 @@ from typing import Any, Iterator, Sequence
 from ...model import Document, Finding, finding_at
 from ..select import POD_SPEC, expand, select
 from . import WHOLE, CrossFileRule, register
-from .selectors import name, namespace, objects, of_kind, shown
+from .selectors import listed, name, namespace, objects, of_kind, shown
 
 # Verbs whose union on every resource of every group is what cluster-admin holds (the
 # "all_verbs" form Polaris also treats as cluster-admin).
@@ -20,6 +20,8 @@ def _reads(doc: Document, settings: dict[str, Any]) -> str | None:
     if doc.kind != "kubernetes" or not isinstance(doc.data, dict):
         return None
     kind = doc.data.get("kind")
+    if not isinstance(kind, str):
+        return None
     return WHOLE if kind in POD_SPEC or kind in ("ServiceAccount", "Role", "ClusterRole", "RoleBinding",
                                                  "ClusterRoleBinding") else None
 
@@ -61,10 +63,10 @@ def automount_token(rule: CrossFileRule, documents: Sequence[Document], settings
 
 
 def _grants_everything(role: dict[str, Any]) -> bool:
-    for entry in role.get("rules") or ():
+    for entry in listed(role.get("rules")):
         if not isinstance(entry, dict):
             continue
-        groups, resources, verbs = (set(map(str, entry.get(k) or ())) for k in ("apiGroups", "resources", "verbs"))
+        groups, resources, verbs = (set(map(str, listed(entry.get(k)))) for k in ("apiGroups", "resources", "verbs"))
         if "*" in groups and "*" in resources and ("*" in verbs or _ALL_VERBS <= verbs):
             return True
     return False

@@ -22,12 +22,14 @@ def _reads(doc: Document, settings: dict[str, Any]) -> str | None:
 
 
 def _minimum(documents: Sequence[Document]) -> dict[tuple[str, str, str], int]:
-    """(namespace, kind, name) -> the fewest replicas an autoscaler keeps (minReplicas, default 1)."""
+    """(namespace, kind, name) -> the fewest replicas an autoscaler keeps (minReplicas, default 1 when
+    nil: kubernetes pkg/apis/autoscaling/v2/defaults.go SetDefaults_HorizontalPodAutoscaler)."""
     out: dict[tuple[str, str, str], int] = {}
     for doc in of_kind(documents, "HorizontalPodAutoscaler"):
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
         ref = spec.get("scaleTargetRef") if isinstance(spec.get("scaleTargetRef"), dict) else {}
-        low = spec.get("minReplicas", 1)
+        low = spec.get("minReplicas")
+        low = 1 if low is None else low  # absent or written with no value: the API server's 1
         if isinstance(low, int) and not isinstance(low, bool):
             out[(namespace(doc.data), str(ref.get("kind")), str(ref.get("name")))] = low
     return out
@@ -40,6 +42,16 @@ def _selected(doc: Document) -> dict[str, Any]:
     selector = spec.get("selector") if isinstance(spec.get("selector"), dict) else {}
     labels = selector.get("matchLabels", selector) if "matchExpressions" not in selector else selector.get("matchLabels")
     return labels if isinstance(labels, dict) else {}
+
+
+def _replicas(workload: Document) -> Any:
+    """A workload's spec.replicas as the API server stores it: a nil one (absent, or ``replicas:``
+    written with no value) is 1 (kubernetes pkg/apis/apps/v1/defaults.go SetDefaults_Deployment,
+    _ReplicaSet and _StatefulSet: ``if obj.Spec.Replicas == nil { ... = 1 }``; core/v1's
+    SetDefaults_ReplicationController likewise)."""
+    spec = workload.data.get("spec")
+    replicas = spec.get("replicas") if isinstance(spec, dict) else None
+    return 1 if replicas is None else replicas
 
 
 def _required(min_available: Any, replicas: int) -> int | None:
@@ -76,8 +88,7 @@ def min_available_replicas(rule: CrossFileRule, documents: Sequence[Document],
             if where != ns or not labels or not selects(selector, labels):
                 continue
             kind, called = str(workload.data.get("kind")), name(workload.data)
-            own = (workload.data.get("spec") or {}).get("replicas", 1) if isinstance(workload.data.get("spec"), dict) else 1
-            replicas = floors.get((ns, kind, called), own)
+            replicas = floors.get((ns, kind, called), _replicas(workload))
             if not isinstance(replicas, int) or isinstance(replicas, bool):
                 continue
             required = _required(wanted, replicas)

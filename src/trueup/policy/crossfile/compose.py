@@ -3,11 +3,12 @@ compose merges them (``compose.yaml`` with ``compose.override.yaml``, say)."""
 from __future__ import annotations
 
 import functools
+import ipaddress
 from pathlib import PurePosixPath
 from typing import Any, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
-from ...load.compose_syntax import parse_port
+from ...load.compose_syntax import parse_ports
 from ...pointer import escape_token
 from . import Check, CrossFileRule, compose_files, register
 
@@ -127,10 +128,46 @@ def _depends_on_exist(rule: CrossFileRule, documents: Sequence[Document], anywhe
 
 
 def _host_ports(service: dict[str, Any]) -> Iterator[tuple[int, tuple[str, str, str]]]:
+    """(index of the entry, (host IP, host port, protocol)) of every host port a service publishes:
+    a range (``"8000-8001:8000-8001"``) one port each, as compose expands it."""
     for i, item in enumerate(_listed(service.get("ports"))):
-        port = parse_port(item)
-        if port.get("published") not in (None, ""):
-            yield i, (str(port.get("host_ip") or ""), str(port["published"]), port["protocol"])
+        for port in parse_ports(item):
+            published = port.get("published")
+            if published not in (None, "") and not (isinstance(published, str) and "-" in published):
+                # A host range for one container port is not a fixed port: docker binds the first free
+                # one of the range (libnetwork portallocator RequestPortsInRange), so nothing clashes.
+                yield i, (_host_ip(port.get("host_ip")), str(published), port["protocol"])
+
+
+def _host_ip(value: Any) -> str:
+    """A host IP as docker's port allocator keys it (netip.Addr.Unmap: ``::ffff:127.0.0.1`` is
+    ``127.0.0.1``; ``0:0::0`` is ``::``); ``""`` when none is written."""
+    text = str(value or "").strip("[]")
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return text  # a variable or a host name: compared as written
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return str(address)
+
+
+def _clashes(ip: str, other: str) -> bool:
+    """Whether one host port bound on host IPs ``ip`` and ``other`` clashes, as docker's port allocator
+    decides (moby libnetwork/portallocator/portallocator.go, RequestPortsInRange: "If ips includes an
+    unspecified address, the port needs to be free in all ipMaps for that address family. Otherwise,
+    the port needs only needs to be free in the per-address maps for ips, and the map for 0.0.0.0/::").
+    No host IP binds the daemon's default, 0.0.0.0 and ``::``: every address of both families."""
+    if not ip or not other or ip == other:
+        return True
+    return (ip in ("0.0.0.0", "::") or other in ("0.0.0.0", "::")) and _family(ip) == _family(other) is not None
+
+
+def _family(text: str) -> int | None:
+    try:
+        return ipaddress.ip_address(text).version
+    except ValueError:
+        return None  # a variable or a host name: clashes only with itself and with no host IP
 
 
 @register(
@@ -143,14 +180,28 @@ def _host_ports(service: dict[str, Any]) -> Iterator[tuple[int, tuple[str, str, 
 def host_ports_unique(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     seen: dict[tuple[str, str, str], str] = {}
     for doc, name, service in _services(documents):
+        reported: set[int] = set()
         for i, key in _host_ports(service):
             ip, port, protocol = key
-            clash = next((v for k, v in seen.items() if k[1:] == key[1:] and (not k[0] or not ip or k[0] == ip)), None)
-            if clash is not None:
+            clash = next((v for k, v in seen.items() if k[1:] == key[1:] and _clashes(k[0], ip)), None)
+            if clash is not None and i not in reported:
+                reported.add(i)  # one finding per entry, at its first clashing port of a range
                 yield _at(rule, doc, f"/services/{escape_token(name)}/ports/{i}",
                           f"host port {port}/{protocol} of {name} is already published by {clash}")
-            else:
+            elif clash is None:
                 seen[key] = f"{name} ({doc.source.name})"
+
+
+def _has_healthcheck(service: dict[str, Any]) -> bool:
+    """Whether a service sets a health check that runs. ``disable: true`` turns it off, and so does a
+    ``test`` list whose first item is ``NONE`` (compose-spec 05-services.md, healthcheck: "To disable
+    any default healthcheck set by the image, you can use disable: true. This is equivalent to
+    specifying test: ["NONE"]"); a string ``test: NONE`` is a CMD-SHELL command, not that."""
+    check = service.get("healthcheck")
+    if not isinstance(check, dict) or check.get("disable") is True:
+        return False
+    test = check.get("test")
+    return not (isinstance(test, list) and test and test[0] == "NONE")
 
 
 @register(
@@ -165,8 +216,7 @@ def healthcheck_for_dependency(rule: CrossFileRule, documents: Sequence[Document
     needed = {dep for _, _, service in _services(documents) for dep, _, _ in _depends(service)}
     for name in sorted(needed & set(services)):
         doc, service = services[name]
-        check = service.get("healthcheck")
-        if not isinstance(check, dict) or check.get("disable") is True:
+        if not _has_healthcheck(service):
             yield _at(rule, doc, f"/services/{escape_token(name)}",
                       f"{name} has dependents but no health check, so they cannot wait for it to be ready")
 
@@ -180,8 +230,7 @@ def healthcheck_for_dependency(rule: CrossFileRule, documents: Sequence[Document
 )
 @per_project
 def depends_on_healthy(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
-    checked = {name for _, name, service in _services(documents)
-               if isinstance(service.get("healthcheck"), dict) and service["healthcheck"].get("disable") is not True}
+    checked = {name for _, name, service in _services(documents) if _has_healthcheck(service)}
     for doc, name, service in _services(documents):
         for dep, suffix, spec in _depends(service):
             if dep in checked and spec.get("condition", "service_started") == "service_started":

@@ -15,11 +15,12 @@ from .compose import _listed, _services
 
 
 def _tag(image: Any) -> str | None:
+    """An image's digest or tag; None when it has neither (``web``, or ``web:`` with an empty one)."""
     text = str(image or "")
     if "@" in text:
-        return text.rsplit("@", 1)[1]
+        return text.rsplit("@", 1)[1] or None
     last = text.rsplit("/", 1)[-1]
-    return last.split(":", 1)[1] if ":" in last else None
+    return (last.split(":", 1)[1] or None) if ":" in last else None
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -83,7 +84,8 @@ def version_groups(rule: CrossFileRule, documents: Sequence[Document], settings:
         for name, doc, pointer, tag in found:
             if tag != common:
                 yield finding_at(doc, pointer, rule=rule.id, severity=rule.severity,
-                                 message=f"{name} runs {tag or 'an untagged image'} while group {group!r} runs {common}")
+                                 message=f"{name} runs {tag or 'an untagged image'} while group {group!r} runs "
+                                         f"{common or 'an untagged image'}")
 
 
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?+][^}]*)?\}|(?<!\$)\$([A-Za-z_][A-Za-z0-9_]*)")

@@ -10,7 +10,7 @@ from typing import Any, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
 from . import NAME, WHOLE, CrossFileRule, register
-from .selectors import (is_empty, name, namespace, objects, of_kind, pod_templates, selects, shown,
+from .selectors import (is_empty, listed, name, namespace, objects, of_kind, pod_templates, selects, shown,
                         template_labels_pointer)
 
 _TARGET_KINDS = frozenset({"Ingress", "HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget",
@@ -21,6 +21,8 @@ def _reads(doc: Document, settings: dict[str, Any]) -> str | None:
     if doc.kind != "kubernetes" or not isinstance(doc.data, dict):
         return None
     kind = doc.data.get("kind")
+    if not isinstance(kind, str):
+        return NAME  # an unhashable kind (an invalid document): not a target, and makes no pods
     return WHOLE if kind in _TARGET_KINDS or template_labels_pointer(kind) is not None else NAME
 
 
@@ -30,7 +32,7 @@ def _service_ports(documents: Sequence[Document]) -> dict[tuple[str, str], list[
     found: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for doc in of_kind(documents, "Service"):
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
-        ports = [p for p in spec.get("ports") or () if isinstance(p, dict)]
+        ports = [p for p in listed(spec.get("ports")) if isinstance(p, dict)]
         # Two objects of one name (overlays, or unrelated samples in one tree): either may be the one applied.
         found.setdefault((namespace(doc.data), name(doc.data)), []).extend(ports)
     return found
@@ -47,9 +49,9 @@ def ingress_backends(rule: CrossFileRule, documents: Sequence[Document], setting
     for doc in of_kind(documents, "Ingress"):
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
         backends: list[tuple[str, Any]] = [("/spec/defaultBackend", spec.get("defaultBackend"))]
-        for i, ingress_rule in enumerate(spec.get("rules") or ()):
+        for i, ingress_rule in enumerate(listed(spec.get("rules"))):
             http = ingress_rule.get("http") if isinstance(ingress_rule, dict) else None
-            for j, path in enumerate((http or {}).get("paths") or () if isinstance(http, dict) else ()):
+            for j, path in enumerate(listed(http.get("paths")) if isinstance(http, dict) else ()):
                 if isinstance(path, dict):
                     backends.append((f"/spec/rules/{i}/http/paths/{j}/backend", path.get("backend")))
         ns = namespace(doc.data)

@@ -21,8 +21,11 @@ def selects(selector: Any, labels: Any) -> bool:
     match = selector.get("matchLabels")
     if isinstance(match, dict) and any(labels.get(k) != v for k, v in match.items()):
         return False
-    for expression in selector.get("matchExpressions") or ():
-        if not isinstance(expression, dict):
+    expressions = selector.get("matchExpressions")
+    if expressions is not None and not isinstance(expressions, list):
+        return False  # not a list of requirements: nothing it says can be met
+    for expression in expressions or ():
+        if not isinstance(expression, dict) or not isinstance(expression.get("key"), str):
             return False
         key, operator = expression.get("key"), expression.get("operator")
         values = expression.get("values") if isinstance(expression.get("values"), list) else []
@@ -45,6 +48,16 @@ def is_empty(selector: Any) -> bool:
     if "matchLabels" in selector or "matchExpressions" in selector:
         return not selector.get("matchLabels") and not selector.get("matchExpressions")
     return not selector
+
+
+def listed(value: Any) -> list[Any]:
+    """A list field as a list; anything else (an invalid document's scalar or mapping) as nothing."""
+    return value if isinstance(value, list) else []
+
+
+def hashable(value: Any) -> bool:
+    """Whether ``value`` can be a set member or a key (an invalid document's list or mapping cannot)."""
+    return isinstance(value, (str, int, float, bool)) or value is None
 
 
 def objects(documents: Sequence[Document]) -> list[Document]:

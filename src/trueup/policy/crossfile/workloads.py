@@ -8,7 +8,7 @@ from typing import Any, Iterator, Sequence
 from ...model import Document, Finding, finding_at
 from ..select import POD_SPEC, expand, select
 from . import WHOLE, CrossFileRule, register
-from .selectors import is_empty, objects, selects, shown
+from .selectors import hashable, is_empty, listed, objects, selects, shown
 
 # Kinds whose spec.selector the API server requires to match spec.template.metadata.labels
 # (apps/v1 validation: "selector does not match template labels"); a ReplicationController's
@@ -20,7 +20,8 @@ PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 
 
 def _workload(doc: Document, settings: dict[str, Any]) -> str | None:
-    return WHOLE if doc.kind == "kubernetes" and isinstance(doc.data, dict) and doc.data.get("kind") in POD_SPEC else None
+    kind = doc.data.get("kind") if doc.kind == "kubernetes" and isinstance(doc.data, dict) else None
+    return WHOLE if isinstance(kind, str) and kind in POD_SPEC else None
 
 
 
@@ -73,12 +74,12 @@ def probe_port(rule: CrossFileRule, documents: Sequence[Document], settings: dic
         for pointer, container in _containers(doc):
             if "/initContainers/" in pointer:
                 continue
-            ports = [p for p in container.get("ports") or () if isinstance(p, dict)]
+            ports = [p for p in listed(container.get("ports")) if isinstance(p, dict)]
             names = {p.get("name") for p in ports if isinstance(p.get("name"), str)}
             # Probes connect over TCP (HTTP and gRPC too): a port declared for UDP or SCTP is not one.
             tcp = {p.get("name") for p in ports if isinstance(p.get("name"), str)
                    and str(p.get("protocol") or "TCP").upper() == "TCP"}
-            numbers = {p.get("containerPort") for p in ports}
+            numbers = {p.get("containerPort") for p in ports if hashable(p.get("containerPort"))}
             for probe in PROBES:
                 spec = container.get(probe)
                 if not isinstance(spec, dict):
@@ -86,8 +87,8 @@ def probe_port(rule: CrossFileRule, documents: Sequence[Document], settings: dic
                 for handler in ("httpGet", "tcpSocket", "grpc"):
                     action = spec.get(handler)
                     port = action.get("port") if isinstance(action, dict) else None
-                    if port is None or isinstance(port, bool):
-                        continue
+                    if port is None or isinstance(port, bool) or not hashable(port):
+                        continue  # none, or not a port (a mapping, a list): the schema's to report
                     named = isinstance(port, str) and not (port.isascii() and port.isdigit())
                     if named and port not in names:
                         what = f"port name {shown(port)}, which container {shown(container.get('name'))} does not declare"
@@ -148,7 +149,8 @@ def writable_host_path(rule: CrossFileRule, documents: Sequence[Document], setti
         for pointer, container in _containers(doc):
             mounts = container.get("volumeMounts")
             for index, mount in enumerate(mounts if isinstance(mounts, list) else ()):
-                if isinstance(mount, dict) and mount.get("name") in host_volumes and mount.get("readOnly") is not True:
+                if isinstance(mount, dict) and isinstance(mount.get("name"), str) and mount["name"] in host_volumes \
+                        and mount.get("readOnly") is not True:
                     yield finding_at(doc, f"{pointer}/volumeMounts/{index}", rule=rule.id, severity=rule.severity,
                                      message=f"container {shown(container.get('name'))} mounts hostPath volume "
                                              f"{shown(mount['name'])} writable at {mount.get('mountPath')}")
