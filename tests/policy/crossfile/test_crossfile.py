@@ -51,8 +51,11 @@ class _EntryPoint:
 def registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, CrossFileRule]:
     """A copy of the registry that registrations in a test go to (the real one is left as it was)."""
     all_rules(entry_points=False)
+    from trueup.policy.crossfile import registry as where_registered
+
     copy = dict(REGISTRY)
     monkeypatch.setattr(crossfile, "REGISTRY", copy)
+    monkeypatch.setattr(where_registered, "REGISTRY", copy)  # register() adds to the registry module's
     return copy
 
 

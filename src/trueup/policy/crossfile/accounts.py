@@ -8,7 +8,7 @@ from typing import Any, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
 from ..select import POD_SPEC, expand, select
-from . import WHOLE, CrossFileRule, register
+from .registry import WHOLE, CrossFileRule, register
 from .selectors import listed, name, namespace, objects, of_kind, shown
 
 # Verbs whose union on every resource of every group is what cluster-admin holds (the

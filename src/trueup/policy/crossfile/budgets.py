@@ -7,7 +7,7 @@ import re
 from typing import Any, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
-from . import WHOLE, CrossFileRule, register
+from .registry import WHOLE, CrossFileRule, register
 from .selectors import name, namespace, of_kind, pod_templates, selects
 
 # Kinds whose pods a drain evicts through the eviction API and whose replica count is spec.replicas

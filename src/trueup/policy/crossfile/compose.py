@@ -10,10 +10,11 @@ from typing import Any, Iterator, Sequence
 from ...model import Document, Finding, finding_at
 from ...load.compose_syntax import parse_ports
 from ...pointer import escape_token
-from . import Check, CrossFileRule, compose_files, register
+from .registry import Check, CrossFileRule, compose_files, register
+from .selectors import listed
 
 
-def _services(documents: Sequence[Document]) -> Iterator[tuple[Document, str, dict[str, Any]]]:
+def compose_services(documents: Sequence[Document]) -> Iterator[tuple[Document, str, dict[str, Any]]]:
     for doc in documents:
         if doc.kind == "compose" and isinstance(doc.data, dict) and isinstance(doc.data.get("services"), dict):
             for name, service in doc.data["services"].items():
@@ -79,11 +80,6 @@ def per_project(check: Check) -> Check:
     return run
 
 
-def _listed(value: Any) -> list[Any]:
-    """A list field as a list; anything else (an invalid file's scalar) as nothing to check."""
-    return value if isinstance(value, list) else []
-
-
 def _depends(service: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """(dependency, pointer suffix, spec) for list and map forms of depends_on."""
     deps = service.get("depends_on")
@@ -109,19 +105,19 @@ def depends_on_exists(rule: CrossFileRule, documents: Sequence[Document], settin
     # A file that depends on a service another compose file of the run defines is meant to be
     # combined with it (`-f docker-compose.yml -f extensions/x/x-compose.yml`): only a service no
     # file defines is missing for certain.
-    anywhere = {name for _, name, _ in _services(documents)}
+    anywhere = {name for _, name, _ in compose_services(documents)}
     for project in projects(documents):
         yield from _depends_on_exist(rule, project, anywhere)
 
 
 def _depends_on_exist(rule: CrossFileRule, documents: Sequence[Document], anywhere: set[str]) -> Iterator[Finding]:
-    known = {name for _, name, _ in _services(documents)} | anywhere
-    for doc, name, service in _services(documents):
+    known = {name for _, name, _ in compose_services(documents)} | anywhere
+    for doc, name, service in compose_services(documents):
         base = f"/services/{escape_token(name)}"
         for dep, suffix, _ in _depends(service):
             if dep not in known:
                 yield _at(rule, doc, base + suffix, f"{name} depends on {dep!r}, which no compose file defines")
-        for i, link in enumerate(_listed(service.get("links"))):
+        for i, link in enumerate(listed(service.get("links"))):
             target = str(link).split(":", 1)[0]
             if target not in known:
                 yield _at(rule, doc, f"{base}/links/{i}", f"{name} links to {target!r}, which no compose file defines")
@@ -130,7 +126,7 @@ def _depends_on_exist(rule: CrossFileRule, documents: Sequence[Document], anywhe
 def _host_ports(service: dict[str, Any]) -> Iterator[tuple[int, tuple[str, str, str]]]:
     """(index of the entry, (host IP, host port, protocol)) of every host port a service publishes:
     a range (``"8000-8001:8000-8001"``) one port each, as compose expands it."""
-    for i, item in enumerate(_listed(service.get("ports"))):
+    for i, item in enumerate(listed(service.get("ports"))):
         for port in parse_ports(item):
             published = port.get("published")
             if published not in (None, "") and not (isinstance(published, str) and "-" in published):
@@ -179,7 +175,7 @@ def _family(text: str) -> int | None:
 @per_project
 def host_ports_unique(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
     seen: dict[tuple[str, str, str], str] = {}
-    for doc, name, service in _services(documents):
+    for doc, name, service in compose_services(documents):
         reported: set[int] = set()
         for i, key in _host_ports(service):
             ip, port, protocol = key
@@ -212,8 +208,8 @@ def _has_healthcheck(service: dict[str, Any]) -> bool:
 )
 @per_project
 def healthcheck_for_dependency(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
-    services = {name: (doc, service) for doc, name, service in _services(documents)}
-    needed = {dep for _, _, service in _services(documents) for dep, _, _ in _depends(service)}
+    services = {name: (doc, service) for doc, name, service in compose_services(documents)}
+    needed = {dep for _, _, service in compose_services(documents) for dep, _, _ in _depends(service)}
     for name in sorted(needed & set(services)):
         doc, service = services[name]
         if not _has_healthcheck(service):
@@ -230,8 +226,8 @@ def healthcheck_for_dependency(rule: CrossFileRule, documents: Sequence[Document
 )
 @per_project
 def depends_on_healthy(rule: CrossFileRule, documents: Sequence[Document], settings: dict[str, Any]) -> Iterator[Finding]:
-    checked = {name for _, name, service in _services(documents) if _has_healthcheck(service)}
-    for doc, name, service in _services(documents):
+    checked = {name for _, name, service in compose_services(documents) if _has_healthcheck(service)}
+    for doc, name, service in compose_services(documents):
         for dep, suffix, spec in _depends(service):
             if dep in checked and spec.get("condition", "service_started") == "service_started":
                 yield _at(rule, doc, f"/services/{escape_token(name)}{suffix}",
@@ -249,7 +245,7 @@ def depends_on_healthy(rule: CrossFileRule, documents: Sequence[Document], setti
 def duplicate_container_name(rule: CrossFileRule, documents: Sequence[Document],
                              settings: dict[str, Any]) -> Iterator[Finding]:
     named: dict[str, tuple[Document, str]] = {}  # service -> where its container_name is set last (files merge)
-    for doc, name, service in _services(documents):
+    for doc, name, service in compose_services(documents):
         if isinstance(service.get("container_name"), (str, int)):
             named[name] = (doc, str(service["container_name"]))
     owners: dict[str, str] = {}

@@ -9,9 +9,10 @@ from ...globs import match_any
 from ...model import Document, Finding, finding_at
 from ...pointer import escape_token, value_at
 from ..select import expand, select
-from . import WHOLE, CrossFileRule, register
+from .registry import WHOLE, CrossFileRule, register
 from ...load.compose_syntax import parse_port
-from .compose import _listed, _services
+from .compose import compose_services
+from .selectors import listed
 
 
 def _tag(image: Any) -> str | None:
@@ -30,7 +31,7 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 def _images(documents: Sequence[Document]) -> Iterator[tuple[str, Document, str, str | None]]:
     """(member name, document, pointer, tag) for compose services and Kubernetes workloads."""
-    for doc, name, service in _services(documents):
+    for doc, name, service in compose_services(documents):
         if "image" in service:
             yield name, doc, f"/services/{escape_token(name)}/image", _tag(service["image"])
     for doc in documents:
@@ -158,10 +159,10 @@ def ports_match(rule: CrossFileRule, documents: Sequence[Document], settings: di
 def _exposed(documents: Sequence[Document], pairing: dict[str, Any]) -> Iterator[tuple[str, set[str]]]:
     service = pairing.get("compose")
     if service:
-        for _, name, spec in _services(documents):
+        for _, name, spec in compose_services(documents):
             if name == service:
-                ports = {str(parse_port(port)["target"]) for port in _listed(spec.get("ports"))}
-                ports.update(str(p) for p in _listed(spec.get("expose")))
+                ports = {str(parse_port(port)["target"]) for port in listed(spec.get("ports"))}
+                ports.update(str(p) for p in listed(spec.get("expose")))
                 yield f"compose service {name}", ports
     workload = pairing.get("kubernetes")
     if workload:

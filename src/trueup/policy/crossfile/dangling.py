@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
-from . import NAME, WHOLE, CrossFileRule, register
+from .registry import NAME, WHOLE, CrossFileRule, register
 from .selectors import (is_empty, listed, name, namespace, objects, of_kind, pod_templates, selects, shown,
                         template_labels_pointer)
 

@@ -5,7 +5,7 @@ from typing import Any, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
 from ..select import expand, select
-from . import NAME, WHOLE, CrossFileRule, register
+from .registry import NAME, WHOLE, CrossFileRule, register
 from . import selectors
 
 

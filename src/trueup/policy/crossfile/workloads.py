@@ -7,7 +7,7 @@ from typing import Any, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
 from ..select import POD_SPEC, expand, select
-from . import WHOLE, CrossFileRule, register
+from .registry import WHOLE, CrossFileRule, register
 from .selectors import hashable, is_empty, listed, objects, selects, shown
 
 # Kinds whose spec.selector the API server requires to match spec.template.metadata.labels
