@@ -9,15 +9,11 @@ never a value; the command line is stored with secrets redacted.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
-import hmac
 import json
 import os
 import re
-import socket
 import stat
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -51,6 +47,8 @@ def seal(record: dict[str, Any], key: bytes | None) -> str:
     """The record's hash: SHA-256 of its canonical JSON without ``hash``, keyed when a key is set."""
     body = canonical({k: v for k, v in record.items() if k != "hash"})
     if key:
+        import hmac
+
         return "hmac-sha256:" + hmac.new(key, body, hashlib.sha256).hexdigest()
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
@@ -119,6 +117,9 @@ def build_record(
     *, command: str, argv: Sequence[str], root: Path, environments: Sequence[str], summary: Summary,
     entries: Iterable[dict[str, Any]], exit_code: int,
 ) -> dict[str, Any]:
+    import socket
+    import uuid
+
     actor, repository = _git(root)
     if os.environ.get("GITHUB_ACTOR"):
         actor["ci"] = os.environ["GITHUB_ACTOR"]
@@ -193,6 +194,8 @@ def append(path: Path, record: dict[str, Any], root: Path | None = None) -> dict
     if root is None:
         path.parent.mkdir(parents=True, exist_ok=True)
         root = path.parent
+    import fcntl
+
     fd = _open_confined(path, root)
     with os.fdopen(fd, "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,6 +123,8 @@ def web_address(remote: str) -> str | None:
 
 def git_line(root: Path, *args: str) -> str | None:
     """One line git prints in ``root``, or None (not a repository, no git, no answer in 5 s)."""
+    import subprocess  # here: most runs never ask git, and the module costs a one-file run 4 ms
+
     try:
         done = subprocess.run(["git", "-c", "core.fsmonitor=false", "-C", str(root), *args], capture_output=True,
                               text=True, timeout=5, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})

@@ -9,7 +9,6 @@ One summary line ends the report.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 from typing import IO
 
@@ -129,6 +128,8 @@ class TextReporter:
             self._print(label if finding.path == "" else f"{label}: {old} {_short(finding.live)}{note}")
 
     def _lines(self, live: str, desired: str) -> None:
+        import difflib  # drift of multi-line values only: a validate run never needs it
+
         diff = difflib.unified_diff(live.splitlines(), desired.splitlines(), lineterm="", n=1)
         for row in list(diff)[2:]:
             row = printable(row)
