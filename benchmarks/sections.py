@@ -222,8 +222,23 @@ def linear_section(bench: Bench, data: Data, source: Path, limit: int | None) ->
                                [*trueup_command(), "validate", "--format", "json", "--output",
                                 str(bench.work / f"linear-{scale}x.json"), str(root)], cwd=empty,
                                runs=data.args.linear_runs, warmup=False)
-        data.linear.append({"scale": scale, "files": n, "floor": floor, "trueup": result})
+        row = {"scale": scale, "files": n, "floor": floor, "trueup": result}
+        if scale in (4, 16):
+            # The same run without the cross-file rules: what validate holds per file beyond the
+            # documents those rules read (they run once every file is read, so they keep them).
+            skip = [arg for rule in crossfile_rules() for arg in ("--skip-rule", rule)]
+            row["no_cross"] = bench.measure(f"linearity {scale}x trueup validate, no cross-file rules",
+                                            [*trueup_command(), "validate", *skip, "--format", "json", "--output",
+                                             str(bench.work / f"linear-{scale}x-nocross.json"), str(root)], cwd=empty,
+                                            runs=data.args.linear_runs, warmup=False)
+        data.linear.append(row)
         shutil.rmtree(built.root)
+
+
+def crossfile_rules() -> list[str]:
+    """The ids of the cross-file rules, as ``trueup rules list`` names them (pack ``crossfile``)."""
+    listing = subprocess.run([*trueup_command(), "rules", "list"], capture_output=True, text=True, check=True).stdout
+    return [line.split()[0] for line in listing.splitlines() if " crossfile " in f" {line} "]
 
 
 def shard_section(bench: Bench, data: Data, work: Path) -> None:

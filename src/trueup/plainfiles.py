@@ -100,10 +100,11 @@ def _parse_failure(exc: ParseError, item: PlainFile, data: bytes | None) -> Find
 
 
 def _read_crds(files: Sequence[PlainFile], checker: Checker, config: Config,
-               read: dict[Path, tuple[bytes, Loaded]]) -> list[Finding]:
+               read: dict[Path, Loaded]) -> list[Finding]:
     """Learn the CRDs among the files before any is checked (a custom resource may come first);
     returns findings about unusable CRDs. ``read`` receives the files parsed on the way (not parsed
-    again when they are checked)."""
+    again when they are checked): their data, not their text or bytes, which a big estate's CRDs
+    would hold in memory until each is checked (the text is read again for a line, if unchanged)."""
     findings: list[Finding] = []
     for item in files:
         try:
@@ -113,11 +114,13 @@ def _read_crds(files: Sequence[PlainFile], checker: Checker, config: Config,
         if _CRD_MARK not in data:
             continue
         try:
-            loaded = load_bytes(data, item.path, file=item.name, name=item.name, fmt=item.fmt,
-                                limits=config.limits, positions=True)
+            # No node graphs kept for lines: the CRDs stay in the registry for the whole run (and the
+            # files wait here until checked), and a CRD file's lines are rarely asked for.
+            loaded = load_bytes(data, item.path, file=item.name, name=item.name, fmt=item.fmt, limits=config.limits)
         except ParseError:
             continue  # reported when the file itself is checked
-        read[item.path] = (data, loaded)
+        loaded.source.release_text()
+        read[item.path] = loaded
         findings.extend(checker.schemas.add_crds(loaded.documents))
     return findings
 
@@ -166,7 +169,7 @@ def check_files(
     files, generated = _kustomized(files, config)
     files = _with_dotenv(files)
 
-    preloaded: dict[Path, tuple[bytes, Loaded]] = {}
+    preloaded: dict[Path, Loaded] = {}
     yield from _read_crds(files, checker, config, preloaded)
     if cache is not None:  # a custom resource's result depends on the CRDs beside it
         cache.fingerprint = hashlib.sha256(f"{cache.fingerprint}\0{checker.schemas.crd_digest}".encode()).hexdigest()
@@ -203,8 +206,8 @@ def check_files(
                 if hit is not None:
                     return ([], kept(hit[1]), nothing, None) if context_only else (hit[0], kept(hit[1]), hit[2], None)
             early = preloaded.pop(item.path, None)
-            if early is not None and early[0] == data:
-                loaded = early[1]
+            if early is not None and early.source.digest == hashlib.sha256(data).hexdigest():
+                loaded = early
             else:
                 loaded = load_bytes(data, item.path, file=item.name, name=item.name, fmt=item.fmt,
                                 limits=config.limits, positions=True)

@@ -38,7 +38,7 @@ class Suppressions:
                             rules = {r.strip() for r in match.group(1).split(",")}
                             marks[number] = (rules, match.group(2).strip() or "no reason given")
                 break
-            self._marks[name] = marks
+            self._marks[name] = marks or None  # most files have no marks: no empty dict kept for each
         return self._marks[name]
 
     def reason(self, finding: Finding) -> str | None:
