@@ -379,3 +379,24 @@ def test_baseline_settings(write, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert wiring.baseline_settings(wiring.find_config(None, True)) == ("b.yaml", 30)
     (tmp_path / "trueup.yaml").write_text(CONFIG)
     assert wiring.baseline_settings(wiring.find_config(None, True)) == ("baselines/accepted.yaml", 90)
+
+
+def test_say_prints_one_line_whatever_a_name_holds() -> None:
+    import io
+
+    from trueup.wiring import say
+
+    out = io.StringIO()
+    say("trueup: v\x1b[2J\nforged.yaml: values file not found \u202e", out)
+    assert out.getvalue() == "trueup: v\\x1b[2J\\nforged.yaml: values file not found \\u202e\n"
+
+
+def test_an_error_while_findings_stream_names_a_hostile_file_escaped(trueup, tmp_path: Path) -> None:
+    """The error line report() prints (here: a drift whose desired side is a directory named with
+    an escape sequence and a newline) cannot forge a second line or move the cursor."""
+    desired = tmp_path / "d\x1b[2J\nforged"
+    desired.write_text("not a directory", encoding="utf-8")
+    (tmp_path / "live").mkdir()
+    result = trueup("drift", "--desired", desired, "--live", tmp_path / "live", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err == f"trueup: {tmp_path}/d\\x1b[2J\\nforged: --desired must be a directory\n"

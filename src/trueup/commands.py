@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, Iterable, Sequence
 from .errors import TrueupError, UsageError
 from .options import Options
 from .wiring import (
-    cache_dir, checker_for, environments_for, find_config, rendered_findings, report, threshold,
+    cache_dir, checker_for, environments_for, find_config, rendered_findings, report, say, threshold,
 )
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def _with_patches(options: Options, findings: Iterable[Any], changes: list, stde
             unread = finding
         yield finding
     if options.patches and unread is not None:
-        print(f"trueup: no patches written: {unread.file or unread.target} could not be read", file=stderr)
+        say(f"trueup: no patches written: {unread.file or unread.target} could not be read", stderr)
     elif options.patches:
         from .patch import write_patches
         from .patch.changes import changes_of
@@ -43,10 +43,10 @@ def _with_patches(options: Options, findings: Iterable[Any], changes: list, stde
         if written is not None:
             written.extend(result.files)
         if not options.quiet:
-            print(f"trueup: wrote {len(result.files)} patch files to {options.patches}", file=stderr)
+            say(f"trueup: wrote {len(result.files)} patch files to {options.patches}", stderr)
             for note in result.not_in_file_diffs:
                 hint = "" if options.direction == "adopt" else " (Kubernetes objects also get a JSON Patch and the full object)"
-                print(f"trueup: no file diff for {note}{hint}", file=stderr)
+                say(f"trueup: no file diff for {note}{hint}", stderr)
 
 
 def validate(options: Options, stdout: IO[str], stderr: IO[str]) -> int:

@@ -9,7 +9,7 @@ from typing import IO, Any
 from .errors import UsageError
 from .options import CheckSettings, Options
 from .wiring import (
-    audit_run, baseline_settings, checker_for, configured_baseline, environments_for, find_config, parse_date,
+    audit_run, say, baseline_settings, checker_for, configured_baseline, environments_for, find_config, parse_date,
     relative_name, rendered_findings, report, threshold,
 )
 from .pins import PUBLISHED, Pin, installed_pin
@@ -32,7 +32,7 @@ def fix(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
     findings = list(rendered_findings(config, envs, None, summary, drift=True, changes=changes, creations=creations))
     broken = [f for f in findings if f.rule in UNREAD_RULES]  # a duplicate key is no reason to stop
     for finding in broken:
-        print(f"trueup: {finding.file}:{finding.line or ''}: {finding.message}", file=stderr)
+        say(f"trueup: {finding.file}:{finding.line or ''}: {finding.message}", stderr)
     if broken:
         return 2
     changes = changes_of(changes)
@@ -50,7 +50,7 @@ def fix(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
             diff = item.shown_diff()
             shown = "" if not item.secret else "secret values masked" if diff is not None else \
                 "holds a secret and does not parse; diff not shown"
-            print(f"would {verb} {item.name}{counted}:{' ' + shown if shown else ''}", file=stdout)
+            say(f"would {verb} {item.name}{counted}:{' ' + shown if shown else ''}", stdout)
             if diff is not None:
                 stdout.write(diff)
             continue
@@ -58,16 +58,16 @@ def fix(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
         applied.append(result)
         failed += not result.ok
         message = f": {result.message}" if says or not result.ok else ""
-        print(f"{done if result.ok else 'refused'} {item.name}{message}", file=stdout)
+        say(f"{done if result.ok else 'refused'} {item.name}{message}", stdout)
     for note in notes:
-        print(f"not fixed: {note}; left untouched, edit it by hand", file=stdout)
+        say(f"not fixed: {note}; left untouched, edit it by hand", stdout)
     for note in missing:
-        print(f"not fixed: {note}", file=stdout)
+        say(f"not fixed: {note}", stdout)
     failed += bool(options.apply and (notes or missing))
     if not options.apply:
         count = len(edits) + len(new_files)
-        print(f"dry run: {count} {'file' if count == 1 else 'files'} would change; "
-              "run with --apply to write them", file=stdout)
+        say(f"dry run: {count} {'file' if count == 1 else 'files'} would change; "
+            "run with --apply to write them", stdout)
     from .audit import entry
 
     audit_run(options.command, options.argv, config, envs, summary, [entry(f) for f in findings], 1 if failed else 0,
@@ -121,9 +121,9 @@ def audit_command(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
     if options.audit_command == "verify":
         count, problem = audit.verify(path)
         if problem is not None:
-            print(f"{name}:{problem.line}: {problem.message}", file=stdout)
+            say(f"{name}:{problem.line}: {problem.message}", stdout)
             return 1
-        print(f"{name}: {count} records, chain intact", file=stdout)
+        say(f"{name}: {count} records, chain intact", stdout)
         return 0
     since = parse_date(options.since, "--since") if options.since else None
     for record in audit.records(path):
@@ -136,10 +136,10 @@ def audit_command(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
         who = record.get("actor") if isinstance(record.get("actor"), dict) else {}
         actor = who.get("ci") or who.get("email") or "?"
         envs = ",".join(str(e) for e in record.get("environments") or []) or "-"
-        print(f"{record['time']}  #{record['seq']}  {record['command']:<8} env {envs:<12} exit {record.get('exit_code')}  "
-              f"{len(record.get('findings', []))} findings  by {actor}", file=stdout)
+        say(f"{record['time']}  #{record['seq']}  {record['command']:<8} env {envs:<12} exit {record.get('exit_code')}  "
+              f"{len(record.get('findings', []))} findings  by {actor}", stdout)
         for finding in matches if (options.only_rule or options.target) else []:
-            print(f"    {finding.get('rule')} {finding.get('target')} {finding.get('path') or '(whole)'}", file=stdout)
+            say(f"    {finding.get('rule')} {finding.get('target')} {finding.get('path') or '(whole)'}", stdout)
     return 0
 
 
@@ -181,8 +181,8 @@ def baseline(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
                                       expires=expires)
     _write_output(config.root / name, baseline_text(entries), config.root)
     audit_run(options.command, options.argv, config, envs, summary, [], 0)
-    print(f"baseline {name}: {len(entries)} entries ({counts.added} new, {counts.kept} kept, {counts.removed} resolved)",
-          file=stdout)
+    say(f"baseline {name}: {len(entries)} entries ({counts.added} new, {counts.kept} kept, {counts.removed} resolved)",
+        stdout)
     return 0
 
 
@@ -299,7 +299,7 @@ def init(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
         except OSError as exc:
             raise UsageError(f"cannot write: {exc.strerror or exc}", str(target / name)) from None
     where = "" if real_path(target) == real_path(Path.cwd()) else f"cd {options.directory} && "
-    print(f"trueup: wrote {len(files)} files; next: {where}trueup check", file=stdout)
-    print(f"trueup: hooks get trueup from {pin.repo} at {pin.rev}: {pin.why}; --repo and --rev choose"
-          + ("" if pin.action else "; the workflows use the published action at the release tag"), file=stdout)
+    say(f"trueup: wrote {len(files)} files; next: {where}trueup check", stdout)
+    say(f"trueup: hooks get trueup from {pin.repo} at {pin.rev}: {pin.why}; --repo and --rev choose"
+        + ("" if pin.action else "; the workflows use the published action at the release tag"), stdout)
     return 0

@@ -19,6 +19,14 @@ if TYPE_CHECKING:
     from .shards import Shard
 
 
+def say(line: str, stream: IO[str]) -> None:
+    """Print one line a command says, whatever the input's names hold: control and bidi characters
+    escaped (``report._safe.printable``), so no file name can forge a line or move the cursor."""
+    from .report._safe import printable
+
+    print(printable(line), file=stream)
+
+
 def find_config(given: str | None, required: bool) -> Any:
     """The run's Config: ``--config FILE``, else the trueup.yaml found upwards from here, else (where
     none is ``required``) the config-free defaults; applies its settings that hold for the whole run."""
@@ -141,7 +149,7 @@ def report(
         except TrueupError as exc:  # the report is out: the run fails, with one line, and nothing more is written
             error, code = exc, 2
     if error is not None:
-        print(f"trueup: {error}", file=stderr)
+        say(f"trueup: {error}", stderr)
     return code
 
 

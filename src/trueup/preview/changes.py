@@ -19,6 +19,7 @@ from typing import IO, Any, Iterator, Sequence
 from ..config import Config
 from ..drift import Context, Side, drift
 from ..errors import TrueupError
+from ..wiring import say
 from ..model import Finding, Severity, Summary
 from ..tree import real_path
 from .impact import impacts
@@ -79,8 +80,7 @@ def config_at(root: Path, head: Any, stderr: IO[str], revision: str, *, tolerant
     except TrueupError as exc:
         if not tolerant:
             raise at_revision(exc, revision, root) from None
-        print(f"trueup: {revision}: {head.display} cannot be read ({exc.cause}); compared as if it had none",
-              file=stderr)
+        say(f"trueup: {revision}: {head.display} cannot be read ({exc.cause}); compared as if it had none", stderr)
         return None
     return config
 
