@@ -373,12 +373,20 @@ def test_parse_date_bad() -> None:
     assert str(caught.value) == "--expires must be a date (YYYY-MM-DD), not '03/02/2026'"
 
 
-def test_baseline_settings(write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write("trueup.yaml", CONFIG + "baselines:\n  file: b.yaml\n  max_days: 30\n")
+def test_the_configs_typed_sections(write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Baselines, audit and policy come from Config's own fields, not from the file as written."""
+    from trueup.config import AuditSettings, BaselineSettings
+
+    write("trueup.yaml", CONFIG + "baselines:\n  file: b.yaml\n  max_days: 30\naudit:\n  enabled: true\n"
+          "  path: logs/a.jsonl\npolicy:\n  profile: strict\n")
     monkeypatch.chdir(tmp_path)
-    assert wiring.baseline_settings(wiring.find_config(None, True)) == ("b.yaml", 30)
+    config = wiring.find_config(None, True)
+    assert (config.baselines, config.audit, config.policy) == (
+        BaselineSettings("b.yaml", 30), AuditSettings(True, "logs/a.jsonl"), {"profile": "strict"})
     (tmp_path / "trueup.yaml").write_text(CONFIG)
-    assert wiring.baseline_settings(wiring.find_config(None, True)) == ("baselines/accepted.yaml", 90)
+    config = wiring.find_config(None, True)
+    assert (config.baselines, config.audit, config.policy) == (
+        BaselineSettings("baselines/accepted.yaml", 90), AuditSettings("ci", ".trueup/audit.jsonl"), {})
 
 
 def test_say_prints_one_line_whatever_a_name_holds() -> None:

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from . import safefs
+from .config import AuditSettings
 from .errors import ConfigError
 from .mask import MASK, is_secret_key, looks_secret
 from .model import Finding, Summary
 
-DEFAULT_PATH = ".trueup/audit.jsonl"
+DEFAULT_PATH = AuditSettings().path
 GENESIS = "0" * 64
 KEY_VARIABLE = "TRUEUP_AUDIT_KEY"
 
@@ -96,12 +97,12 @@ def _git(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         return {}, {}
 
 
-def enabled(settings: dict[str, Any]) -> bool:
+def enabled(settings: AuditSettings) -> bool:
     """Record when the config says so, or by default in CI. A pre-commit hook (``PRE_COMMIT`` set, by
     pre-commit itself, in CI too) never records: a hook must not modify the files it checks."""
     if os.environ.get("PRE_COMMIT"):
         return False
-    when = settings.get("enabled", "ci")
+    when = settings.enabled
     if isinstance(when, bool):
         return when
     return bool(os.environ.get("CI") or os.environ.get("GITHUB_ACTIONS"))

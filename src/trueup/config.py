@@ -10,6 +10,7 @@ from typing import Any
 from .errors import ConfigError, ParseError
 from .load import Limits, load_path
 from .pointer import split_pointer
+from .policy.baseline import DEFAULT_FILE, DEFAULT_MAX_DAYS
 from .tree import real_path
 
 CONFIG_NAMES = ("trueup.yaml", "trueup.yml")
@@ -65,6 +66,22 @@ class KubernetesSettings:
         return cls(**data)
 
 
+@dataclass(frozen=True)
+class AuditSettings:
+    """``audit:``: whether runs append a record (``"ci"``: where CI is set), and where the log is."""
+
+    enabled: bool | str = "ci"
+    path: str = ".trueup/audit.jsonl"
+
+
+@dataclass(frozen=True)
+class BaselineSettings:
+    """``baselines:``: the accepted-findings file, and how many days an entry may be accepted for."""
+
+    file: str = DEFAULT_FILE
+    max_days: int = DEFAULT_MAX_DAYS
+
+
 @dataclass
 class Config:
     """A loaded trueup.yaml; paths in it are relative to ``root`` (the file's directory)."""
@@ -82,7 +99,12 @@ class Config:
     secret_keys: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()  # globs a directory walk leaves out, besides .gitignore's
     appliers: tuple[str, ...] | None = None  # drift.appliers: field managers that apply git (None: the defaults)
-    raw: dict[str, Any] = field(default_factory=dict)
+    audit: AuditSettings = AuditSettings()
+    baselines: BaselineSettings = BaselineSettings()
+    # ``policy:`` as written: packs, profile, disable, severity and the cross-file rules' own settings,
+    # read by ``policy.packs.settings_from_config`` (the policy package knows its settings' shape)
+    policy: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)  # the whole file, for the result cache's key
 
     @property
     def display(self) -> str:
@@ -184,6 +206,9 @@ def load_config(path: Path) -> Config:
         render_timeout=limits_raw.get("render_timeout", 30.0),
         fail_on=data.get("fail_on"),
         secret_keys=tuple((data.get("secrets") or {}).get("keys", ())),
+        audit=AuditSettings(**(data.get("audit") or {})),
+        baselines=BaselineSettings(**(data.get("baselines") or {})),
+        policy=data.get("policy") or {},
         raw=data,
     )
 

@@ -9,7 +9,7 @@ from typing import IO, Any
 from .errors import UsageError
 from .options import CheckSettings, Options
 from .wiring import (
-    audit_run, say, baseline_settings, checker_for, configured_baseline, environments_for, find_config, parse_date,
+    audit_run, say, checker_for, configured_baseline, environments_for, find_config, parse_date,
     relative_name, rendered_findings, report, threshold,
 )
 from .pins import PUBLISHED, Pin, installed_pin
@@ -114,7 +114,7 @@ def audit_command(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
     from . import audit
 
     config = find_config(options.config, required=False)
-    name = options.log or (config.raw.get("audit") or {}).get("path", audit.DEFAULT_PATH)
+    name = options.log or config.audit.path
     path = Path(name) if Path(name).is_absolute() else config.root / name
     if not path.is_file():
         raise UsageError("no audit log here", name)
@@ -160,7 +160,7 @@ def baseline(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
     from .policy.suppress import Suppressions
 
     config = find_config(options.config, required=True)
-    name, max_days = baseline_settings(config)
+    name, max_days = config.baselines.file, config.baselines.max_days
     previous = configured_baseline(config, name)
     today = dt.date.today()
     limit = today + dt.timedelta(days=max_days)
@@ -194,7 +194,7 @@ def rules(options: Options, stdout: IO[str], stderr: IO[str]) -> int:
 
     config = find_config(options.config, required=False)
     # Every rule the config's packs hold, whatever its profile: the listing says which profile runs it.
-    policy = load_policy(replace(settings_from_config(config.raw.get("policy")), profile="strict"), config.root)
+    policy = load_policy(replace(settings_from_config(config.policy), profile="strict"), config.root)
     rules = [*policy.rules, *policy.cross_file]
     if options.rules_command == "list":
         stdout.write(docs.listing(rules))

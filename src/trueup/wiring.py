@@ -124,7 +124,7 @@ def report(
     from . import audit
 
     # Findings stream to the reporter; only an audit record needs them kept (as small entries).
-    auditing = merged_from is None and audit.enabled(config.raw.get("audit") or {})
+    auditing = merged_from is None and audit.enabled(config.audit)
     error: TrueupError | None = None
     seen: list = []
     try:
@@ -153,13 +153,6 @@ def report(
     return code
 
 
-def baseline_settings(config: Any) -> tuple[str, int]:
-    from .policy.baseline import DEFAULT_FILE, DEFAULT_MAX_DAYS
-
-    raw = config.raw.get("baselines") or {}
-    return raw.get("file", DEFAULT_FILE), raw.get("max_days", DEFAULT_MAX_DAYS)
-
-
 def _rule_wanted(rule: str, only: Sequence[str], skip: Sequence[str]) -> bool:
     """Whether ``--rule``/``--skip-rule`` keep a finding; what says a file could not be read is always kept."""
     from .policy.packs import named
@@ -176,7 +169,7 @@ def _baseline_for(config: Any, given: str | None, off: bool) -> Any:
     if off:
         return None
     if given is None:
-        default, _ = baseline_settings(config)
+        default = config.baselines.file
         if config.path is None or not (config.root / default).is_file():
             return None
         given = ""
@@ -187,7 +180,7 @@ def configured_baseline(config: Any, given: str) -> Any:
     """The baseline named ``given`` (relative to the config's root), else the configured one."""
     from .policy.baseline import load_baseline
 
-    default, max_days = baseline_settings(config)
+    default, max_days = config.baselines.file, config.baselines.max_days
     name = given or default
     return load_baseline(config.root / name, name, max_days)
 
@@ -204,8 +197,7 @@ def audit_run(command: str, argv: Sequence[str], config: Any, environments: Sequ
     each finding; ``patches``: the patch files the run wrote."""
     from . import audit
 
-    settings = config.raw.get("audit") or {}
-    if not audit.enabled(settings):
+    if not audit.enabled(config.audit):
         return
     record = audit.build_record(command=command, argv=list(argv), root=config.root,
                                 environments=environments, summary=summary, entries=entries, exit_code=code)
@@ -214,7 +206,7 @@ def audit_run(command: str, argv: Sequence[str], config: Any, environments: Sequ
         {"path": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
         for p in patches
     ]
-    audit.append(config.root / settings.get("path", audit.DEFAULT_PATH), record, root=config.root)
+    audit.append(config.root / config.audit.path, record, root=config.root)
 
 
 def cache_dir(cache: bool | None) -> Path | None:
@@ -247,7 +239,7 @@ def checker_for(config: Any, checks: CheckSettings) -> Any:
     validator = validator_for(config, kubernetes_version=checks.kubernetes_version, strict=checks.strict)
     policy = None
     if not checks.no_policy:
-        settings = settings_from_config(config.raw.get("policy"))
+        settings = settings_from_config(config.policy)
         settings = replace(settings, profile=checks.profile or settings.profile, only=checks.rule,
                            skip=checks.skip_rule, cache=packs_dir())
         policy = load_policy(settings, config.root)
