@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("entry", ("__main__", "cli")),
     ("commands", ("commands", "maintenance", "wiring", "options", "preview", "preview.*")),
     ("outputs", ("report", "report.*", "audit", "pins")),
-    ("stages", ("pipeline", "plainfiles", "checker", "targets", "shards", "desired", "render", "render_*", "drift",
+    ("stages", ("pipeline", "plainfiles", "filecheck", "checker", "targets", "shards", "desired", "render", "render_*", "drift",
                 "drift.*", "patch", "patch.*", "policy", "policy.*", "validate", "validate.*", "cache", "blame",
                 "provenance", "config", "changed", "parallel", "kustomize", "walk")),
     ("reading", ("load", "load.*", "tree", "globs")),

@@ -195,8 +195,10 @@ def test_cache_hits_give_the_same_findings(services: Path, write, tmp_path_facto
 
     cold = run_once()
     loads: list[str] = []
-    real = plainfiles.load_bytes
-    monkeypatch.setattr(plainfiles, "load_bytes", lambda data, path, **kw: loads.append(kw["file"]) or real(
+    from trueup import filecheck  # where each file is parsed
+
+    real = filecheck.load_bytes
+    monkeypatch.setattr(filecheck, "load_bytes", lambda data, path, **kw: loads.append(kw["file"]) or real(
         data, path, **kw))
     warm = run_once()
     assert warm == cold
