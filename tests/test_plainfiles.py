@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from trueup import plainfiles
 from trueup.cache import ResultCache, fingerprint
 from trueup.model import Summary
 from trueup.options import CheckSettings
