@@ -140,3 +140,24 @@ def test_a_broken_built_in_pack_is_a_config_error_cache_or_not(text: str, messag
     for cache in (None, tmp_path / "cache"):
         with pytest.raises(ConfigError, match=message):
             load_pack(pack, "broken.yaml", trusted=True, cache=cache)
+
+
+def test_the_rules_that_apply_are_those_each_rule_says_apply() -> None:
+    """Policy.applicable remembers per kind which rules may apply; it must give exactly what asking
+    every rule gives, for rules that name files or objects too, and for documents of odd shapes."""
+    from trueup.load import load_text
+    from trueup.policy.packs import Policy, load_policy, settings_from_config
+
+    from conftest import REPO
+
+    policy = load_policy(settings_from_config({"profile": "strict"}), REPO)
+    text = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\n---\n"
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: kube-proxy-x, namespace: kube-system}\n---\n"
+            "apiVersion: [v1]\nkind: {odd: 1}\n---\n"
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: n}\n---\n- 1\n")
+    docs = [*load_text(text, file="k8s/a.yaml", name="k8s/a.yaml", fmt="yaml", kind="kubernetes").documents,
+            *load_text("services: {web: {image: x}}\n", file="compose.yaml", name="compose.yaml", fmt="yaml").documents]
+    fresh = Policy(policy.rules)
+    for doc in [*docs, *docs]:  # the second time from what the first remembered
+        assert [r.id for r in fresh.applicable(doc)] == [r.id for r in policy.rules if r.applies(doc)]
+    assert any(r.by_name for r in policy.rules)

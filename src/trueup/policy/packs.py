@@ -217,12 +217,29 @@ class Policy:
         self.rules = list(rules)
         self.cross_file = list(cross_file)
         self.settings = settings or {}
+        # Per (document kind, object kind, apiVersion): the rules that may apply, in order. Whether a
+        # rule applies depends on those three alone unless it names files or objects; those are
+        # always candidates, and asked again for each document.
+        self._candidates: dict[tuple[Any, Any, Any], list[Rule]] = {}
+
+    def applicable(self, doc: Document) -> list[Rule]:
+        """The rules that apply to ``doc``, in their order (what ``Rule.applies`` says of each)."""
+        data = doc.data if isinstance(doc.data, dict) else {}
+        key = (doc.kind, data.get("kind"), data.get("apiVersion"))
+        try:
+            candidates = self._candidates.get(key)
+        except TypeError:  # an unhashable kind or apiVersion (an invalid document): ask every rule
+            return [rule for rule in self.rules if rule.applies(doc)]
+        if candidates is None:
+            candidates = [rule for rule in self.rules if rule.by_name or rule.applies(doc)]
+            if len(self._candidates) < 10_000:  # kinds are few; a file of made-up ones is not kept
+                self._candidates[key] = candidates
+        return [rule for rule in candidates if not rule.by_name or rule.applies(doc)]
 
     def check(self, doc: Document, values_only: bool = False) -> Iterator[Finding]:
         """``values_only``: only the rules for any file (``kind: any``, no object kinds), for a
         document that is part of an object (a kustomize patch)."""
-        rules = [rule for rule in self.rules if rule.applies(doc)
-                 and not (values_only and (rule.kinds or rule.object_kinds))]
+        rules = [rule for rule in self.applicable(doc) if not (values_only and (rule.kinds or rule.object_kinds))]
         walked = [rule for rule in rules if rule.everywhere]
         found = every_value(doc, walked) if walked else {}
         cleaned = CleanedValues()

@@ -59,6 +59,11 @@ class Rule:
     _required: Any = None
     _fast: Any = False  # False: not compiled yet; None: no fast check for this schema
 
+    @property
+    def by_name(self) -> bool:
+        """Whether ``applies`` reads the file's name or the object's name (not only the kinds)."""
+        return bool(self.files or self.not_files or self.not_objects)
+
     def applies(self, doc: Document) -> bool:
         if self.kinds and doc.kind not in self.kinds:
             return False
