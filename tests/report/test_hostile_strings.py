@@ -113,10 +113,13 @@ def test_markdown_table_keeps_its_shape_and_names_read_back(name: str) -> None:
     where = _unescape_cell(_cells(rows[0])[1])
     outside, spans = _code_spans(where)
     assert outside.strip() == ""
-    # The name reads back from its code span (line ends as spaces; a lone surrogate escaped). A
-    # backslash just before a | cannot be kept in a table's code span (the row splitter would see
-    # an escaped backslash, then a cell break): it is doubled, which shows, but the table holds.
-    shown = no_surrogates(name.replace("\r", " ").replace("\n", " ")).replace("\\|", "\\\\|")
+    # The name reads back from its code span (line ends as spaces; a lone surrogate, a control or
+    # bidi character shown escaped, as readable() writes it). A backslash just before a | cannot be
+    # kept in a table's code span (the row splitter would see an escaped backslash, then a cell
+    # break): it is doubled, which shows, but the table holds.
+    from trueup.report._safe import readable
+
+    shown = readable(name.replace("\r", " ").replace("\n", " ")).replace("\\|", "\\\\|")
     assert spans == [f"{shown}:3"]
 
 
@@ -227,8 +230,13 @@ def _parse_command(line: str) -> tuple[str, dict[str, str], str]:
 
 @pytest.mark.parametrize("text", [h for h in HOSTILE if "\ud800" not in h] + ["%0A", "%25%2C", "%%3A:"])
 def test_github_escaping_round_trips(text: str) -> None:
-    assert _runner_unescape(escape_data(text), False) == text
-    assert _runner_unescape(escape_property(text), True) == text
+    """What the runner reads back is the text, with every control and bidi character but a line end
+    made visible (an annotation shows what the text holds)."""
+    from trueup.report._safe import readable
+
+    shown = "\r".join(readable(part) for part in text.split("\r"))  # CR and LF go as %0D and %0A
+    assert _runner_unescape(escape_data(text), False) == shown
+    assert _runner_unescape(escape_property(text), True) == shown
     assert not re.search("[\r\n]", escape_data(text))
     assert not re.search("[\r\n:,]", escape_property(text))
 
@@ -267,6 +275,8 @@ def findings(draw: st.DrawFn) -> Finding:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(findings(), max_size=4), st.booleans())
 def test_every_reporter_writes_any_text(found: list[Finding], verbose: bool) -> None:
+    from trueup.report._safe import readable
+
     for fmt in FORMATS:
         text = _render(fmt, found, verbose=verbose)
         text.encode("utf-8")  # strict: no lone surrogate reaches the stream
@@ -297,4 +307,25 @@ def test_every_reporter_writes_any_text(found: list[Finding], verbose: bool) -> 
             for line, finding in zip(lines, shown):
                 _, properties, data = _parse_command(line)
                 assert properties["title"] == finding.rule
-                assert properties.get("file") == (no_surrogates(finding.file) if finding.file else None)
+                assert properties.get("file") == (
+                    "\r".join(readable(p) for p in finding.file.split("\r")) if finding.file else None)
+
+
+# Every control and bidi character a reader could be fooled by: none may reach a page, a comment, an
+# annotation or a JUnit report raw, from any field of a finding (line ends may, where lines are kept).
+_FOOLING = ["\x1b[2J", "\u202e", "\u2066", "\u200f", "\x07", "\x85", "\u2028", "\r", "\x00"]
+
+
+@pytest.mark.parametrize("fmt", ["html", "junit", "markdown", "github"])
+@pytest.mark.parametrize("char", _FOOLING, ids=repr)
+def test_no_reader_facing_format_writes_a_control_or_bidi_character(fmt: str, char: str) -> None:
+    evil = f"x{char}y"
+    findings = [
+        Finding("R1", Severity.HIGH, f"message {evil}", f"Deployment/{evil}/web", f"/spec/{evil}", f"f{evil}.yaml", 3, 1),
+        Finding("drift.changed", Severity.HIGH, f"changed {evil}", f"Deployment/shop/{evil}", f"/a{evil}",
+                f"d{evil}.yaml", 2, 1, live=f"l{evil}\nsecond {evil}", desired=f"d{evil}", environment="prod",
+                live_file=f"l{evil}.yaml", live_line=2),
+    ]
+    text = _render(fmt, findings)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]", text), fmt
+    assert "x\\" in text or char == "\r"  # shown escaped where it stood (a CR: a line end, or GitHub's %0D)

@@ -18,6 +18,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # overrides and isolates, surrogates.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r"}
+# The same but line feeds, for text that keeps its lines (an HTML value, a diff block).
+_UNREADABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _escape(char: str) -> str:
@@ -28,6 +30,13 @@ def _escape(char: str) -> str:
 def no_surrogates(text: str) -> str:
     """``\\ud800`` (six characters) for each lone surrogate; other text unchanged."""
     return _SURROGATE.sub(lambda m: _escape(m.group()), text)
+
+
+def readable(text: str) -> str:
+    """Text whose lines are kept, every other control and bidi character escaped as :func:`printable`
+    escapes it: what a reader sees is what the text holds (an HTML page, a pull-request comment, a
+    workflow annotation, a JUnit message)."""
+    return _UNREADABLE.sub(lambda m: _escape(m.group()), text)
 
 
 def printable(text: Any) -> Any:

@@ -14,6 +14,7 @@ from collections import Counter
 from typing import IO
 
 from ..errors import TrueupError
+from ._safe import readable
 from ..model import Finding, Severity, Summary
 from .present import RunInfo, blame_text, is_difference, sides
 
@@ -22,7 +23,10 @@ LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """As the runner reads workflow commands (``%``, CR, LF), after every other control and bidi
+    character is made visible (``\\x1b``, ``\\u202e``): an annotation shows what the text holds."""
+    kept = "\r".join(readable(part) for part in text.split("\r"))  # CR and LF: the runner's own escapes
+    return kept.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -19,6 +19,7 @@ from importlib import resources
 from typing import IO, Sequence
 
 from ..errors import TrueupError
+from ._safe import readable
 from ..model import Finding, Severity, Summary
 from .present import NOTE_RULES, RunInfo, drift_entry, is_difference, not_compared_target
 from .since import Since
@@ -28,7 +29,7 @@ FOLD_AFTER = 15  # differences; a longer object starts folded
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    return escape(readable(str(value)), quote=True)
 
 
 def _value(value: object) -> str:

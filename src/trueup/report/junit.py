@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from ..errors import TrueupError
+from ._safe import readable
 from ..model import UNREAD_RULES, Finding, Severity, Summary
 from .present import RunInfo
 from .sarif import waiver
@@ -30,7 +31,7 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 def _xml(text: str) -> str:
     """Escaped as text output escapes them: ``\\x01``, a lone surrogate ``\\ud800``."""
     return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
-                        text)
+                        readable(text))
 
 
 @dataclass(frozen=True)

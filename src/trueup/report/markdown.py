@@ -21,6 +21,7 @@ from collections import Counter
 from typing import IO, Any
 
 from ..errors import TrueupError
+from ._safe import readable
 from ..model import Finding, Severity, Summary
 from ..runmeta import RunMeta
 from .present import RunInfo, drift_entry, is_difference, not_compared_target
@@ -38,7 +39,7 @@ _PIPE = re.compile(r"(\\*)\|")
 
 
 def _one_line(text: object) -> str:
-    return _LINE_END.sub(" ", str(text))
+    return readable(_LINE_END.sub(" ", str(text)))
 
 
 def _text(text: object) -> str:
@@ -74,9 +75,10 @@ def _html_code(text: object) -> str:
 
 
 def _value_lines(value: object) -> list[str]:
+    """A value's lines in a diff block, each one line and every control and bidi character visible."""
     if isinstance(value, str) and "\n" in value.strip("\n"):
-        return value.splitlines()
-    return [json.dumps(value, ensure_ascii=False, default=str)]
+        return [_one_line(line) for line in value.splitlines()]
+    return [_one_line(json.dumps(value, ensure_ascii=False, default=str))]
 
 
 def _fence(lines: list[str]) -> str:
