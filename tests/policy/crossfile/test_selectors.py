@@ -222,3 +222,11 @@ def test_pod_templates_with_their_namespace_and_labels() -> None:
         ("nightly", "default", {}),  # labels written as a list: none
         ("bare", "default", {}),  # no labels at all
     ]
+
+
+def test_distinct_keeps_each_label_set_once_in_order() -> None:
+    from trueup.policy.crossfile.selectors import distinct
+
+    sets = [{"app": "a"}, {"app": "b"}, {"app": "a"}, {"tier": ["x"]}, {"tier": ["x"]}, None, None, {}]
+    assert distinct(sets) == [{"app": "a"}, {"app": "b"}, None, {}, {"tier": ["x"]}, {"tier": ["x"]}]
+    assert distinct(iter([])) == []

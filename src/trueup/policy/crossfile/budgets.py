@@ -76,16 +76,18 @@ def _required(min_available: Any, replicas: int) -> int | None:
 def min_available_replicas(rule: CrossFileRule, documents: Sequence[Document],
                            settings: dict[str, Any]) -> Iterator[Finding]:
     floors = _minimum(documents)
-    workloads = [(doc, ns, labels or _selected(doc)) for doc, ns, labels in pod_templates(documents)
-                 if doc.data.get("kind") in _REPLICATED]
+    workloads: dict[str, list[tuple[Document, str, Any]]] = {}  # by namespace: a budget reads its own
+    for doc, ns, labels in pod_templates(documents):
+        if doc.data.get("kind") in _REPLICATED:
+            workloads.setdefault(ns, []).append((doc, ns, labels or _selected(doc)))
     for doc in of_kind(documents, "PodDisruptionBudget"):
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
         wanted, selector = spec.get("minAvailable"), spec.get("selector")
         if wanted is None or wanted == "100%" or not isinstance(selector, dict):
             continue  # 100% is K8S-PDB-NO-EVICTION's, whatever the replicas
         ns = namespace(doc.data)
-        for workload, where, labels in workloads:
-            if where != ns or not labels or not selects(selector, labels):
+        for workload, where, labels in workloads.get(ns, ()):
+            if not labels or not selects(selector, labels):
                 continue
             kind, called = str(workload.data.get("kind")), name(workload.data)
             replicas = floors.get((ns, kind, called), _replicas(workload))

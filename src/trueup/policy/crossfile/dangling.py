@@ -10,7 +10,7 @@ from typing import Any, Iterator, Sequence
 
 from ...model import Document, Finding, finding_at
 from .registry import NAME, WHOLE, CrossFileRule, register
-from .selectors import (is_empty, listed, name, namespace, objects, of_kind, pod_templates, selects, shown,
+from .selectors import (distinct, is_empty, listed, name, namespace, objects, of_kind, pod_templates, selects, shown,
                         template_labels_pointer)
 
 _TARGET_KINDS = frozenset({"Ingress", "HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget",
@@ -93,9 +93,10 @@ def hpa_target(rule: CrossFileRule, documents: Sequence[Document], settings: dic
 
 def _selecting(rule: CrossFileRule, documents: Sequence[Document], kind: str, pointer: str,
                what: str) -> Iterator[Finding]:
-    templates: dict[str, list[dict[str, Any]]] = {}
+    found: dict[str, list[dict[str, Any]]] = {}
     for _, ns, labels in pod_templates(documents):
-        templates.setdefault(ns, []).append(labels)
+        found.setdefault(ns, []).append(labels)
+    templates = {ns: distinct(sets) for ns, sets in found.items()}
     for doc in of_kind(documents, kind):
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
         selector = spec.get(pointer.rsplit("/", 1)[1])
@@ -138,8 +139,11 @@ def pdb_selects(rule: CrossFileRule, documents: Sequence[Document], settings: di
 )
 def service_monitor_selects(rule: CrossFileRule, documents: Sequence[Document],
                             settings: dict[str, Any]) -> Iterator[Finding]:
-    services = [(namespace(d.data), (d.data.get("metadata") or {}).get("labels") or {})
-                for d in of_kind(documents, "Service") if isinstance(d.data.get("metadata") or {}, dict)]
+    by_namespace: dict[str, list[Any]] = {}
+    for d in of_kind(documents, "Service"):
+        if isinstance(d.data.get("metadata") or {}, dict):
+            by_namespace.setdefault(namespace(d.data), []).append((d.data.get("metadata") or {}).get("labels") or {})
+    services = [(ns, labels) for ns, sets in by_namespace.items() for labels in distinct(sets)]
     for doc in of_kind(documents, "ServiceMonitor"):
         spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
         # No selector is the empty one, which selects every Service it watches (prometheus-operator

@@ -8,6 +8,20 @@ from ...model import CLUSTER_SCOPED_KINDS, Document
 from ..select import expand, select
 
 
+def distinct(label_sets: Iterator[Any] | Sequence[Any]) -> list[Any]:
+    """Label sets with each distinct one once, in order: a selector matches all of a kind or none, and
+    an estate repeats the same labels across many workloads (its replicas of an app, its copies)."""
+    seen: dict[Any, Any] = {}
+    unhashable: list[Any] = []
+    for labels in label_sets:
+        try:
+            key = tuple(sorted(labels.items())) if isinstance(labels, dict) else ("", labels)
+            seen.setdefault(key, labels)
+        except TypeError:  # a value that is a list or mapping (an invalid object): kept as it is
+            unhashable.append(labels)
+    return [*seen.values(), *unhashable]
+
+
 def selects(selector: Any, labels: Any) -> bool:
     """Whether a selector matches ``labels``: a plain map (a Service's, a ReplicationController's) or a
     LabelSelector (``matchLabels`` and ``matchExpressions`` with In, NotIn, Exists, DoesNotExist; the
