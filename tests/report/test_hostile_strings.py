@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from trueup.model import Finding, Severity, Summary
 from trueup.report import FORMATS, RunInfo, is_difference, make_reporter
-from trueup.report._safe import no_surrogates
 from trueup.report.github import escape_data, escape_property
 
 HOSTILE = [
