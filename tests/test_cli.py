@@ -16,27 +16,14 @@ from trueup.cli import build_parser, main
 from trueup.errors import UsageError
 from trueup.options import options_from
 
-CONFIG = """\
-version: 1
-environments:
-  prod:
-    values: [values.yaml]
-targets:
-  - name: app
-    kind: config
-    desired: "app.yaml"
-    live: "live/app.yaml"
-    environments: [prod]
-"""
+from command_repo import CONFIG_NO_POLICY as CONFIG, run, write_repo  # noqa: F401
+
 
 
 @pytest.fixture
 def repo(write, tmp_path: Path) -> Path:
     """One environment, one config-file target drifting at /port."""
-    write("trueup.yaml", CONFIG)
-    write("values.yaml", "port: 8080\n")
-    write("templates/app.yaml.j2", "port: {{ port }}\n")
-    write("live/app.yaml", "port: 9090\n")
+    write_repo(write, CONFIG, name=False)
     return tmp_path
 
 

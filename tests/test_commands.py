@@ -3,52 +3,26 @@ small repositories: their exact reports, exit codes, patches and audit records."
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import subprocess
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from trueup import commands
-from trueup.cli import build_parser
 from trueup.errors import ConfigError, TrueupError, UsageError
-from trueup.options import options_from
 
-CONFIG = """\
-version: 1
-environments:
-  prod:
-    values: [values.yaml]
-targets:
-  - name: app
-    kind: config
-    desired: "app.yaml"
-    live: "live/app.yaml"
-    environments: [prod]
-policy:
-  packs: [secrets]
-"""
+from command_repo import CONFIG, run, write_repo  # noqa: F401
+
 SUMMARY = "1 document in 1 file; 0 validated against a schema, 1 document had no schema (kinds: config file)"
 DRIFT = ("app.yaml (prod): templates/app.yaml.j2 vs live live/app.yaml\n"
          "  changed /port (line 1, live line 1): live 9090, desired 8080\n")
 
 
-def run(handler: Callable, *argv: str) -> tuple[int, str, str]:
-    options = options_from(build_parser().parse_args(list(argv)), list(argv))
-    out, err = io.StringIO(), io.StringIO()
-    code = handler(options, out, err)
-    return code, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture
 def repo(write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """prod renders app.yaml (port 8080); live has port 9090."""
-    write("trueup.yaml", CONFIG)
-    write("values.yaml", "port: 8080\nname: shop\n")
-    write("templates/app.yaml.j2", "port: {{ port }}\nname: {{ name }}\n")
-    write("live/app.yaml", "port: 9090\nname: shop\n")
+    write_repo(write)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -3,48 +3,22 @@ audit verify/show and init, each called with Options on a small repository."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from trueup import audit, commands, maintenance
-from trueup.cli import build_parser
 from trueup.errors import UsageError
-from trueup.options import options_from
 
-CONFIG = """\
-version: 1
-environments:
-  prod:
-    values: [values.yaml]
-targets:
-  - name: app
-    kind: config
-    desired: "app.yaml"
-    live: "live/app.yaml"
-    environments: [prod]
-policy:
-  packs: [secrets]
-"""
+from command_repo import CONFIG, run, write_repo  # noqa: F401
+
 PATCH = "--- a/live/app.yaml\n+++ b/live/app.yaml\n@@ -1,2 +1,2 @@\n-port: 9090\n+port: 8080\n name: shop\n"
-
-
-def run(handler: Callable, *argv: str) -> tuple[int, str, str]:
-    options = options_from(build_parser().parse_args(list(argv)), list(argv))
-    out, err = io.StringIO(), io.StringIO()
-    code = handler(options, out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
 def repo(write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    write("trueup.yaml", CONFIG)
-    write("values.yaml", "port: 8080\nname: shop\n")
-    write("templates/app.yaml.j2", "port: {{ port }}\nname: {{ name }}\n")
-    write("live/app.yaml", "port: 9090\nname: shop\n")
+    write_repo(write)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

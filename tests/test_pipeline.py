@@ -14,28 +14,8 @@ from trueup.model import Finding, Severity, Summary, as_applied
 from trueup.options import CheckSettings
 from trueup.wiring import checker_for
 
-CRD = """\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: {type: string, enum: [small, large]}
-"""
+from manifests import WIDGET_CRD as CRD
+
 WIDGET = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: huge\n"
 
 

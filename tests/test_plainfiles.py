@@ -13,34 +13,14 @@ from trueup.options import CheckSettings
 from trueup.plainfiles import check_files
 from trueup.wiring import checker_for, find_config
 
+from manifests import WIDGET_CRD as CRD
+
 SERVICE = ("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: x\nspec:\n  selector:\n    app: api\n"
            "  ports:\n    - port: 80\n")
 DEPLOYMENT = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  namespace: x\nspec:\n  selector:\n"
               "    matchLabels:\n      app: {app}\n  template:\n    metadata:\n      labels:\n        app: {app}\n"
               "    spec:\n      containers:\n        - name: c\n          image: nginx:1.25\n"
               "          imagePullPolicy: Always\n")
-CRD = """\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: {type: string, enum: [small, large]}
-"""
 
 
 def _run(paths, *rules: str, no_policy: bool = False, **kwargs) -> tuple[list[tuple], Summary]:
