@@ -1,8 +1,6 @@
 """``--changed-since`` (trueup.changed): files differing from the merge base, edits and new files."""
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,19 +8,7 @@ import pytest
 from trueup.changed import changed_files
 from trueup.errors import UsageError
 
-
-def _git(repo: Path, *args: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_CONFIG_NOSYSTEM="1", HOME=str(repo))
-    done = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", *args], cwd=repo, env=env,
-                          check=True, capture_output=True, text=True)
-    return done.stdout
-
-
-def _put(repo: Path, name: str, text: str) -> None:
-    path = repo / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+from gitrepo import git as _git, put as _put
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """A revision's files from git's object database (trueup.preview.gitrefs), never touching the checkout."""
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,18 +8,7 @@ import pytest
 from trueup.errors import UsageError
 from trueup.preview.gitrefs import repository, tree_at
 
-
-def _git(repo: Path, *args: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_CONFIG_NOSYSTEM="1", HOME=str(repo))
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", *args], cwd=repo, env=env,
-                          check=True, capture_output=True, text=True).stdout
-
-
-def _put(root: Path, name: str, text: str) -> None:
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+from gitrepo import git as _git, put as _put
 
 
 @pytest.fixture
