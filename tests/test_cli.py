@@ -208,8 +208,8 @@ def test_error_report_that_cannot_be_written_is_left_out(trueup, tmp_path: Path)
 
 
 def test_a_run_that_reported_is_not_reported_twice(trueup, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The audit log refuses to chain (its last line is no record): the report is out, the run fails
-    with one line, and the cli writes no second JSON report."""
+    """The audit log refuses to chain (its last line is no record): the run fails with one line, its
+    report says so (the error, exit code 2), and the cli writes no second JSON report."""
     monkeypatch.setenv("CI", "true")
     (repo / ".trueup").mkdir()
     (repo / ".trueup/audit.jsonl").write_text("garbage\n")
@@ -217,7 +217,10 @@ def test_a_run_that_reported_is_not_reported_twice(trueup, repo: Path, monkeypat
     assert result.code == 2
     report = json.loads(result.out)  # one document: a second would not parse
     assert result.out.count('"$schema"') == 1
-    assert "error" not in report
+    assert report["error"] == {"message": "the audit log's last record is unreadable; nothing appended (run "
+                                          "`trueup audit verify`)", "file": f"{repo}/.trueup/audit.jsonl",
+                               "line": None, "column": None}
+    assert report["summary"]["exit_code"] == 2
     assert [f["rule"] for f in report["findings"]] == ["drift.changed"]
     assert result.err == (f"trueup: {repo}/.trueup/audit.jsonl: the audit log's last record is unreadable; "
                           "nothing appended (run `trueup audit verify`)\n")

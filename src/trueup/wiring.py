@@ -137,17 +137,17 @@ def report(
     except TrueupError as exc:
         error = exc
     progress.clear()
+    code = 2 if error is not None else summary.exit_code
+    if merged_from is None:
+        try:
+            audit_run(options.command, options.argv, config, environments, summary, seen, code, patches=patches)
+        except TrueupError as exc:  # the run fails, and its report says so (its exit code and the error)
+            error, code = exc, 2
     reporter.finish(summary, error)
     if stream is not stdout:
         stream.close()
     if summary_file is not None:
         summary_file.close()
-    code = 2 if error is not None else summary.exit_code
-    if merged_from is None:
-        try:
-            audit_run(options.command, options.argv, config, environments, summary, seen, code, patches=patches)
-        except TrueupError as exc:  # the report is out: the run fails, with one line, and nothing more is written
-            error, code = exc, 2
     if error is not None:
         say(f"trueup: {error}", stderr)
     return code
