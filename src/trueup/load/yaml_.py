@@ -206,7 +206,7 @@ def parse_with_positions(text: str, file: str, limits: Limits = Limits()) -> tup
     then drop them (they hold the file's whole node graph)."""
     nodes: list[Node | None] = []
     parsed = _parse(text, file, limits, nodes)
-    return parsed, Locator.of_nodes(nodes)
+    return parsed, Locator(text, nodes)
 
 
 def _parse(text: str, file: str, limits: Limits, nodes: list[Node | None] | None) -> Parsed:
@@ -230,18 +230,13 @@ def _parse(text: str, file: str, limits: Limits, nodes: list[Node | None] | None
 class Locator:
     """Finds a JSON Pointer's line by walking the composed nodes (done once per file, on demand)."""
 
-    def __init__(self, text: str) -> None:
-        self.nodes: list[Node | None] = []
-        self._more: Iterator[Node | None] | None = iter_nodes(text, "", PositionComposer)
+    def __init__(self, text: str, nodes: list[Node | None] | None = None) -> None:
+        """``nodes``: every document's node graph, composed already (by :func:`parse_with_positions`);
+        else the text's documents are composed as lines are asked for."""
+        self.nodes: list[Node | None] = nodes if nodes is not None else []
+        self._more: Iterator[Node | None] | None = None if nodes is not None else iter_nodes(text, "", PositionComposer)
         # Each mapping's keys indexed once, so that n look-ups in one mapping cost O(n), not O(n^2).
         self._keys: dict[int, tuple[dict[str, tuple[Any, Node]], list[Node]]] = {}
-
-    @classmethod
-    def of_nodes(cls, nodes: list[Node | None]) -> "Locator":
-        """A Locator over every document's node graph, composed already (by :func:`parse_with_positions`)."""
-        locator = cls.__new__(cls)
-        locator.nodes, locator._more, locator._keys = nodes, None, {}
-        return locator
 
     def _document(self, doc_index: int) -> Node | None:
         """Documents are composed up to the one asked for, not beyond."""
