@@ -261,9 +261,9 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stder
         return handler(options, stdout, stderr)
     except TrueupError as exc:
         progress.clear()
-        from .report._safe import printable
+        from .wiring import say
 
-        print(f"trueup: {printable(str(exc))}", file=stderr)  # one line, whatever the input's names hold
+        say(f"trueup: {exc}", stderr)  # one line, whatever the input's names hold
         if options.format == "json":  # a run that reported does not get here: report() keeps its errors
             _error_report(options, stdout, exc)
         return 2

@@ -16,6 +16,7 @@ from .config import Config
 from .errors import ParseError
 from .load import Loaded, file_source, load_bytes, read_bytes
 from .model import Finding, Severity, Summary
+from .objects import CLUSTER_SCOPED_KINDS
 from .pipeline import check_loaded, error_finding
 
 if TYPE_CHECKING:
@@ -93,8 +94,6 @@ def read_crds(files: Sequence[PlainFile], checker: Checker, config: Config,
 def set_namespace(documents: Sequence, namespace: str) -> None:
     """What kustomize's namespace transformer does: every namespaced object gets it (an object's own
     namespace is overridden, as kustomize does by default)."""
-    from .objects import CLUSTER_SCOPED_KINDS
-
     for doc in documents:
         data = doc.data
         kind = data.get("kind") if isinstance(data, dict) else None

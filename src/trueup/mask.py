@@ -172,12 +172,9 @@ def secret_values(value: Any, secret: bool = False, kind: str = "config") -> Ite
 # secret_values yields, for every key, name, flag and ``KEY=value`` it holds is written in it.
 _WORDS_IN_KEYS = ("pass", "secret", "token", "key", "credential", "auth", "pwd", "dsn", "connection", "cookie",
                   "salt", "signature")
-_SHORT_FLAGS = re.compile("|".join(re.escape(flag) + r"(?!\w)" for flag in sorted(_SHORT_SECRET_FLAGS)))
-_SECRET_WORDS = re.compile(
-    "|".join(_WORDS_IN_KEYS) + "|"
-    + "|".join(re.escape(flag) + r"(?!\w)" for flag in sorted(_SHORT_SECRET_FLAGS)),
-    re.IGNORECASE,
-)
+_FLAGS_ALONE = "|".join(re.escape(flag) + r"(?!\w)" for flag in sorted(_SHORT_SECRET_FLAGS))
+_SHORT_FLAGS = re.compile(_FLAGS_ALONE)
+_SECRET_WORDS = re.compile("|".join(_WORDS_IN_KEYS) + "|" + _FLAGS_ALONE, re.IGNORECASE)
 
 
 def may_hold_secrets(text: str) -> bool:
